@@ -1,0 +1,1 @@
+"""The assistant: settings, models, tool adapters, agent, grounding, briefings, charts, CLI."""

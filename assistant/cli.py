@@ -1,0 +1,126 @@
+"""The ``market-assistant`` command line.
+
+Global options (``--data``, ``--as-of``, ``--home``) come before the command. Input errors
+print one line and exit 2; an unexpected failure prints one line and exits 1; no traceback
+reaches the terminal (set MARKET_ASSISTANT_DEBUG=1 to see it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from assistant import cli_data
+from assistant.config import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Market Assistant: prices, breakouts, lead/lag statistics and cited commentary.")
+app.add_typer(cli_data.app, name="data", help="Price data: status, refresh and inspection.")
+
+EXIT_INPUT = 2
+EXIT_FAILURE = 1
+
+
+@app.callback()
+def _global(ctx: typer.Context,
+            data: Annotated[str | None, typer.Option("--data", help="auto, yfinance, demo or csv:DIR "
+                                                     "(env MARKET_ASSISTANT_DATA).")] = None,
+            as_of: Annotated[str | None, typer.Option("--as-of", help="Answer as of YYYY-MM-DD "
+                                                      "(env MARKET_ASSISTANT_AS_OF).")] = None,
+            home: Annotated[str | None, typer.Option("--home", help="Data directory "
+                                                     "(env MARKET_ASSISTANT_HOME).")] = None) -> None:
+    ctx.obj = Settings.from_env(data=data, as_of=as_of, home=home)
+
+
+def _register_optional() -> None:
+    """Command groups of later layers register themselves when their module exists."""
+    import importlib
+
+    for name in ("cli_analysis", "cli_kb", "cli_agent", "cli_brief"):
+        try:
+            module = importlib.import_module(f"assistant.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"assistant.{name}":
+                raise
+            continue
+        module.register(app)
+
+
+_register_optional()
+
+
+def emit_json(obj) -> None:
+    """Print JSON to stdout (UTF-8, unrounded floats)."""
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+GLOBAL_OPTIONS = ("--data", "--as-of", "--home")
+
+
+def hoist_globals(argv: list[str]) -> list[str]:
+    """Move global options given after a command (``data show silver --data demo``) to the front."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest.extend(argv[i:])
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS:
+            if "=" in arg:
+                front.append(arg)
+            else:
+                front.extend(argv[i:i + 2])
+                i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: runs the app and turns every failure into one line and an exit code."""
+    from typer.exceptions import Abort, Exit, TyperException
+
+    from tools.errors import InputError
+
+    args = hoist_globals(list(sys.argv[1:] if argv is None else argv))
+    try:
+        code = app(args=args, prog_name="market-assistant", standalone_mode=False)
+    except InputError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        return EXIT_INPUT
+    except Exit as exc:
+        return exc.exit_code
+    except Abort:
+        typer.echo("Aborted.", err=True)
+        return 130
+    except TyperException as exc:
+        typer.echo(f"Error: {exc.format_message()} Try 'market-assistant --help'.", err=True)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        typer.echo("Interrupted.", err=True)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, no traceback
+        if os.environ.get("MARKET_ASSISTANT_DEBUG"):
+            raise
+        typer.echo(f"Error: unexpected failure ({type(exc).__name__}: {str(exc)[:200]}). "
+                   "Set MARKET_ASSISTANT_DEBUG=1 for details.", err=True)
+        return EXIT_FAILURE
+    return code if isinstance(code, int) else 0
+
+
+def run() -> None:  # pragma: no cover - console script shim
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

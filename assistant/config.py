@@ -1,0 +1,58 @@
+"""Settings, read once at the edge (environment, command-line flags, the UI) and passed down."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from tools.data import Market, PriceSource, default_home, make_source, parse_date
+
+ENV_DATA = "MARKET_ASSISTANT_DATA"
+ENV_AS_OF = "MARKET_ASSISTANT_AS_OF"
+ENV_HOME = "MARKET_ASSISTANT_HOME"
+ENV_MODEL = "MARKET_ASSISTANT_MODEL"
+
+
+@dataclass(frozen=True)
+class Limits:
+    model_calls: int = 6  # per turn
+    tool_calls: int = 12  # per turn
+    timeout_s: float = 60.0  # per model request
+    retries: int = 3  # on 429 and 5xx
+    question_chars: int = 4000
+
+
+@dataclass(frozen=True)
+class Settings:
+    data: str = "auto"
+    as_of: dt.date | None = None
+    home: Path = field(default_factory=default_home)
+    model: str = "offline"
+    openai_api_key: str | None = field(default=None, repr=False)
+    openai_base_url: str | None = None
+    limits: Limits = field(default_factory=Limits)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides) -> Settings:
+        env = dict(os.environ if env is None else env)
+        key = env.get("OPENAI_API_KEY") or None
+        model = env.get(ENV_MODEL) or ("openai:gpt-4.1-mini" if key else "offline")
+        home = Path(env.get(ENV_HOME) or default_home()).expanduser()
+        base = cls(data=env.get(ENV_DATA) or "auto",
+                   as_of=parse_date(env.get(ENV_AS_OF), "as-of date (MARKET_ASSISTANT_AS_OF)"),
+                   home=home, model=model, openai_api_key=key,
+                   openai_base_url=env.get("OPENAI_BASE_URL") or None)
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        if "as_of" in clean:
+            clean["as_of"] = parse_date(clean["as_of"], "as-of date")
+        if "home" in clean:
+            clean["home"] = Path(clean["home"]).expanduser()
+        return replace(base, **clean)
+
+    def source(self) -> PriceSource:
+        return make_source(self.data, self.home)
+
+    def market(self) -> Market:
+        return Market(self.source(), self.as_of)

@@ -1,0 +1,1 @@
+"""Commentary corpus, loaders, chunking, offline embeddings, the Chroma store and retrieval."""

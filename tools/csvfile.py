@@ -1,0 +1,151 @@
+"""Reading a user's price CSV: Yahoo export columns or date,open,high,low,close,volume.
+
+Validation is strict about what would give wrong answers and lenient about the rest: rows
+are sorted, duplicate dates keep the last row, rows whose close is missing or not a number
+are dropped and counted, and a non-positive price rejects the file naming the row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from tools.errors import InputError
+from tools.frames import COLUMNS, tidy
+
+MAX_BYTES = 200 * 1024 * 1024  # a price CSV larger than this is not a daily history
+
+_ALIASES = {
+    "date": "date", "datetime": "date", "timestamp": "date", "time": "date", "day": "date",
+    "open": "open", "high": "high", "low": "low", "close": "close", "price": "close",
+    "adjclose": "adj_close", "adjustedclose": "adj_close", "volume": "volume", "vol": "volume",
+}
+
+
+@dataclass(frozen=True)
+class CsvReport:
+    path: str
+    rows_read: int
+    rows_kept: int
+    dropped_missing_close: int = 0
+    dropped_bad_date: int = 0
+    duplicate_dates: int = 0
+    blanked_ohl: int = 0  # open/high/low values <= 0 treated as missing
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = []
+        if self.dropped_missing_close:
+            parts.append(f"{self.dropped_missing_close} rows without a numeric close dropped")
+        if self.dropped_bad_date:
+            parts.append(f"{self.dropped_bad_date} rows with an unreadable date dropped")
+        if self.duplicate_dates:
+            parts.append(f"{self.duplicate_dates} duplicate dates (kept the last)")
+        return "; ".join(parts)
+
+
+def read_price_csv(path: Path | str) -> tuple[pd.DataFrame, CsvReport]:
+    """Load and validate one price file.
+
+    Raises:
+        InputError: empty or unreadable file, no date or close column, non-positive prices.
+    """
+    path = Path(path)
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"Cannot read {name}: {exc.strerror or exc}.") from exc
+    if size == 0:
+        raise InputError(f"{name} is empty; a price CSV needs a header and at least one row "
+                         "(date,close or Yahoo's Date,Open,High,Low,Close,Adj Close,Volume).")
+    if size > MAX_BYTES:
+        raise InputError(f"{name} is {size // (1024 * 1024)} MB; the limit for a daily price file is "
+                         f"{MAX_BYTES // (1024 * 1024)} MB.")
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                          on_bad_lines="skip", skipinitialspace=True)
+    except UnicodeDecodeError:
+        try:
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="latin-1",
+                              on_bad_lines="skip", skipinitialspace=True)
+        except Exception as exc:  # noqa: BLE001
+            raise InputError(f"{name} is not a readable CSV text file.") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise InputError(f"{name} has no header; expected columns date and close.") from exc
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise InputError(f"{name} is not a readable CSV file ({str(exc).splitlines()[0][:80]}).") from exc
+    if "\x00" in "".join(map(str, raw.columns)):
+        raise InputError(f"{name} looks like a binary file, not a CSV.")
+    raw.columns = [_canonical(c) for c in raw.columns]
+    if "date" not in raw.columns:
+        raise InputError(f"{name} has no date column; found {_list(raw.columns)}. "
+                         "Name the first column 'date' (or 'Date').")
+    if "close" not in raw.columns:
+        if "adj_close" in raw.columns:
+            raw["close"] = raw["adj_close"]
+        else:
+            raise InputError(f"{name} has no close column; found {_list(raw.columns)}. "
+                             "Add a 'close' (or 'Close') column.")
+    if raw.empty:
+        raise InputError(f"{name} has a header but no rows.")
+    dates = _parse_dates(raw["date"])
+    numbers = {c: pd.to_numeric(raw[c].str.replace(",", "", regex=False).str.strip(), errors="coerce")
+               if c in raw.columns else pd.Series(np.nan, index=raw.index) for c in COLUMNS}
+    frame = pd.DataFrame(numbers)
+    frame.index = pd.DatetimeIndex(dates, name="date")
+    bad_date = int(frame.index.isna().sum())
+    frame = frame[~frame.index.isna()]
+    missing_close = int((~np.isfinite(frame["close"].to_numpy())).sum())
+    _reject_non_positive(frame, name)
+    blanked = _blank_non_positive(frame)
+    dup = int(frame[np.isfinite(frame["close"].to_numpy())].index.duplicated().sum())
+    clean = tidy(frame)
+    if clean.empty:
+        raise InputError(f"{name} has no rows with a valid date and a numeric close.")
+    report = CsvReport(str(path), rows_read=len(raw), rows_kept=len(clean),
+                       dropped_missing_close=missing_close, dropped_bad_date=bad_date,
+                       duplicate_dates=dup, blanked_ohl=blanked)
+    return clean, report
+
+
+def _canonical(column: str) -> str:
+    key = re.sub(r"[^a-z]", "", str(column).lower())
+    return _ALIASES.get(key, key)
+
+
+def _list(columns) -> str:
+    return ", ".join(str(c) for c in list(columns)[:8]) or "nothing"
+
+
+def _parse_dates(values: pd.Series) -> pd.DatetimeIndex:
+    text = values.astype(str).str.strip()
+    iso = text.str.match(r"^\d{4}-\d{2}-\d{2}")
+    if iso.all():  # ISO dates, possibly with a time and offset: the calendar date is what counts
+        return pd.DatetimeIndex(pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce"))
+    parsed = pd.to_datetime(text, errors="coerce", format="mixed", utc=True)
+    return pd.DatetimeIndex(parsed).tz_localize(None)
+
+
+def _reject_non_positive(frame: pd.DataFrame, name: str) -> None:
+    values = frame["close"].to_numpy()
+    bad = np.flatnonzero(np.isfinite(values) & (values <= 0))
+    if bad.size:
+        i = int(bad[0])
+        when = frame.index[i].date().isoformat()
+        raise InputError(f"{name}: the row dated {when} has a non-positive close ({values[i]:g}); "
+                         "prices must be above zero. Fix or remove that row.")
+
+
+def _blank_non_positive(frame: pd.DataFrame) -> int:
+    """Open/high/low of zero or below mean "not recorded" in Yahoo's old rows: make them NaN."""
+    n = 0
+    for col in ("open", "high", "low"):
+        mask = frame[col].to_numpy() <= 0
+        n += int(mask.sum())
+        frame.loc[mask, col] = np.nan
+    return n
