@@ -1,0 +1,60 @@
+"""Turning failures into one plain sentence that says what to do (never a traceback)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from tools.errors import InputError
+
+_KEY_LIKE = re.compile(r"\b(sk|pk|rk)-[A-Za-z0-9_\-*]{6,}|\bBearer\s+[A-Za-z0-9._\-]+", re.I)
+
+
+def redact(text: str, secrets: tuple[str | None, ...] = ()) -> str:
+    """``text`` with API keys (the configured ones and anything key-shaped) replaced by [redacted]."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "[redacted]")
+    return _KEY_LIKE.sub("[redacted]", text)
+
+
+def describe(exc: BaseException, model_id: str = "", base_url: str | None = None,
+             timeout_s: float | None = None) -> tuple[str, str]:
+    """(kind, message) for an exception raised during a turn."""
+    if isinstance(exc, InputError):
+        return "input", str(exc)
+    name = type(exc).__name__
+    status = getattr(exc, "status_code", None)
+    where = f" at {base_url}" if base_url else ""
+    if name == "AuthenticationError" or status == 401:
+        return "auth", (f"The model API{where} rejected the API key (401). Set OPENAI_API_KEY to a valid key "
+                        "(or enter one in the sidebar), or switch to the offline analyst.")
+    if name == "PermissionDeniedError" or status == 403:
+        return "auth", f"The API key is not allowed to use {model_id} (403). Check the key's project and model access."
+    if name == "RateLimitError" or status == 429:
+        return "rate_limit", ("The model API is rate-limiting requests (429) and the retries ran out. "
+                              "Wait a minute and ask again, or switch to the offline analyst.")
+    if name == "NotFoundError" or status == 404:
+        return "model", f"The model '{model_id}' was not found{where} (404). Check the model id."
+    if name in ("APITimeoutError", "TimeoutError", "ReadTimeout") or "Timeout" in name:
+        secs = f" within {timeout_s:g} s" if timeout_s else ""
+        return "timeout", f"The model did not answer{secs}. Try again, or try a smaller model."
+    if name in ("APIConnectionError", "ConnectError", "ConnectionError") or isinstance(exc, ConnectionError):
+        return "network", (f"Cannot reach the model API{where}. Check the network connection and OPENAI_BASE_URL, "
+                           "or switch to the offline analyst.")
+    if status is not None and int(status) >= 500:
+        return "model", (f"The model API failed ({status}) after retries. Try again in a moment, "
+                         "or switch to the offline analyst.")
+    if isinstance(exc, (json.JSONDecodeError, UnicodeDecodeError)) or name in ("APIResponseValidationError",
+                                                                              "OutputParserException"):
+        return "model", "The model returned a malformed response. Ask again, or switch models."
+    if name in ("BadRequestError",) or status == 400:
+        return "model", f"The model API refused the request (400): {_short(exc)}"
+    if name == "GraphRecursionError":
+        return "limit", "The assistant took too many steps without finishing. Try a narrower question."
+    return "error", f"Something went wrong while answering ({name}: {_short(exc)}). The chat still works; ask again."
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return redact(text[:200])

@@ -1,0 +1,70 @@
+"""Conversation memory: LangGraph checkpoints, in memory for a session or in SQLite to persist.
+
+The SQLite file (``<home>/conversations.sqlite``) holds LangGraph's checkpoints and a small
+index of conversations (title, times) so the UI can list, resume and delete them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Conversation:
+    thread_id: str
+    title: str
+    created_at: str
+    updated_at: str
+
+
+def in_memory():
+    """A checkpointer for one UI session or CLI run (nothing written to disk)."""
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    return InMemorySaver()
+
+
+class ConversationStore:
+    """Persistent conversations in one SQLite file."""
+
+    def __init__(self, path: Path | str):
+        from langgraph.checkpoint.sqlite import SqliteSaver
+
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(str(self.path), check_same_thread=False)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._lock = threading.Lock()
+        self.checkpointer = SqliteSaver(self._conn)
+        self.checkpointer.setup()
+        with self._lock, self._conn:
+            self._conn.execute("CREATE TABLE IF NOT EXISTS conversations (thread_id TEXT PRIMARY KEY, "
+                               "title TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)")
+
+    def touch(self, thread_id: str, first_question: str) -> None:
+        """Record activity on a thread; its title is the first question (shortened)."""
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        title = " ".join(first_question.split())[:80] or "(untitled)"
+        with self._lock, self._conn:
+            self._conn.execute(
+                "INSERT INTO conversations (thread_id, title, created_at, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(thread_id) DO UPDATE SET updated_at = excluded.updated_at",
+                (thread_id, title, now, now))
+
+    def list(self, limit: int = 50) -> list[Conversation]:
+        with self._lock:
+            rows = self._conn.execute("SELECT thread_id, title, created_at, updated_at FROM conversations "
+                                      "ORDER BY updated_at DESC, created_at DESC LIMIT ?", (limit,)).fetchall()
+        return [Conversation(*row) for row in rows]
+
+    def delete(self, thread_id: str) -> None:
+        self.checkpointer.delete_thread(thread_id)
+        with self._lock, self._conn:
+            self._conn.execute("DELETE FROM conversations WHERE thread_id = ?", (thread_id,))
+
+    def close(self) -> None:
+        self._conn.close()

@@ -1,0 +1,121 @@
+"""The offline analyst: a deterministic chat model that plans tool calls and writes answers.
+
+It implements ``bind_tools`` and streaming, so it runs through the same agent graph as an LLM.
+On a new question it reads the intent (assets, what is asked, horizon, leader/follower; earlier
+questions fill in follow-ups such as "and gold?") and issues every tool call it needs in one
+turn; once the results are back it writes the answer from templates
+(:mod:`assistant.offline_text`), using only figures from those results.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+
+from assistant import intent as it
+from assistant import offline_text
+from assistant.streaming import chunks_of
+
+_ids = itertools.count(1)
+MAX_ASSETS = 4
+BRIEFING_WATCHLIST = ("gold", "silver", "bitcoin", "sp500", "dxy")
+
+
+class OfflineAnalyst(BaseChatModel):
+    """Rule-based analyst with the chat-model interface (model id ``offline``)."""
+
+    tool_names: list[str] = []
+
+    @property
+    def _llm_type(self) -> str:
+        return "offline-analyst"
+
+    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> OfflineAnalyst:
+        names = [getattr(t, "name", None) or (t.get("name") if isinstance(t, dict) else None) for t in tools]
+        return self.model_copy(update={"tool_names": [n for n in names if n]})
+
+    def _generate(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=self.respond(messages))])
+
+    def _stream(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs) -> Iterator[ChatGenerationChunk]:
+        for chunk in chunks_of(self.respond(messages)):
+            if run_manager:
+                run_manager.on_llm_new_token(chunk.text, chunk=ChatGenerationChunk(message=chunk))
+            yield ChatGenerationChunk(message=chunk)
+
+    # -- the analyst ------------------------------------------------------------------------
+    def respond(self, messages: list[BaseMessage]) -> AIMessage:
+        turn_start = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1)
+        if turn_start < 0:
+            return AIMessage(content=offline_text.decline(None), id=_msg_id())
+        question = messages[turn_start].text
+        current = resolve_intent(messages[:turn_start], question)
+        results = [m for m in messages[turn_start + 1:] if isinstance(m, ToolMessage)]
+        if results:
+            return AIMessage(content=offline_text.answer(current, question, results), id=_msg_id())
+        calls = plan(current, question, self.tool_names)
+        if not calls:
+            return AIMessage(content=offline_text.decline(current), id=_msg_id())
+        return AIMessage(content="", tool_calls=calls, id=_msg_id())
+
+
+def _msg_id() -> str:
+    return f"offline-{next(_ids)}"
+
+
+def resolve_intent(history: list[BaseMessage], question: str) -> it.Intent:
+    """The question's intent with gaps filled from the conversation's earlier questions."""
+    previous = None
+    for m in history:
+        if isinstance(m, HumanMessage):
+            parsed = it.parse(m.text)
+            previous = it.follow_up(parsed, previous) if (parsed.kinds or parsed.assets) else previous
+    current = it.parse(question)
+    wants_context = bool(current.kinds or current.assets) or it.is_follow_up(question)
+    if previous is not None and wants_context and (not current.kinds or not current.assets):
+        current = it.follow_up(current, previous)
+    if not current.kinds and current.assets:
+        current = it.Intent(kinds=(it.PRICE,), assets=current.assets, horizon=current.horizon, on=current.on)
+    return current
+
+
+def _call(name: str, **args: Any) -> dict:
+    return {"name": name, "args": {k: v for k, v in args.items() if v is not None},
+            "id": f"offline_call_{next(_ids)}", "type": "tool_call"}
+
+
+def plan(intent: it.Intent, question: str, available: list[str]) -> list[dict]:
+    """The tool calls that answer ``intent``, all issued at once."""
+    keys = list(intent.assets[:MAX_ASSETS])
+    kind = intent.primary
+    calls: list[dict] = []
+    if kind == it.BRIEFING:
+        if "market_briefing" in available:
+            return [_call("market_briefing", assets=list(intent.assets) or None)]
+        return [_call("get_price", asset=k) for k in (keys or BRIEFING_WATCHLIST)]
+    if kind == it.LEADLAG and intent.leader and intent.follower:
+        events = any(w in question.lower() for w in ("after", "event", "breakout"))
+        calls.append(_call("lead_lag", leader=intent.leader, follower=intent.follower, freq=intent.freq,
+                           events=events or None))
+        return calls
+    if kind == it.WHY:
+        asset = keys[0] if keys else None
+        calls.append(_call("search_commentary", query=question, asset=asset))
+        calls.extend(_call("get_price", asset=k) for k in keys[:2])
+        return calls
+    if not keys:
+        return []
+    if kind == it.BREAKOUT:
+        for k in keys:
+            calls.append(_call("find_breakouts", asset=k))
+            calls.append(_call("get_price", asset=k))
+        return calls
+    if kind == it.COMPARE:
+        return [_call("compare_assets", assets=keys)]
+    on = intent.on.isoformat() if intent.on else None
+    return [_call("get_price", asset=k, on=on) for k in keys]
