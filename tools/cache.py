@@ -12,6 +12,7 @@ import json
 import os
 import re
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,9 @@ import numpy as np
 import pandas as pd
 
 from tools.frames import from_arrays, to_arrays
+
+# A temporary file older than this cannot belong to a live writer (a write takes milliseconds).
+ORPHAN_AGE_SECONDS = 600.0
 
 
 @dataclass(frozen=True)
@@ -60,11 +64,14 @@ class PriceCache:
             with np.load(path, allow_pickle=False) as npz:
                 meta = json.loads(str(npz["meta"]))
                 frame = from_arrays(npz["days"], npz["values"])
+            fetched = dt.datetime.fromisoformat(meta["fetched_at"])
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError):
+        except (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile,
+                json.JSONDecodeError):
             return None
-        fetched = dt.datetime.fromisoformat(meta["fetched_at"])
+        if fetched.tzinfo is None:  # written by hand or by an older version: read as UTC
+            fetched = fetched.replace(tzinfo=dt.UTC)
         return CacheEntry(meta.get("symbol", symbol), frame, fetched, path)
 
     def write(self, symbol: str, frame: pd.DataFrame, fetched_at: dt.datetime | None = None) -> Path:
@@ -84,6 +91,7 @@ class PriceCache:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        self.clean_orphans()
         return target
 
     def entries(self) -> list[CacheEntry]:
@@ -99,15 +107,29 @@ class PriceCache:
         try:
             with np.load(p, allow_pickle=False) as npz:
                 meta = json.loads(str(npz["meta"]))
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError):
+        except (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile,
+                json.JSONDecodeError):
+            return None
+        if not isinstance(meta, dict):
             return None
         return self.read(meta.get("symbol", p.stem))
 
-    def clean_orphans(self) -> int:
-        """Remove temporary files left by a writer that was killed; returns how many."""
+    def clean_orphans(self, older_than: float = ORPHAN_AGE_SECONDS) -> int:
+        """Remove temporary files left by a writer that was killed; returns how many.
+
+        Only files untouched for ``older_than`` seconds go: a younger one may belong to a
+        writer (another thread or process) that is about to rename it into place.
+        """
         n = 0
-        if self.root.is_dir():
-            for p in self.root.glob(".*.tmp"):
-                p.unlink(missing_ok=True)
-                n += 1
+        if not self.root.is_dir():
+            return 0
+        now = time.time()
+        for p in self.root.glob(".*.tmp"):
+            try:
+                if now - p.stat().st_mtime < older_than:
+                    continue
+                p.unlink()
+            except FileNotFoundError:  # its writer renamed or removed it meanwhile
+                continue
+            n += 1
         return n

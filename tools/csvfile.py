@@ -34,7 +34,7 @@ class CsvReport:
     dropped_missing_close: int = 0
     dropped_bad_date: int = 0
     duplicate_dates: int = 0
-    blanked_ohl: int = 0  # open/high/low values <= 0 treated as missing
+    blanked_ohl: int = 0  # open/high/low values of zero treated as missing
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -67,6 +67,12 @@ def read_price_csv(path: Path | str) -> tuple[pd.DataFrame, CsvReport]:
         raise InputError(f"{name} is {size // (1024 * 1024)} MB; the limit for a daily price file is "
                          f"{MAX_BYTES // (1024 * 1024)} MB.")
     try:
+        binary = _looks_binary(path)
+    except OSError as exc:
+        raise InputError(f"Cannot read {name}: {exc.strerror or exc}.") from exc
+    if binary:
+        raise InputError(f"{name} looks like a binary file, not a CSV text file.")
+    try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
                           on_bad_lines="skip", skipinitialspace=True)
     except UnicodeDecodeError:
@@ -81,15 +87,16 @@ def read_price_csv(path: Path | str) -> tuple[pd.DataFrame, CsvReport]:
         raise InputError(f"{name} is not a readable CSV file ({str(exc).splitlines()[0][:80]}).") from exc
     if "\x00" in "".join(map(str, raw.columns)):
         raise InputError(f"{name} looks like a binary file, not a CSV.")
+    found = _list(raw.columns)
     raw.columns = [_canonical(c) for c in raw.columns]
     if "date" not in raw.columns:
-        raise InputError(f"{name} has no date column; found {_list(raw.columns)}. "
+        raise InputError(f"{name} has no date column; found {found}. "
                          "Name the first column 'date' (or 'Date').")
     if "close" not in raw.columns:
         if "adj_close" in raw.columns:
             raw["close"] = raw["adj_close"]
         else:
-            raise InputError(f"{name} has no close column; found {_list(raw.columns)}. "
+            raise InputError(f"{name} has no close column; found {found}. "
                              "Add a 'close' (or 'Close') column.")
     if raw.empty:
         raise InputError(f"{name} has a header but no rows.")
@@ -119,7 +126,25 @@ def _canonical(column: str) -> str:
 
 
 def _list(columns) -> str:
-    return ", ".join(str(c) for c in list(columns)[:8]) or "nothing"
+    shown = []
+    for c in list(columns)[:8]:
+        text = "".join(ch if ch.isprintable() else "?" for ch in str(c)).strip()
+        shown.append(text[:30] + ("…" if len(text) > 30 else ""))
+    return ", ".join(shown) or "nothing"
+
+
+_BINARY_MAGIC = (b"PK\x03\x04", b"\x89PNG", b"\x1f\x8b", b"%PDF", b"\x93NUMPY", b"BZh", b"\xfd7zXZ")
+
+
+def _looks_binary(path: Path) -> bool:
+    """True for files that are clearly not text: NUL bytes, a known binary signature, or many
+    control characters in the first few kilobytes (Latin-1 and UTF-8 text have none)."""
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+    if b"\x00" in head or head.startswith(_BINARY_MAGIC):
+        return True
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13)) + head.count(b"\x7f")
+    return controls > max(2, len(head) // 100)
 
 
 def _parse_dates(values: pd.Series) -> pd.DatetimeIndex:
@@ -132,20 +157,25 @@ def _parse_dates(values: pd.Series) -> pd.DatetimeIndex:
 
 
 def _reject_non_positive(frame: pd.DataFrame, name: str) -> None:
-    values = frame["close"].to_numpy()
-    bad = np.flatnonzero(np.isfinite(values) & (values <= 0))
-    if bad.size:
-        i = int(bad[0])
-        when = frame.index[i].date().isoformat()
-        raise InputError(f"{name}: the row dated {when} has a non-positive close ({values[i]:g}); "
-                         "prices must be above zero. Fix or remove that row.")
+    """A close of zero or below, or a negative open/high/low, rejects the file naming the row."""
+    for col in ("close", "open", "high", "low"):
+        values = frame[col].to_numpy()
+        limit = values <= 0 if col == "close" else values < 0
+        bad = np.flatnonzero(np.isfinite(values) & limit)
+        if bad.size:
+            i = int(bad[0])
+            when = frame.index[i].date().isoformat()
+            kind = "non-positive" if col == "close" else "negative"
+            raise InputError(f"{name}: the row dated {when} has a {kind} {col} ({values[i]:g}); "
+                             "prices must be above zero. Fix or remove that row.")
 
 
 def _blank_non_positive(frame: pd.DataFrame) -> int:
-    """Open/high/low of zero or below mean "not recorded" in Yahoo's old rows: make them NaN."""
+    """An open/high/low of exactly zero means "not recorded" in Yahoo's old rows (the S&P 500
+    before 1962 has thousands): make it NaN rather than reject the file."""
     n = 0
     for col in ("open", "high", "low"):
-        mask = frame[col].to_numpy() <= 0
+        mask = frame[col].to_numpy() == 0
         n += int(mask.sum())
         frame.loc[mask, col] = np.nan
     return n

@@ -200,8 +200,7 @@ class YahooSource:
         return entry.age_hours < self.ttl_hours
 
     def _download(self, symbol: str, start: dt.date | None) -> pd.DataFrame:
-        from tenacity import (retry, retry_if_exception, stop_after_attempt,
-                              wait_exponential)
+        from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
         def transient(exc: BaseException) -> bool:
             return isinstance(exc, yahoo.FetchError) and exc.kind == "rate_limit"
@@ -224,10 +223,17 @@ class YahooSource:
         return PriceSeries(asset, frame, prov)
 
     def _stale(self, asset: Asset, entry, reason: str) -> PriceSeries:
-        age = entry.age_hours
-        notice = (f"{reason.rstrip('.')}; showing cached data fetched {age / 24:.1f} days ago "
+        notice = (f"{reason.rstrip('.')}; showing cached data fetched {_age_words(entry.age_hours)} ago "
                   f"(last bar {entry.frame.index[-1].date().isoformat()}).")
         return self._series(asset, entry.frame, entry.fetched_at, stale=True, notice=notice)
+
+
+def _age_words(hours: float) -> str:
+    if hours < 1:
+        return f"{max(hours, 0) * 60:.0f} minutes"
+    if hours < 48:
+        return f"{hours:.1f} hours"
+    return f"{hours / 24:.1f} days"
 
 
 def _merge(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zlib
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -53,7 +53,7 @@ def _factors() -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]:
     return days, metals, risk
 
 
-@lru_cache(maxsize=None)
+@cache
 def _generate(key: str) -> pd.DataFrame:
     level, drift, vol, b_metal, b_risk = _PARAMS[key]
     days, metals, risk = _factors()
@@ -67,7 +67,7 @@ def _generate(key: str) -> pd.DataFrame:
         silver_shock = _calendar_shocks("silver")
         lagged = np.concatenate([np.zeros(DEMO_LAG_DAYS), silver_shock[:-DEMO_LAG_DAYS]])
         shock = 0.55 * lagged + np.sqrt(1 - 0.55**2) * shock
-    trading = np.ones(n, dtype=bool) if asset.is_crypto else days.dayofweek < 5
+    trading = np.ones(n, dtype=bool) if asset.is_crypto else days.day_of_week < 5
     dt_year = 1 / 365.0
     log_ret = (drift - 0.5 * vol**2) * dt_year + vol * np.sqrt(dt_year) * shock
     # A late rally in the metals gives the breakout tools recent records to report.

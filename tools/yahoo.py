@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import re
 import warnings
 from pathlib import Path
 
@@ -77,16 +78,20 @@ def _captured_log():
         logger.handlers, logger.propagate = saved
 
 
-_NETWORK_WORDS = ("dnserror", "could not resolve", "failed to perform", "connection", "timed out",
-                  "timeout", "network", "ssl", "unreachable", "curl")
+_NETWORK = re.compile(r"dnserror|could not resolve|failed to perform|connection|timed out|timeout|"
+                      r"network|\bssl|unreachable|curl")
+_RATE_LIMIT = re.compile(r"rate ?limit|too many requests|\b429\b")
+# yfinance prefixes each failure with the tickers it concerns ("['SI=F']: ..."); a ticker such
+# as SSL or 6429.T must not be read as a network or rate-limit failure.
+_TICKERS = re.compile(r"\[(?:\s*'[^']*'\s*,?)+\]:?")
 
 
 def classify(text: str) -> FetchError:
     """Map a yfinance / curl_cffi failure text onto a FetchError kind."""
-    low = text.lower()
-    if "ratelimit" in low.replace(" ", "") or "too many requests" in low or "429" in low:
+    low = _TICKERS.sub(" ", text).lower()
+    if _RATE_LIMIT.search(low):
         return FetchError("rate_limit", "Yahoo Finance is rate-limiting requests; try again in a minute.")
-    if any(word in low for word in _NETWORK_WORDS):
+    if _NETWORK.search(low):
         return FetchError("network", "Yahoo Finance could not be reached (network error).")
     return FetchError("empty", f"Yahoo Finance returned no data ({text.strip()[:120] or 'no rows'}).")
 
