@@ -128,6 +128,12 @@ class Assistant:
             yield Failed(message, kind)
         yield Finished(run.reply())
 
+    def charts(self, reply: Reply) -> list[tuple[str, Any]]:
+        """Plotly figures (title, figure) for the tool results of ``reply``."""
+        from assistant.charts import charts_for
+
+        return charts_for(reply.tool_results, self.market)
+
     def history(self, thread_id: str) -> list[dict]:
         """The conversation so far: [{"role": "user"|"assistant", "content": str}]."""
         from langchain_core.messages import AIMessage, HumanMessage

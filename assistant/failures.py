@@ -24,6 +24,7 @@ def describe(exc: BaseException, model_id: str = "", base_url: str | None = None
     if isinstance(exc, InputError):
         return "input", str(exc)
     name = type(exc).__name__
+    lineage = " ".join(cls.__name__ for cls in type(exc).__mro__)
     status = getattr(exc, "status_code", None)
     where = f" at {base_url}" if base_url else ""
     if name == "AuthenticationError" or status == 401:
@@ -36,10 +37,10 @@ def describe(exc: BaseException, model_id: str = "", base_url: str | None = None
                               "Wait a minute and ask again, or switch to the offline analyst.")
     if name == "NotFoundError" or status == 404:
         return "model", f"The model '{model_id}' was not found{where} (404). Check the model id."
-    if name in ("APITimeoutError", "TimeoutError", "ReadTimeout") or "Timeout" in name:
+    if "Timeout" in lineage:
         secs = f" within {timeout_s:g} s" if timeout_s else ""
         return "timeout", f"The model did not answer{secs}. Try again, or try a smaller model."
-    if name in ("APIConnectionError", "ConnectError", "ConnectionError") or isinstance(exc, ConnectionError):
+    if "ConnectionError" in lineage or "ConnectError" in lineage or isinstance(exc, ConnectionError):
         return "network", (f"Cannot reach the model API{where}. Check the network connection and OPENAI_BASE_URL, "
                            "or switch to the offline analyst.")
     if status is not None and int(status) >= 500:

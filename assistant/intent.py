@@ -14,6 +14,8 @@ from tools import assets
 
 PRICE, CHANGE, BREAKOUT, COMPARE, LEADLAG, WHY, BRIEFING = (
     "price", "change", "breakout", "compare", "leadlag", "why", "briefing")
+_ADVICE = re.compile(r"\b(should i|buy|sell|short|invest|hold on to|price target|target price|go long|"
+                     r"allocate|put my money)\b", re.I)
 
 _INTENT_WORDS: dict[str, tuple[str, ...]] = {
     BRIEFING: (r"\bbrief(ing)?\b", r"\bsummar(y|ise|ize)\b.*\bmarkets?\b", r"\bmarket (update|wrap|recap)\b",
@@ -64,6 +66,7 @@ class Intent:
     leader: str | None = None
     follower: str | None = None
     freq: str = "weekly"
+    advice: bool = False  # asks for a recommendation (answered with data, not advice)
 
     @property
     def primary(self) -> str | None:
@@ -112,7 +115,7 @@ def parse(question: str) -> Intent:
         leader, follower = _order(low, keys[0], keys[1])
     kinds = _prioritise(kinds, keys)
     return Intent(kinds=tuple(kinds), assets=tuple(keys), horizon=horizon, on=on, leader=leader,
-                  follower=follower, freq=freq)
+                  follower=follower, freq=freq, advice=bool(_ADVICE.search(low)))
 
 
 def _order(low: str, first: str, second: str) -> tuple[str, str]:
@@ -126,9 +129,8 @@ def _prioritise(kinds: list[str], keys: list[str]) -> list[str]:
     """Order intents from most to least specific, and drop the ones a stronger intent covers."""
     order = [BRIEFING, LEADLAG, WHY, BREAKOUT, COMPARE, CHANGE, PRICE]
     found = [k for k in order if k in kinds]
-    if LEADLAG in found and len(keys) < 2 and BREAKOUT not in found:
-        # "is silver leading?" without a second asset: treat as a breakout/price question
-        found = [k for k in found if k != LEADLAG] or [BREAKOUT]
+    if LEADLAG in found and len(keys) < 2 and BREAKOUT in found:
+        found.remove(LEADLAG)  # "did silver lead the rally to a record?" is about the record
     if COMPARE in found and len(keys) < 2:
         found.remove(COMPARE)
     if COMPARE in found and CHANGE in found:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -80,7 +81,7 @@ def resolve_intent(history: list[BaseMessage], question: str) -> it.Intent:
     if previous is not None and wants_context and (not current.kinds or not current.assets):
         current = it.follow_up(current, previous)
     if not current.kinds and current.assets:
-        current = it.Intent(kinds=(it.PRICE,), assets=current.assets, horizon=current.horizon, on=current.on)
+        current = replace(current, kinds=(it.PRICE,))
     return current
 
 

@@ -37,6 +37,8 @@ def answer(intent: it.Intent, question: str, results: list) -> str:
     by_kind: dict[str, list[dict]] = {}
     for _, a in ok:
         by_kind.setdefault(a.get("kind", ""), []).append(a)
+    if intent.advice:
+        parts.append("I don't give investment advice (no buy, sell or hold calls); here is what the data shows.")
     if "briefing" in by_kind:
         parts.append(by_kind["briefing"][0].get("markdown", ""))
     for a in by_kind.get("leadlag", []):

@@ -6,7 +6,8 @@ Each request to ``/v1/chat/completions`` takes the next step of the script:
 - ``{"tool_calls": [{"name": ..., "args": {...}}]}``: tool calls (streamed as chunks);
 - ``{"status": 429, "headers": {"Retry-After": "0"}}`` (or 401, 500...): an error response;
 - ``{"delay": seconds, ...}``: wait before answering (for timeouts);
-- ``{"raw": "..."}``: a malformed body; ``{"truncate": True, "text": ...}``: a stream cut short.
+- ``{"raw": "..."}``: a malformed body; ``{"truncate": True, "text": ...}``: a stream cut short;
+- a function of the request body returning one of the above.
 
 ``requests`` records every request body for assertions.
 """
@@ -64,8 +65,10 @@ class StubOpenAI:
                 body = json.loads(self.rfile.read(length) or b"{}")
                 with stub._lock:
                     stub.requests.append(body)
-                    stub.headers.append(dict(self.headers))
+                    stub.headers.append({k.lower(): v for k, v in self.headers.items()})
                 step = stub._next()
+                if callable(step):  # a step may depend on the request (e.g. echo a tool result)
+                    step = step(body)
                 if step.get("delay"):
                     time.sleep(step["delay"])
                 status = step.get("status", 200)
