@@ -34,6 +34,11 @@ class Settings:
     openai_base_url: str | None = None
     limits: Limits = field(default_factory=Limits)
 
+    def __post_init__(self) -> None:
+        # Accept strings for convenience (tests, the UI); store dates and paths.
+        object.__setattr__(self, "as_of", parse_date(self.as_of, "as-of date"))
+        object.__setattr__(self, "home", Path(self.home).expanduser())
+
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> Settings:
         env = dict(os.environ if env is None else env)

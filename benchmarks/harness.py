@@ -23,6 +23,7 @@ class Row:
     max_ratio: float | None = None  # budget as ratio to the baseline (seconds / baseline), if any
     min_speedup: float | None = None  # budget as speed-up over the baseline (baseline / seconds), if any
     note: str = ""
+    checks_ok: bool = True  # non-timing budgets of the row (counts, sizes) were met
 
     @property
     def ratio(self) -> float | None:
@@ -32,7 +33,7 @@ class Row:
 
     @property
     def ok(self) -> bool:
-        good = True
+        good = self.checks_ok
         if self.budget_seconds is not None:
             good &= self.seconds <= self.budget_seconds
         if self.max_ratio is not None and self.ratio is not None:

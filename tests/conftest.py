@@ -36,3 +36,11 @@ def commentary_dir() -> Path:
     if not (COMMENTARY / "silvers-defensive-rally.txt").is_file():
         pytest.skip("../shared/commentary is not present")
     return COMMENTARY
+
+
+@pytest.fixture(scope="session")
+def knowledge_base(tmp_path_factory):
+    """The bundled commentary corpus in a real local Chroma store (built once per test session)."""
+    from knowledge.store import open_knowledge_base
+
+    return open_knowledge_base(tmp_path_factory.mktemp("kb-home"))

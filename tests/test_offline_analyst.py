@@ -1,0 +1,144 @@
+"""The offline analyst through the real agent graph: questions worded the ways people ask.
+
+Each case names the tools that must be called (with key arguments). Every answer must contain
+the tools' own figures and be fully grounded.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import formatting as f
+from assistant.agent import Assistant
+from assistant.config import Settings
+
+# (id, conversation, expected tool calls of the LAST turn: [(name, {arg: value subset}), ...])
+CASES = [
+    # prices and levels
+    ("price-plain", ["How much is silver?"], [("get_price", {"asset": "silver"})]),
+    ("price-whats", ["What's the price of gold?"], [("get_price", {"asset": "gold"})]),
+    ("price-ticker", ["btc price"], [("get_price", {"asset": "bitcoin"})]),
+    ("price-index", ["Where is the S&P 500 trading?"], [("get_price", {"asset": "sp500"})]),
+    ("price-alias-xag", ["quote for XAG"], [("get_price", {"asset": "silver"})]),
+    ("price-on-date", ["What did silver close at on 2025-06-02?"], [("get_price", {"asset": "silver", "on": "2025-06-02"})]),
+    ("price-bare-name", ["ETH?"], [("get_price", {"asset": "ethereum"})]),
+    ("price-copper", ["How much is copper now?"], [("get_price", {"asset": "copper"})]),
+    ("price-oil", ["What's crude oil worth today?"], [("get_price", {"asset": "crude"})]),
+    ("price-10y", ["what is the 10y yield at?"], [("get_price", {"asset": "us10y"})]),
+    ("price-dollar", ["the dollar index level?"], [("get_price", {"asset": "dxy"})]),
+    ("price-shouting", ["PLATINUM PRICE"], [("get_price", {"asset": "platinum"})]),
+    ("price-two-assets", ["gold and silver prices"], [("get_price", {"asset": "gold"}), ("get_price", {"asset": "silver"})]),
+    # changes over a horizon
+    ("change-month", ["Is the dollar down this month?"], [("get_price", {"asset": "dxy"})]),
+    ("change-ytd", ["How has bitcoin performed YTD?"], [("get_price", {"asset": "bitcoin"})]),
+    ("change-week", ["What did gold do this week?"], [("get_price", {"asset": "gold"})]),
+    ("change-3m", ["How much has silver risen over 3 months?"], [("get_price", {"asset": "silver"})]),
+    ("change-1y", ["How did the Nasdaq do over the past year?"], [("get_price", {"asset": "nasdaq"})]),
+    # records and breakouts
+    ("breakout-silver", ["Is silver breaking out?"], [("find_breakouts", {"asset": "silver"}), ("get_price", {"asset": "silver"})]),
+    ("breakout-ath", ["Did gold hit an all-time high?"], [("find_breakouts", {"asset": "gold"}), ("get_price", {"asset": "gold"})]),
+    ("breakout-record", ["Is bitcoin at a record?"], [("find_breakouts", {"asset": "bitcoin"})]),
+    ("breakout-new-highs", ["any new highs in platinum?"], [("find_breakouts", {"asset": "platinum"})]),
+    ("breakout-near-ath", ["Is ethereum near its all-time high?"], [("find_breakouts", {"asset": "ethereum"})]),
+    # relative performance
+    ("compare-3m", ["Has silver outperformed gold over the last three months?"], [("compare_assets", {"assets": ["silver", "gold"]})]),
+    ("compare-vs", ["silver vs gold"], [("compare_assets", {"assets": ["silver", "gold"]})]),
+    ("compare-ytd", ["Compare bitcoin and ethereum YTD"], [("compare_assets", {"assets": ["bitcoin", "ethereum"]})]),
+    ("compare-beating", ["Is gold beating the S&P 500 this year?"], [("compare_assets", {"assets": ["gold", "sp500"]})]),
+    ("compare-versus-1y", ["bitcoin versus nasdaq over 1y"], [("compare_assets", {"assets": ["bitcoin", "nasdaq"]})]),
+    # lead/lag, with the leader/follower order read from the phrasing
+    ("lag-follow", ["Does bitcoin follow silver with a lag?"], [("lead_lag", {"leader": "silver", "follower": "bitcoin", "freq": "weekly"})]),
+    ("lag-lead", ["Does gold lead bitcoin?"], [("lead_lag", {"leader": "gold", "follower": "bitcoin"})]),
+    ("lag-leading", ["Is silver leading bitcoin?"], [("lead_lag", {"leader": "silver", "follower": "bitcoin"})]),
+    ("lag-trail", ["Does bitcoin trail gold?"], [("lead_lag", {"leader": "gold", "follower": "bitcoin"})]),
+    ("lag-together", ["Do the S&P 500 and bitcoin move together?"], [("lead_lag", {"leader": "sp500", "follower": "bitcoin"})]),
+    ("lag-monthly", ["Does copper lead crude on a monthly basis?"], [("lead_lag", {"leader": "copper", "follower": "crude", "freq": "monthly"})]),
+    ("lag-daily", ["Does bitcoin follow silver daily?"], [("lead_lag", {"leader": "silver", "follower": "bitcoin", "freq": "daily"})]),
+    ("lag-events", ["Does bitcoin rally after silver breakouts?"], [("lead_lag", {"leader": "silver", "follower": "bitcoin", "events": True})]),
+    # why questions: commentary plus the data
+    ("why-silver", ["Why is silver rising?"], [("search_commentary", {"asset": "silver"}), ("get_price", {"asset": "silver"})]),
+    ("why-gold", ["What is driving gold?"], [("search_commentary", {"asset": "gold"}), ("get_price", {"asset": "gold"})]),
+    ("why-no-asset", ["why are metals rallying?"], [("search_commentary", {})]),
+    # briefing
+    ("briefing", ["Write me a market briefing"], [("get_price", {"asset": a}) for a in ("gold", "silver", "bitcoin", "sp500", "dxy")]),
+    # follow-ups that need the earlier turn
+    ("follow-price", ["How much is silver?", "and gold?"], [("get_price", {"asset": "gold"})]),
+    ("follow-lag", ["Does bitcoin follow silver?", "and gold?"], [("lead_lag", {"leader": "gold", "follower": "bitcoin"})]),
+    ("follow-breakout", ["Is silver breaking out?", "what about platinum?"], [("find_breakouts", {"asset": "platinum"})]),
+    ("follow-horizon", ["How has gold done this month?", "and over 3 months?"], [("get_price", {"asset": "gold"})]),
+    # advice is declined but the data is given
+    ("advice", ["Should I buy silver?"], [("get_price", {"asset": "silver"})]),
+    # questions it must decline
+    ("decline-joke", ["tell me a joke"], []),
+    ("decline-weather", ["what's the weather in Paris?"], []),
+    ("decline-unknown-asset", ["How much is unobtainium?"], []),
+    ("decline-one-asset-lag", ["Does bitcoin follow?"], []),
+]
+
+
+@pytest.fixture(scope="module")
+def assistant(knowledge_base):
+    return Assistant(Settings(data="demo", model="offline"), knowledge=lambda: knowledge_base)
+
+
+def figures_expected(result: dict) -> list[str]:
+    """Figures from a tool artifact that the answer must show."""
+    a = result["artifact"] or {}
+    kind = a.get("kind")
+    if kind == "price":
+        return [f.price(a["close_on"]["close"])] if a.get("close_on") else [f.price(a["close"])]
+    if kind == "breakouts":
+        return [f.price(a["episodes"][-1]["peak"])] if a["episodes"] else []
+    if kind == "compare":
+        return [f.price(r["close"]) for r in a["rows"]]
+    if kind == "leadlag":
+        return [f.num(a["best_lag"]["corr"], 3), f.count(a["n_obs"])]
+    if kind == "commentary":
+        return [p["title"] for p in a["passages"][:1]]
+    return []
+
+
+@pytest.mark.parametrize("turns,expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_offline_analyst_table(assistant, turns, expected, request):
+    thread = request.node.name
+    for question in turns:
+        reply = assistant.ask(question, thread_id=thread)
+    assert reply.error is None, reply.error
+    got = [(c["name"], c["args"]) for c in reply.tool_calls]
+    assert len(got) == len(expected), got
+    for (name, subset), (got_name, got_args) in zip(expected, got, strict=True):
+        assert got_name == name
+        for key, value in subset.items():
+            assert got_args.get(key) == value, (key, got_args)
+    for result in reply.tool_results:
+        assert not result["error"], result["summary"]
+        for figure in figures_expected(result):
+            assert figure in reply.answer, (figure, reply.answer)
+    assert reply.grounding.ok, reply.grounding.ungrounded
+    assert "not a language model" in reply.answer
+    if expected:
+        assert "synthetic demo data" in reply.answer
+    else:
+        assert "Try:" in reply.answer or "Name two assets" in reply.answer or "Which asset" in reply.answer
+
+
+def test_table_is_large_enough():
+    assert len(CASES) >= 40
+
+
+def test_advice_is_declined_in_words(assistant):
+    reply = assistant.ask("Should I sell my gold?")
+    assert "don't give investment advice" in reply.answer
+
+
+def test_why_answer_quotes_and_cites_commentary(assistant):
+    reply = assistant.ask("Why is silver rising?")
+    assert reply.sources and all(s["title"] for s in reply.sources)
+    assert any(s["title"] in reply.answer for s in reply.sources)
+    assert "What the commentary says" in reply.answer
+
+
+def test_answers_are_deterministic(assistant):
+    first = assistant.ask("Has silver outperformed gold over the last three months?").answer
+    second = assistant.ask("Has silver outperformed gold over the last three months?").answer
+    assert first == second
