@@ -9,7 +9,14 @@ from langchain_core.messages import AIMessage, ToolMessage
 
 from assistant.agent import Assistant
 from assistant.config import Limits, Settings
-from assistant.events import Failed, Finished, GroundingChecked, TextDelta, ToolFinished, ToolStarted
+from assistant.events import (
+    Failed,
+    Finished,
+    GroundingChecked,
+    TextDelta,
+    ToolFinished,
+    ToolStarted,
+)
 from assistant.scripted import ScriptedChatModel, tool_call
 
 

@@ -6,11 +6,11 @@ import json
 import re
 
 import pytest
+from openai_stub import StubOpenAI
 
 from assistant.agent import Assistant
 from assistant.config import Limits, Settings
 from assistant.events import TextDelta
-from openai_stub import StubOpenAI
 
 KEY = "sk-test-canary-0123456789"
 

@@ -100,3 +100,85 @@ def merge_provenance(items: list[Provenance]) -> str:
         if lab not in labels:
             labels.append(lab)
     return "; ".join(labels)
+
+
+# Formatting shared by every summary(), so the same kind of figure always reads the same way.
+
+SUMMARY_LIMIT = 600
+
+
+def fmt_price(value: float | None) -> str:
+    """A price or ratio: two decimals with thousands separators, four below 1; "n/a" for None."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.4f}"
+
+
+def fmt_pct(value: float | None, decimals: int = 1) -> str:
+    """A signed percentage in percent units (12.5 -> "+12.5%"); "n/a" for None."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    return f"{value:+.{decimals}f}%"
+
+
+def ordinal(value: float) -> str:
+    """A rounded rank in words: 1 -> "1st", 62 -> "62nd", 84 -> "84th"."""
+    n = int(round(value))
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def fmt_corr(value: float | None) -> str:
+    """A correlation with two decimals; "n/a" for None."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    return f"{value:.2f}"
+
+
+def fmt_p(value: float | None) -> str:
+    """A p-value with three decimals, "<0.001" below that; "n/a" for None."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def source_note(items: list[Provenance]) -> str:
+    """A short provenance clause for summaries, e.g. "Source: synthetic demo data (not real prices)".
+
+    Keeps "synthetic demo data" and any staleness visible while staying much shorter than
+    :meth:`Provenance.label` (no file paths).
+    """
+    parts: list[str] = []
+    for p in items:
+        if p.synthetic:
+            text = f"{SYNTHETIC_NOTE} (not real prices)"
+        elif p.source == "csv":
+            names = [loc.replace("\\", "/").rsplit("/", 1)[-1] for loc in (p.location or "").split(" + ")]
+            text = f"CSV {', '.join(n for n in names if n)}".strip()
+        elif p.stale:
+            text = f"Yahoo Finance, STALE cache from {_age_text(p.age_hours)} ago"
+        else:
+            text = "Yahoo Finance"
+        if text not in parts:
+            parts.append(text)
+    as_ofs = sorted({p.as_of for p in items if p.as_of})
+    end = f"; data to {as_ofs[-1]}" if len(as_ofs) == 1 else (f"; data to {', '.join(as_ofs)}" if as_ofs else "")
+    return f"Source: {'; '.join(parts)}{end}."
+
+
+def compose(required: list[str], optional: list[str] = (), closing: str = "",
+            limit: int = SUMMARY_LIMIT) -> str:
+    """Join sentences: the required ones, then optional ones in order while the text (with
+    ``closing`` appended last) stays within ``limit`` characters.
+
+    Required sentences and the closing one (usually :func:`source_note`) are never cut, so key
+    figures and provenance always survive; callers keep them short enough to fit.
+    """
+    text = " ".join(s for s in required if s)
+    reserve = len(closing) + 1 if closing else 0
+    if len(text) + reserve > limit:  # a last resort: callers size required text to fit
+        text = text[: limit - reserve - 1].rsplit(" ", 1)[0] + "…"
+    for extra in optional:
+        if extra and len(text) + 1 + len(extra) + reserve <= limit:
+            text = f"{text} {extra}"
+    return f"{text} {closing}".strip() if closing else text
