@@ -1,0 +1,175 @@
+"""``market-assistant kb``: ingest, list, remove, rebuild and search the commentary knowledge base.
+
+This is the edge for the knowledge layer: it reads CHROMA_HOST / CHROMA_PORT from the
+environment and turns every ``KnowledgeError`` into an ``InputError`` (one line, exit 2).
+The knowledge package, chromadb and the model load inside the commands, not at import.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from typing import Annotated
+
+import typer
+
+from tools.errors import InputError
+
+app = typer.Typer(no_args_is_help=True)
+ENV_HOST, ENV_PORT = "CHROMA_HOST", "CHROMA_PORT"
+
+
+def register(main_app: typer.Typer) -> None:
+    """Add the ``kb`` group to the main command line."""
+    main_app.add_typer(app, name="kb", help="Commentary knowledge base: ingest, list, remove, "
+                                            "rebuild and search.")
+
+
+def chroma_server(env: dict[str, str] | None = None) -> tuple[str | None, int | None]:
+    """(host, port) of a Chroma server from CHROMA_HOST / CHROMA_PORT, or (None, None)."""
+    env = dict(os.environ if env is None else env)
+    host = (env.get(ENV_HOST) or "").strip() or None
+    raw = (env.get(ENV_PORT) or "").strip()
+    if not raw:
+        return host, None
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise InputError(f"CHROMA_PORT must be a port number from 1 to 65535, not '{raw[:20]}'.")
+    return host, int(raw)
+
+
+@contextlib.contextmanager
+def knowledge_errors() -> Iterator[None]:
+    """Knowledge errors become input errors: one line, exit code 2, no traceback."""
+    from knowledge.errors import KnowledgeError
+
+    try:
+        yield
+    except KnowledgeError as exc:
+        raise InputError(str(exc)) from exc
+
+
+def open_kb(ctx: typer.Context, **options):
+    """The knowledge base of the settings in ``ctx.obj`` (the data directory) and the env."""
+    from knowledge import open_knowledge_base
+
+    host, port = chroma_server()
+    with knowledge_errors():
+        return open_knowledge_base(ctx.obj.home, host, port, **options)
+
+
+def _asset_keys(names: list[str] | None) -> list[str]:
+    from tools import assets
+
+    return [assets.resolve(n).key for n in names or []]
+
+
+@app.command("ingest")
+def ingest(ctx: typer.Context,
+           paths: Annotated[list[str], typer.Argument(help="Files or folders (.md, .txt, .html, .pdf).")],
+           as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False) -> None:
+    """Add or update documents; unchanged files are skipped. Exits 1 if any file failed."""
+    from assistant.cli import emit_json
+    from knowledge.loaders import iter_files
+
+    kb = open_kb(ctx)
+    files = list(iter_files(paths))
+    if not files:
+        raise InputError(f"No supported files in {', '.join(paths)}; use .md, .txt, .html or .pdf.")
+    with knowledge_errors(), typer.progressbar(length=len(files), label="Ingesting", show_pos=True,
+                                               file=None if not as_json else _Null()) as bar:
+        report = kb.ingest(files, progress=lambda _path, _status: bar.update(1))
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        typer.echo(f"Ingested {len(files)} file(s): {report.summary()}.")
+        for path, reason in report.failed:
+            typer.echo(f"  failed  {path}: {reason}", err=True)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+class _Null:
+    """A sink for the progress bar when stdout carries JSON."""
+
+    def write(self, _text: str) -> int:
+        return 0
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+@app.command("list")
+def list_documents(ctx: typer.Context,
+                   as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """List the stored documents with their ids, chunk counts and sources."""
+    from assistant.cli import emit_json
+
+    kb = open_kb(ctx)
+    with knowledge_errors():
+        docs = kb.documents()
+    if as_json:
+        emit_json([d.to_dict() for d in docs])
+        return
+    typer.echo(f"{len(docs)} document(s) in {kb.location}:")
+    for d in docs:
+        typer.echo(f"  {d.doc_id:<34} {d.chunks:>3} chunks  {d.origin:<7} {d.published or 'undated':<10}  {d.title}")
+
+
+@app.command("remove")
+def remove(ctx: typer.Context, doc_id: Annotated[str, typer.Argument(metavar="ID", help="A document id from 'kb list'.")]) -> None:
+    """Delete a document and all its chunks."""
+    kb = open_kb(ctx, auto_ingest=False)
+    with knowledge_errors():
+        n = kb.remove(doc_id)
+    typer.echo(f"Removed '{doc_id}' ({n} chunks).")
+
+
+@app.command("rebuild")
+def rebuild(ctx: typer.Context) -> None:
+    """Re-create the store with the current embedding model: the bundled corpus plus every
+    ingested file that still exists."""
+    kb = open_kb(ctx, check_model=False, auto_ingest=False)
+    with knowledge_errors():
+        users = sum(d.origin == "user" for d in kb.documents())
+    typer.echo(f"Re-embedding the bundled corpus and {users} ingested document(s)...")
+    with knowledge_errors(), typer.progressbar(length=max(users, 1), label="Rebuilding") as bar:
+        report = kb.rebuild(progress=lambda _path, _status: bar.update(1))
+    typer.echo(f"Rebuilt {kb.location} with {kb.embedder.model_id}: {report.summary()}; "
+               f"{kb.count()} chunks.")
+    for path, reason in report.failed:
+        typer.echo(f"  failed  {path}: {reason}", err=True)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command("search")
+def search(ctx: typer.Context, query: Annotated[str, typer.Argument(help="A question or key words.")],
+           k: Annotated[int, typer.Option("--k", help="How many passages (1-50).")] = 4,
+           asset: Annotated[list[str] | None, typer.Option("--asset", help="Only documents about this "
+                                                           "asset (repeatable), e.g. silver.")] = None,
+           since: Annotated[str | None, typer.Option("--since", help="Published on or after YYYY-MM-DD.")] = None,
+           as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Find cited passages for a question."""
+    from assistant.cli import emit_json
+    from tools.data import parse_date
+
+    keys = _asset_keys(asset)
+    day = parse_date(since, "since date")
+    kb = open_kb(ctx)
+    with knowledge_errors():
+        passages = kb.search(query, k=k, assets=keys, since=day)
+    if as_json:
+        emit_json([p.to_dict() for p in passages])
+        return
+    if not passages:
+        typer.echo("No passages matched" + (" the filters." if keys or day else "."))
+        return
+    for n, p in enumerate(passages, 1):
+        typer.echo(f"[{n}] {p.citation()}  (score {p.score:.3f}, {p.chunk_id})")
+        for line in p.text.split("\n"):
+            typer.echo(f"    {line}" if line else "")
+        typer.echo("")

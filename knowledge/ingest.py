@@ -1,0 +1,176 @@
+"""Idempotent ingestion: documents in, chunks with vectors and metadata out to the store.
+
+A chunk id is derived from the document id, the chunk's position and its text, so the same
+content always gets the same ids. A document whose digest is already stored is skipped; a
+changed one gets its new chunks written first and its stale chunks deleted after, so a reader
+never sees the document missing. One bad file is recorded as failed and the rest go on.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from knowledge.chunking import chunk_text
+from knowledge.errors import DocumentIdError, KnowledgeError, LoadError, StoreError
+from knowledge.loaders import MAX_BYTES, Document, iter_files, load_file
+
+DOC_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,94}[a-z0-9])?$")
+Progress = Callable[[str, str], None]  # (path, status) after each file
+
+
+@dataclass
+class IngestReport:
+    """What an ingestion run did, file by file."""
+
+    added: list[str] = field(default_factory=list)  # document ids
+    replaced: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # unchanged
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, one-line reason)
+    removed: list[str] = field(default_factory=list)
+    chunks_written: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        text = (f"{len(self.added)} added, {len(self.replaced)} replaced, "
+                f"{len(self.skipped)} skipped, {len(self.failed)} failed")
+        return text + (f", {len(self.removed)} removed" if self.removed else "")
+
+    def to_dict(self) -> dict:
+        return {"added": self.added, "replaced": self.replaced, "skipped": self.skipped,
+                "failed": [{"path": p, "error": e} for p, e in self.failed],
+                "removed": self.removed, "chunks_written": self.chunks_written}
+
+
+def slug(text: str) -> str:
+    """A document id from a name: lower-case letters, digits and single hyphens, at most 80 chars.
+
+    Ids never reach the file system, and this form makes sure they could not name a path
+    anyway: no dots, slashes or other separators survive.
+    """
+    words = re.findall(r"[a-z0-9]+", text.lower().replace("'", "").replace("\u2019", ""))
+    return "-".join(words)[:80].strip("-") or "document"
+
+
+def check_doc_id(doc_id: str) -> str:
+    """``doc_id`` if it is well formed, else DocumentIdError (e.g. for '../../etc/passwd')."""
+    if not isinstance(doc_id, str) or not DOC_ID.match(doc_id):
+        shown = repr(doc_id)[:60]
+        raise DocumentIdError(f"{shown} is not a document id; ids are lower-case letters, digits "
+                              "and hyphens, as shown by 'market-assistant kb list'.")
+    return doc_id
+
+
+def chunk_id(doc_id: str, position: int, text: str) -> str:
+    digest = hashlib.sha256(f"{doc_id}\x1f{position}\x1f{text}".encode()).hexdigest()[:16]
+    return f"{doc_id}:{position}:{digest}"
+
+
+def published_fields(doc: Document) -> dict:
+    """ISO ``published`` at its known precision, and ``published_last`` (YYYYMMDD, the last
+    day the date could mean) for ``since`` filters."""
+    day = doc.published
+    if day is None:
+        return {}
+    if doc.published_precision == "year":
+        return {"published": f"{day.year:04d}", "published_last": day.year * 10000 + 1231}
+    if doc.published_precision == "month":
+        last = calendar.monthrange(day.year, day.month)[1]
+        return {"published": day.strftime("%Y-%m"),
+                "published_last": day.year * 10000 + day.month * 100 + last}
+    return {"published": day.isoformat(), "published_last": int(day.strftime("%Y%m%d"))}
+
+
+def chunk_records(doc: Document, doc_id: str, origin: str, model_id: str
+                  ) -> tuple[list[str], list[str], list[str], list[dict]]:
+    """(ids, texts to store, texts to embed, metadatas) for every chunk of ``doc``."""
+    chunks = chunk_text(doc.text)
+    base = {"doc_id": doc_id, "title": doc.title, "source": doc.source, "path": doc.path,
+            "doc_sha": doc.sha, "origin": origin, "n_chunks": len(chunks),
+            "embedding_model": model_id, "assets": ",".join(doc.assets),
+            "tags": ",".join(doc.tags), **published_fields(doc),
+            **{f"asset_{a}": True for a in doc.assets}}
+    base.update({k: v for k, v in (("author", doc.author), ("url", doc.url)) if v})
+    ids, texts, embed, metas = [], [], [], []
+    for chunk in chunks:
+        ids.append(chunk_id(doc_id, chunk.position, chunk.text))
+        texts.append(chunk.text)
+        # The title and section give a short passage the context a reader would have.
+        embed.append(f"{doc.title}. {chunk.section}.\n{chunk.text}" if chunk.section
+                     and chunk.section != doc.title else f"{doc.title}.\n{chunk.text}")
+        metas.append({**base, "section": chunk.section, "position": chunk.position})
+    return ids, texts, embed, metas
+
+
+class Ingestor:
+    """Writes documents into a ChromaStore with one embedder; see the module docstring."""
+
+    def __init__(self, store, embedder, max_bytes: int = MAX_BYTES):
+        self.store = store
+        self.embedder = embedder
+        self.max_bytes = max_bytes
+
+    def ingest_paths(self, paths: Iterable[Path | str], origin: str = "user",
+                     progress: Progress | None = None, report: IngestReport | None = None
+                     ) -> IngestReport:
+        """Ingest files and folders; each file's outcome goes into the report."""
+        report = report or IngestReport()
+        files = list(iter_files(paths))
+        for n, path in enumerate(files):
+            status = self._one(path, origin, report)
+            if progress:
+                progress(str(path), status)
+            if status.startswith("store"):
+                for rest in files[n + 1:]:
+                    report.failed.append((str(rest), "not attempted: the store failed"))
+                    if progress:
+                        progress(str(rest), "failed")
+                break
+        return report
+
+    def _one(self, path: Path, origin: str, report: IngestReport) -> str:
+        try:
+            doc = load_file(path, self.max_bytes)
+            return self.ingest_document(doc, origin, report)
+        except StoreError as exc:
+            report.failed.append((str(path), str(exc)))
+            return "store failed"
+        except LoadError as exc:
+            report.failed.append((str(path), exc.reason))
+            return "failed"
+        except KnowledgeError as exc:
+            report.failed.append((str(path), str(exc)))
+            return "failed"
+
+    def ingest_document(self, doc: Document, origin: str = "user",
+                        report: IngestReport | None = None, doc_id: str | None = None) -> str:
+        """Store one document; returns 'added', 'replaced' or 'skipped'."""
+        report = report if report is not None else IngestReport()
+        doc_id = check_doc_id(doc_id) if doc_id else self.doc_id_for(doc)
+        existing = self.store.get({"doc_id": doc_id})
+        if existing and all(m.get("doc_sha") == doc.sha for m in existing.values()):
+            report.skipped.append(doc_id)
+            return "skipped"
+        ids, texts, embed, metas = chunk_records(doc, doc_id, origin, self.embedder.model_id)
+        vectors = self.embedder.embed(embed)
+        self.store.upsert(ids, vectors, texts, metas)
+        self.store.delete([i for i in existing if i not in set(ids)])
+        report.chunks_written += len(ids)
+        (report.replaced if existing else report.added).append(doc_id)
+        return "replaced" if existing else "added"
+
+    def doc_id_for(self, doc: Document) -> str:
+        """The id of the document read from ``doc.path``: the file name's slug, with a short
+        digest of the path appended when another file already holds that slug."""
+        name = slug(Path(doc.path).stem if doc.path else doc.title)
+        holder = self.store.get({"doc_id": name})
+        if not holder or any(m.get("path") == doc.path for m in holder.values()):
+            return name
+        return f"{name[:71]}-{hashlib.sha256(doc.path.encode()).hexdigest()[:8]}"
