@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from langchain_core.tools import tool
 
+from knowledge.errors import KnowledgeError
 from tools.data import Market, parse_date
 from tools.errors import InputError
 
@@ -39,10 +40,11 @@ def _guarded(kind: str):
         def inner(*args, **kwargs):
             try:
                 content, artifact = fn(*args, **kwargs)
-            except InputError as exc:
-                options = f" Valid options: {', '.join(exc.options[:12])}." if exc.options else ""
-                message = f"Input error: {exc}{options if 'Known assets' not in str(exc) else ''}"
-                return message[:MAX_CONTENT], {"kind": "error", "error": str(exc), "options": exc.options}
+            except (InputError, KnowledgeError) as exc:
+                options = list(getattr(exc, "options", None) or [])
+                hint = f" Valid options: {', '.join(options[:12])}." if options and "Known assets" not in str(exc) else ""
+                message = f"Input error: {exc}{hint}"
+                return message[:MAX_CONTENT], {"kind": "error", "error": str(exc), "options": options}
             if len(content) > MAX_CONTENT:
                 content = content[: MAX_CONTENT - 1] + "…"
             return content, {"kind": kind, **artifact}
@@ -159,10 +161,10 @@ def build_tools(ctx: ToolContext) -> list:
         """
         if ctx.knowledge is None:
             raise InputError("The commentary library is not available in this session.")
-        from knowledge.store import quote_for_model
+        from knowledge import quote_passages
 
         keys = [market.resolve(asset).key] if asset else None
         passages = ctx.knowledge().search(query, k=max(1, min(int(k), 8)), assets=keys)
-        return quote_for_model(passages), {"query": query, "passages": [p.to_dict() for p in passages]}
+        return quote_passages(passages), {"query": query, "passages": [p.to_dict() for p in passages]}
 
     return [get_price, compare_assets, find_breakouts, lead_lag, first_close_above, search_commentary]

@@ -8,34 +8,21 @@ The knowledge package, chromadb and the model load inside the commands, not at i
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from typing import Annotated
 
 import typer
 
+from assistant.config import chroma_server
 from tools.errors import InputError
 
 app = typer.Typer(no_args_is_help=True)
-ENV_HOST, ENV_PORT = "CHROMA_HOST", "CHROMA_PORT"
 
 
 def register(main_app: typer.Typer) -> None:
     """Add the ``kb`` group to the main command line."""
     main_app.add_typer(app, name="kb", help="Commentary knowledge base: ingest, list, remove, "
                                             "rebuild and search.")
-
-
-def chroma_server(env: dict[str, str] | None = None) -> tuple[str | None, int | None]:
-    """(host, port) of a Chroma server from CHROMA_HOST / CHROMA_PORT, or (None, None)."""
-    env = dict(os.environ if env is None else env)
-    host = (env.get(ENV_HOST) or "").strip() or None
-    raw = (env.get(ENV_PORT) or "").strip()
-    if not raw:
-        return host, None
-    if not raw.isdigit() or not 0 < int(raw) < 65536:
-        raise InputError(f"CHROMA_PORT must be a port number from 1 to 65535, not '{raw[:20]}'.")
-    return host, int(raw)
 
 
 @contextlib.contextmanager

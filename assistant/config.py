@@ -13,6 +13,22 @@ ENV_DATA = "MARKET_ASSISTANT_DATA"
 ENV_AS_OF = "MARKET_ASSISTANT_AS_OF"
 ENV_HOME = "MARKET_ASSISTANT_HOME"
 ENV_MODEL = "MARKET_ASSISTANT_MODEL"
+ENV_CHROMA_HOST = "CHROMA_HOST"
+ENV_CHROMA_PORT = "CHROMA_PORT"
+
+
+def chroma_server(env: dict[str, str] | None = None) -> tuple[str | None, int | None]:
+    """(host, port) of a Chroma server from CHROMA_HOST / CHROMA_PORT, or (None, None)."""
+    from tools.errors import InputError
+
+    env = dict(os.environ if env is None else env)
+    host = (env.get(ENV_CHROMA_HOST) or "").strip() or None
+    raw = (env.get(ENV_CHROMA_PORT) or "").strip()
+    if not raw:
+        return host, None
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise InputError(f"CHROMA_PORT must be a port number from 1 to 65535, not '{raw[:20]}'.")
+    return host, int(raw)
 
 
 @dataclass(frozen=True)
@@ -32,6 +48,8 @@ class Settings:
     model: str = "offline"
     openai_api_key: str | None = field(default=None, repr=False)
     openai_base_url: str | None = None
+    chroma_host: str | None = None  # a Chroma server instead of the local store
+    chroma_port: int | None = None
     limits: Limits = field(default_factory=Limits)
 
     def __post_init__(self) -> None:
@@ -48,7 +66,8 @@ class Settings:
         base = cls(data=env.get(ENV_DATA) or "auto",
                    as_of=parse_date(env.get(ENV_AS_OF), "as-of date (MARKET_ASSISTANT_AS_OF)"),
                    home=home, model=model, openai_api_key=key,
-                   openai_base_url=env.get("OPENAI_BASE_URL") or None)
+                   openai_base_url=env.get("OPENAI_BASE_URL") or None,
+                   chroma_host=chroma_server(env)[0], chroma_port=chroma_server(env)[1])
         clean = {k: v for k, v in overrides.items() if v is not None}
         if "as_of" in clean:
             clean["as_of"] = parse_date(clean["as_of"], "as-of date")

@@ -113,6 +113,8 @@ def parse(question: str) -> Intent:
     leader = follower = None
     if LEADLAG in kinds and len(keys) >= 2:
         leader, follower = _order(low, keys[0], keys[1])
+        if re.search(r"\bafter\b", low) and not _FOLLOWER_FIRST.search(low):
+            leader, follower = keys[1], keys[0]  # "does bitcoin rally after silver breakouts?"
     kinds = _prioritise(kinds, keys)
     return Intent(kinds=tuple(kinds), assets=tuple(keys), horizon=horizon, on=on, leader=leader,
                   follower=follower, freq=freq, advice=bool(_ADVICE.search(low)))

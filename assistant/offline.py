@@ -99,7 +99,9 @@ def plan(intent: it.Intent, question: str, available: list[str]) -> list[dict]:
         if "market_briefing" in available:
             return [_call("market_briefing", assets=list(intent.assets) or None)]
         return [_call("get_price", asset=k) for k in (keys or BRIEFING_WATCHLIST)]
-    if kind == it.LEADLAG and intent.leader and intent.follower:
+    if kind == it.LEADLAG and not (intent.leader and intent.follower):
+        return []  # decline: a lead/lag needs two assets
+    if kind == it.LEADLAG:
         events = any(w in question.lower() for w in ("after", "event", "breakout"))
         calls.append(_call("lead_lag", leader=intent.leader, follower=intent.follower, freq=intent.freq,
                            events=events or None))

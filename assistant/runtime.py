@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -19,11 +18,10 @@ def knowledge_opener(settings: Settings) -> Callable[[], Any]:
     def open_kb():
         with lock:
             if "kb" not in box:
-                from knowledge.store import open_knowledge_base
+                from knowledge import open_knowledge_base
 
-                port = os.environ.get("CHROMA_PORT")
-                box["kb"] = open_knowledge_base(settings.home, chroma_host=os.environ.get("CHROMA_HOST") or None,
-                                                chroma_port=int(port) if port and port.isdigit() else None)
+                box["kb"] = open_knowledge_base(settings.home, chroma_host=settings.chroma_host,
+                                                chroma_port=settings.chroma_port)
             return box["kb"]
 
     return open_kb
