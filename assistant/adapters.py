@@ -165,6 +165,31 @@ def build_tools(ctx: ToolContext) -> list:
 
         keys = [market.resolve(asset).key] if asset else None
         passages = ctx.knowledge().search(query, k=max(1, min(int(k), 8)), assets=keys)
-        return quote_passages(passages), {"query": query, "passages": [p.to_dict() for p in passages]}
+        # Fitted to the budget here: _guarded's plain cut would leave the last passage unclosed.
+        return (quote_passages(passages, max_chars=MAX_CONTENT),
+                {"query": query, "passages": [p.to_dict() for p in passages]})
 
-    return [get_price, compare_assets, find_breakouts, lead_lag, first_close_above, search_commentary]
+    @tool(response_format="content_and_artifact")
+    @_guarded("briefing")
+    def market_briefing(assets: list[str] | None = None) -> tuple[str, dict]:
+        """A market briefing: the most notable facts, moves, records and breakouts, ratio moves, weekly
+        lead/lag of silver and gold to bitcoin, quoted commentary, levels to watch and provenance.
+        Use it for "write a briefing", "market update" or "what happened in metals and crypto".
+
+        Args:
+            assets: 1 to 12 asset names, e.g. ["gold", "silver", "bitcoin"]; omit for the default
+                watchlist (gold, silver, bitcoin, S&P 500, dollar index).
+        """
+        from assistant.briefing import generate
+        from assistant.config import Settings
+
+        if assets is not None and not 1 <= len(assets) <= 12:
+            raise InputError(f"market_briefing takes 1 to 12 assets, or none for the default watchlist; "
+                             f"got {len(assets)}.")
+        # Templates write the briefing; the agent's own model does any narrating of it.
+        briefing = generate(Settings.from_env(model="offline"), assets, market=market,
+                            knowledge=ctx.knowledge, commentary=ctx.knowledge is not None)
+        return briefing.summary(MAX_CONTENT), briefing.to_dict()
+
+    return [get_price, compare_assets, find_breakouts, lead_lag, first_close_above, search_commentary,
+            market_briefing]

@@ -92,7 +92,7 @@ def relative_figure(series: list[PriceSeries], years: float = 1.0) -> go.Figure:
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    closes = pd.concat({s.asset.name: s.close for s in series}, axis=1).dropna()
+    closes = pd.concat({s.asset.name: s.close for s in series}, axis=1, sort=True).dropna()
     if len(closes):
         closes = closes.loc[closes.index[-1] - pd.DateOffset(days=int(365.25 * years)):]
     two = len(series) == 2

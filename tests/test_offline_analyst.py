@@ -60,7 +60,7 @@ CASES = [
     ("why-gold", ["What is driving gold?"], [("search_commentary", {"asset": "gold"}), ("get_price", {"asset": "gold"})]),
     ("why-no-asset", ["why are metals rallying?"], [("search_commentary", {})]),
     # briefing
-    ("briefing", ["Write me a market briefing"], [("get_price", {"asset": a}) for a in ("gold", "silver", "bitcoin", "sp500", "dxy")]),
+    ("briefing", ["Write me a market briefing"], [("market_briefing", {})]),
     # follow-ups that need the earlier turn
     ("follow-price", ["How much is silver?", "and gold?"], [("get_price", {"asset": "gold"})]),
     ("follow-lag", ["Does bitcoin follow silver?", "and gold?"], [("lead_lag", {"leader": "gold", "follower": "bitcoin"})]),
@@ -96,6 +96,8 @@ def figures_expected(result: dict) -> list[str]:
         return [f.num(a["best_lag"]["corr"], 3), f.count(a["n_obs"])]
     if kind == "commentary":
         return [p["title"] for p in a["passages"][:1]]
+    if kind == "briefing":
+        return ["## Headline", "## Moves"]
     return []
 
 
