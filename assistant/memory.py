@@ -1,12 +1,16 @@
 """Conversation memory: LangGraph checkpoints, in memory for a session or in SQLite to persist.
 
 The SQLite file (``<home>/conversations.sqlite``) holds LangGraph's checkpoints and a small
-index of conversations (title, times) so the UI can list, resume and delete them.
+index of conversations (title, times) so the UI can list, resume and delete them. The app also
+keeps what it showed for each turn (tool results, sources, grounding, charts) in a ``turns``
+table, because the checkpoints hold only what the model saw and a resumed chat should look
+the same as when it was written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -44,6 +48,8 @@ class ConversationStore:
         with self._lock, self._conn:
             self._conn.execute("CREATE TABLE IF NOT EXISTS conversations (thread_id TEXT PRIMARY KEY, "
                                "title TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)")
+            self._conn.execute("CREATE TABLE IF NOT EXISTS turns (thread_id TEXT NOT NULL, seq INTEGER NOT NULL, "
+                               "created_at TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (thread_id, seq))")
 
     def touch(self, thread_id: str, first_question: str) -> None:
         """Record activity on a thread; its title is the first question (shortened)."""
@@ -61,10 +67,34 @@ class ConversationStore:
                                       "ORDER BY updated_at DESC, created_at DESC LIMIT ?", (limit,)).fetchall()
         return [Conversation(*row) for row in rows]
 
+    def get(self, thread_id: str) -> Conversation | None:
+        with self._lock:
+            row = self._conn.execute("SELECT thread_id, title, created_at, updated_at FROM conversations "
+                                     "WHERE thread_id = ?", (thread_id,)).fetchone()
+        return Conversation(*row) if row else None
+
+    def add_turn(self, thread_id: str, record: dict) -> None:
+        """Append one displayed turn (a JSON-able dict) to a conversation."""
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        payload = json.dumps(record, default=str)
+        with self._lock, self._conn:
+            self._conn.execute(
+                "INSERT INTO turns (thread_id, seq, created_at, record) VALUES (?, "
+                "(SELECT COALESCE(MAX(seq), -1) + 1 FROM turns WHERE thread_id = ?), ?, ?)",
+                (thread_id, thread_id, now, payload))
+
+    def turns(self, thread_id: str) -> list[dict]:
+        """The displayed turns of a conversation, oldest first."""
+        with self._lock:
+            rows = self._conn.execute("SELECT record FROM turns WHERE thread_id = ? ORDER BY seq",
+                                      (thread_id,)).fetchall()
+        return [json.loads(row[0]) for row in rows]
+
     def delete(self, thread_id: str) -> None:
         self.checkpointer.delete_thread(thread_id)
         with self._lock, self._conn:
             self._conn.execute("DELETE FROM conversations WHERE thread_id = ?", (thread_id,))
+            self._conn.execute("DELETE FROM turns WHERE thread_id = ?", (thread_id,))
 
     def close(self) -> None:
         self._conn.close()
