@@ -197,8 +197,10 @@ def footer(artifacts: list[dict]) -> str:
             label = p.get("label")
             if label and label not in labels:
                 labels.append(label)
-            if p.get("notice") and p["notice"] not in notices:
-                notices.append(p["notice"])
+            notice = p.get("notice")
+            # The plain demo notice only repeats the warning line; a fallback notice says why.
+            if notice and notice not in notices and not notice.startswith("These are synthetic demo prices"):
+                notices.append(notice)
             synthetic |= bool(p.get("synthetic"))
     lines = []
     if synthetic:
