@@ -131,6 +131,9 @@ def charts_for(tool_results: list[dict], market: Market) -> list[tuple[str, go.F
         elif kind == "compare":
             series = [market.series(row["asset"]) for row in a.get("rows", [])]
             figures.append(("Relative performance", relative_figure(series)))
+        elif kind == "briefing" and a.get("assets"):
+            series = [market.series(key) for key in a["assets"]]
+            figures.append(("Watchlist performance", relative_figure(series)))
     for key, parts in by_asset.items():
         try:
             series = market.series(key)
