@@ -439,3 +439,12 @@ def test_market_truncates_and_memoises():
     assert market.series("xag") is series
     full = Market(DemoSource()).series("silver")
     same(series.frame, full.frame.loc[:"2020-06-05"])
+
+
+def test_market_memo_expires_so_a_long_running_app_sees_new_bars():
+    from tools.data import DemoSource, Market
+
+    fresh = Market(DemoSource(), memo_seconds=0)
+    assert fresh.series("silver") is not fresh.series("silver")
+    kept = Market(DemoSource())
+    assert kept.series("silver") is kept.series("silver")

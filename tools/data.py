@@ -308,14 +308,18 @@ class Market:
     This is what the analyses and the assistant use: ``Market(source, as_of).series("silver")``.
     """
 
-    def __init__(self, source: PriceSource, as_of: dt.date | None = None, today: dt.date | None = None):
+    def __init__(self, source: PriceSource, as_of: dt.date | None = None, today: dt.date | None = None,
+                 memo_seconds: float = 300.0):
         self.source = source
+        # A long-running app must see new bars: memoised series are re-read after this long
+        # (a re-read of a fresh cache costs about a millisecond and makes no network call).
+        self.memo_seconds = memo_seconds
         today = today or dt.date.today()
         if as_of is not None and as_of > today:
             raise DateRangeError(f"The as-of date {as_of.isoformat()} is in the future; use a date on "
                                  f"or before today ({today.isoformat()}).")
         self.as_of = as_of
-        self._memo: dict[str, PriceSeries] = {}
+        self._memo: dict[str, tuple[float, PriceSeries]] = {}
         self._lock = threading.Lock()
 
     def resolve(self, name: str) -> Asset:
@@ -325,13 +329,13 @@ class Market:
         asset = name if isinstance(name, Asset) else self.resolve(name)
         with self._lock:
             hit = self._memo.get(asset.key)
-        if hit is not None and not refresh:
-            return hit
+        if hit is not None and not refresh and time.monotonic() - hit[0] < self.memo_seconds:
+            return hit[1]
         if isinstance(self.source, (YahooSource, AutoSource)):
             full = self.source.history(asset, refresh=refresh, as_of=self.as_of)
         else:
             full = self.source.history(asset, refresh=refresh)
         out = full.truncate(self.as_of)
         with self._lock:
-            self._memo[asset.key] = out
+            self._memo[asset.key] = (time.monotonic(), out)
         return out
