@@ -8,6 +8,8 @@ The same graph runs the offline analyst, a scripted test model, or an LLM.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -29,12 +31,14 @@ from assistant.events import (
 from assistant.failures import describe, redact
 from tools.errors import InputError
 
+_ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 LIMIT_MARKERS = ("call limits exceeded", "limit exceeded", "execution stopped")
 
 
 def clean_question(text: str, max_chars: int) -> str:
     """The question without control characters; an InputError when empty or too long."""
-    cleaned = "".join(ch for ch in str(text or "") if ch.isprintable() or ch in "\n\t").strip()
+    text = _ESCAPES.sub("", str(text or ""))  # terminal escape sequences, not just their ESC byte
+    cleaned = "".join(ch for ch in text if ch.isprintable() or ch in "\n\t").strip()
     if not cleaned:
         raise InputError("The question is empty. Ask about a price, a breakout, a lead/lag or a 'why', "
                          "e.g. 'Is silver breaking out?'")
@@ -95,7 +99,8 @@ class Assistant:
         limits = self.settings.limits
         prompt = system_prompt(self.source_label(), self.settings.as_of, self.today)
         return create_agent(model, tools, system_prompt=prompt, checkpointer=self._checkpointer,
-                            middleware=[ModelCallLimitMiddleware(run_limit=limits.model_calls, exit_behavior="end"),
+                            middleware=[_redacting_middleware((self.settings.openai_api_key,)),
+                                        ModelCallLimitMiddleware(run_limit=limits.model_calls, exit_behavior="end"),
                                         ToolCallLimitMiddleware(run_limit=limits.tool_calls, exit_behavior="end")])
 
     def source_label(self) -> str:
@@ -148,6 +153,52 @@ class Assistant:
         return out
 
 
+def scrub_exception(exc: BaseException, secrets: tuple[str | None, ...]) -> BaseException:
+    """``exc`` with API keys removed from its message, in place (its type and status are kept).
+
+    A model API may echo the key in an error body; LangGraph records a failed node's exception
+    in the checkpoint, which the SQLite memory writes to disk.
+    """
+    exc.args = tuple(redact(a, secrets) if isinstance(a, str) else a for a in exc.args)
+    for name in ("message", "body"):
+        value = getattr(exc, name, None)
+        if isinstance(value, str):
+            setattr(exc, name, redact(value, secrets))
+        elif isinstance(value, dict):
+            setattr(exc, name, json.loads(redact(json.dumps(value), secrets)))
+    return exc
+
+
+def _redacting_middleware(secrets: tuple[str | None, ...]):
+    """Agent middleware that scrubs keys from the model's exceptions before LangGraph stores them."""
+    from langchain.agents.middleware import AgentMiddleware
+
+    class RedactModelErrors(AgentMiddleware):
+        def wrap_model_call(self, request, handler):
+            try:
+                return handler(request)
+            except Exception as exc:
+                raise scrub_exception(exc, secrets) from None
+
+        async def awrap_model_call(self, request, handler):
+            try:
+                return await handler(request)
+            except Exception as exc:
+                raise scrub_exception(exc, secrets) from None
+
+    return RedactModelErrors()
+
+
+def _cut_short(msg) -> bool:
+    """A provider's message that never got its finish reason: the stream ended early.
+
+    Only messages that carry provider metadata are judged; local models (the offline analyst,
+    scripted test models) set none.
+    """
+    meta = getattr(msg, "response_metadata", None) or {}
+    return bool(meta.get("model_provider")) and not meta.get("finish_reason")
+
+
 class _Run:
     """The bookkeeping of one turn: tool calls, results, sources, final text."""
 
@@ -158,6 +209,7 @@ class _Run:
         self.results: list[dict] = []
         self.final = ""
         self.limited = False
+        self.cut_short = False
         self.error: tuple[str, str] | None = None
         self._grounding = grounding.GroundingReport(0)
 
@@ -184,6 +236,12 @@ class _Run:
                             yield ToolStarted(call["id"], call["name"], dict(call["args"]))
                         if not msg.tool_calls and msg.text:
                             self._final_text(msg.text)
+                            self.cut_short = _cut_short(msg)
+        if self.cut_short:
+            message = ("The model's answer was cut off before it finished (the connection closed early); "
+                       "what arrived is shown. Ask again for the whole answer.")
+            self.error = ("model", message)
+            yield Failed(message, "model")
         sources = self.sources()
         if sources:
             yield SourcesFound(sources)

@@ -33,7 +33,18 @@ def _global(ctx: typer.Context,
                                                       "(env MARKET_ASSISTANT_AS_OF).")] = None,
             home: Annotated[str | None, typer.Option("--home", help="Data directory "
                                                      "(env MARKET_ASSISTANT_HOME).")] = None) -> None:
-    ctx.obj = Settings.from_env(data=data, as_of=as_of, home=home)
+    settings = Settings.from_env(data=data, as_of=as_of, home=home)
+    check_home(settings.home)
+    ctx.obj = settings
+
+
+def check_home(home) -> None:
+    """The data directory must be a folder (or not exist yet): everything is written inside it."""
+    from tools.errors import InputError
+
+    if home.exists() and not home.is_dir():
+        raise InputError(f"The data directory {home} is a file, not a folder; pass --home DIR or set "
+                         "MARKET_ASSISTANT_HOME to a folder (it is created if missing).")
 
 
 def _register_optional() -> None:

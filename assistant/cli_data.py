@@ -60,9 +60,11 @@ def _window(series: PriceSeries, start: dt.date | None, end: dt.date | None) -> 
     if start and end and start > end:
         raise DateRangeError(f"Start {start} is after end {end}; swap them.")
     frame = series.frame
-    if start:
+    if (start and start > series.last_date) or (end and end < series.first_date):
+        frame = frame.iloc[:0]  # outside the data (slicing by a year like 2999 would overflow pandas)
+    if start and not frame.empty:
         frame = frame.loc[str(start):]
-    if end:
+    if end and not frame.empty:
         frame = frame.loc[: str(end)]
     if frame.empty:
         raise DateRangeError(f"No {series.asset.name} bars between {start or 'the start'} and "

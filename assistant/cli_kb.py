@@ -70,10 +70,25 @@ def ingest(ctx: typer.Context,
         emit_json(report.to_dict())
     else:
         typer.echo(f"Ingested {len(files)} file(s): {report.summary()}.")
-        for path, reason in report.failed:
+    report_failures(report.failed, "ingest")
+
+
+def report_failures(failed: list[tuple[str, str]], command: str) -> None:
+    """Files that failed, then one "Error:" line that says what to do; exit 1 when any failed.
+
+    One failure is reported on the Error line itself; several are listed above it.
+    """
+    if not failed:
+        return
+    if len(failed) == 1:
+        path, reason = failed[0]
+        typer.echo(f"Error: could not {command} {path}: {reason}", err=True)
+    else:
+        for path, reason in failed:
             typer.echo(f"  failed  {path}: {reason}", err=True)
-    if report.failed:
-        raise typer.Exit(1)
+        typer.echo(f"Error: {len(failed)} files failed (listed above); fix them and run "
+                   f"'market-assistant kb {command}' again. Everything else was kept.", err=True)
+    raise typer.Exit(1)
 
 
 class _Null:
@@ -127,10 +142,7 @@ def rebuild(ctx: typer.Context) -> None:
         report = kb.rebuild(progress=lambda _path, _status: bar.update(1))
     typer.echo(f"Rebuilt {kb.location} with {kb.embedder.model_id}: {report.summary()}; "
                f"{kb.count()} chunks.")
-    for path, reason in report.failed:
-        typer.echo(f"  failed  {path}: {reason}", err=True)
-    if report.failed:
-        raise typer.Exit(1)
+    report_failures(report.failed, "rebuild")
 
 
 @app.command("search")

@@ -46,8 +46,9 @@ def describe(exc: BaseException, model_id: str = "", base_url: str | None = None
     if status is not None and int(status) >= 500:
         return "model", (f"The model API failed ({status}) after retries. Try again in a moment, "
                          "or switch to the offline analyst.")
-    if isinstance(exc, (json.JSONDecodeError, UnicodeDecodeError)) or name in ("APIResponseValidationError",
-                                                                              "OutputParserException"):
+    # A body that is not the stream the client asked for ends as "No generations found in stream".
+    if isinstance(exc, (json.JSONDecodeError, UnicodeDecodeError)) or name in (
+            "APIResponseValidationError", "OutputParserException") or "no generations found" in str(exc).lower():
         return "model", "The model returned a malformed response. Ask again, or switch models."
     if name in ("BadRequestError",) or status == 400:
         return "model", f"The model API refused the request (400): {_short(exc)}"

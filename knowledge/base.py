@@ -191,7 +191,8 @@ def corpus_signature(folder: Path) -> str:
 
 def _check_search(query, k, assets, since):
     """Validated (query, k, asset keys, since date); KnowledgeError says what is valid."""
-    query = " ".join(str(query or "").split())
+    # Control characters carry no meaning for a search; a query made only of them is empty.
+    query = " ".join("".join(ch for ch in str(query or "") if ch.isprintable() or ch.isspace()).split())
     if not query:
         raise KnowledgeError("The search query is empty; ask a question or give some key words.")
     if len(query) > MAX_QUERY_CHARS:

@@ -155,7 +155,10 @@ class Ingestor:
         report = report if report is not None else IngestReport()
         doc_id = check_doc_id(doc_id) if doc_id else self.doc_id_for(doc)
         existing = self.store.get({"doc_id": doc_id})
-        if existing and all(m.get("doc_sha") == doc.sha for m in existing.values()):
+        # Skipped only when whole: a write cut short (a killed process) leaves fewer chunks than
+        # the document has, and the next ingest must finish it rather than call it unchanged.
+        if existing and all(m.get("doc_sha") == doc.sha and m.get("n_chunks", len(existing)) == len(existing)
+                            for m in existing.values()):
             report.skipped.append(doc_id)
             return "skipped"
         ids, texts, embed, metas = chunk_records(doc, doc_id, origin, self.embedder.model_id)

@@ -22,6 +22,9 @@ MAX_PDF_PAGES = 500
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.M)
 _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "head")
+# C0 controls (tab and newline kept) and the bidirectional embedding, override and isolate
+# characters, which can make a passage display differently from what it says.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "blockquote", "td", "th",
                "dd", "dt", "figcaption")
 
@@ -68,15 +71,16 @@ def load_file(path: Path | str, max_bytes: int = MAX_BYTES) -> Document:
     path = Path(path).expanduser()
     suffix = path.suffix.lower()
     if not path.exists():
-        raise LoadError(path, "no such file or folder")
+        raise LoadError(path, "no such file or folder; check the path (relative paths start from "
+                              "the current folder)")
     if not path.is_file():
-        raise LoadError(path, "not a regular file")
+        raise LoadError(path, "not a regular file; name a document or a folder of documents")
     if suffix not in SUFFIXES:
         raise LoadError(path, f"unsupported file type '{suffix or '(none)'}'; "
                               f"use one of {', '.join(SUFFIXES)}")
     size = path.stat().st_size
     if size == 0:
-        raise LoadError(path, "the file is empty")
+        raise LoadError(path, "the file is empty; add the commentary text to it, or leave it out")
     if size > max_bytes:
         raise LoadError(path, f"the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB "
                               "limit for one document; split it or raise the limit")
@@ -96,8 +100,11 @@ def load_file(path: Path | str, max_bytes: int = MAX_BYTES) -> Document:
 
 def _decode(path: Path, raw: bytes) -> str:
     """UTF-8 text (a BOM is allowed); binary content and other encodings are refused."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16/32 text is full of NULs but is not binary
+        raise LoadError(path, "is UTF-16 text, not UTF-8; re-save it as UTF-8")
     if b"\x00" in raw[:8192]:
-        raise LoadError(path, "looks like a binary file, not text (it contains NUL bytes)")
+        raise LoadError(path, "looks like a binary file, not text (it contains NUL bytes); "
+                              "ingest .md, .txt, .html or .pdf documents")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -123,7 +130,8 @@ def _front_matter(path: Path, block: str) -> dict:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "syntax error"
-        raise LoadError(path, f"front matter is not valid YAML{where} ({problem})") from exc
+        raise LoadError(path, f"front matter is not valid YAML{where} ({problem}); fix the block "
+                              "between the --- lines at the top") from exc
     if meta is None:
         return {}
     if not isinstance(meta, dict):
@@ -162,14 +170,16 @@ def _pdf(path: Path, raw: bytes) -> Document:
             raise LoadError(path, "the PDF is encrypted; save an unencrypted copy")
         pages = reader.pages
         if len(pages) > MAX_PDF_PAGES:
-            raise LoadError(path, f"the PDF has {len(pages)} pages, over the {MAX_PDF_PAGES}-page limit")
+            raise LoadError(path, f"the PDF has {len(pages)} pages, over the {MAX_PDF_PAGES}-page limit; "
+                                  "split it")
         text = "\n\n".join((page.extract_text() or "").strip() for page in pages)
         title = (reader.metadata.title if reader.metadata else None) or ""
     except LoadError:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises many types for broken files
         raise LoadError(path, f"is not a readable PDF ({type(exc).__name__}: "
-                              f"{str(exc)[:120] or 'malformed'})") from exc
+                              f"{str(exc)[:120] or 'malformed'}); re-export it, or ingest a text "
+                              "version") from exc
     if not text.strip():
         raise LoadError(path, "the PDF has no extractable text (a scanned image?); "
                               "run OCR first or ingest a text version")
@@ -181,13 +191,13 @@ def _finish(path: Path, text: str, meta: dict) -> Document:
     text = _clean(text)
     if not text.strip():
         raise LoadError(path, "has no text once markup is removed")
-    title = str(meta.get("title") or "").strip() or _first_heading(text) or _title_from_name(path)
+    title = _line(meta.get("title") or "") or _line(_first_heading(text)) or _title_from_name(path)
     published, precision = _date(path, meta.get("published"))
     return Document(
         title=title, text=text, path=str(path),
-        source=str(meta.get("source") or path.name).strip(),
+        source=_line(meta.get("source") or path.name),
         author=_optional(meta.get("author")), published=published, published_precision=precision,
-        url=_optional(meta.get("url")), assets=_keys(path, meta.get("assets"), "assets"),
+        url=_url(path, meta.get("url")), assets=_keys(path, meta.get("assets"), "assets"),
         tags=_keys(path, meta.get("tags"), "tags"),
         extra={k: v for k, v in meta.items() if k not in
                ("title", "source", "author", "published", "url", "assets", "tags")})
@@ -196,7 +206,7 @@ def _finish(path: Path, text: str, meta: dict) -> Document:
 def _clean(text: str) -> str:
     """Unix newlines, no control characters, no trailing spaces, at most one blank line."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", text)
+    text = _CONTROL.sub("", text)
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)  # image links carry no prose
     return re.sub(r"\n{3,}", "\n\n", text).strip()
@@ -243,8 +253,24 @@ def _title_from_name(path: Path) -> str:
 
 
 def _optional(value: object) -> str | None:
-    text = str(value).strip() if value is not None else ""
+    text = _line(value) if value is not None else ""
     return text or None
+
+
+def _line(value: object, limit: int = 300) -> str:
+    """A metadata value (title, source, author) as one clean line: no control or direction
+    characters, single spaces, at most ``limit`` characters."""
+    text = " ".join(_CONTROL.sub(" ", str(value)).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _url(path: Path, value: object) -> str | None:
+    """A web address for citations; anything but http(s) (javascript:, data:, file:) is dropped,
+    because the app turns the url into a link."""
+    text = _optional(value)
+    if text and not re.match(r"^https?://[^\s<>\"']+$", text, re.I):
+        return None
+    return text
 
 
 def _date(path: Path, value: object) -> tuple[dt.date | None, str]:

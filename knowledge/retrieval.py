@@ -121,24 +121,57 @@ def neutralise(text: str) -> str:
     return _DELIMITER_LOOKALIKE.sub(lambda m: "‹" if m.group(0)[0] in "<«‹《≪＜" else "›", text)
 
 
+FIELD_CHARS = 160  # a title or source longer than this is cut: it is a label, not content
+MIN_TEXT_CHARS = 120  # below this a passage is not worth quoting; fewer passages are sent instead
+
+
 def _field(text: object) -> str:
-    return " ".join(neutralise(str(text)).replace("|", "/").split())
+    value = " ".join(neutralise(str(text)).replace("|", "/").split())
+    return value if len(value) <= FIELD_CHARS else value[: FIELD_CHARS - 1] + "…"
 
 
-def quote_passages(passages: Sequence[Passage]) -> str:
-    """The passages as one block of clearly delimited, quoted, untrusted text for a model."""
+def _shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters at a word boundary, marked with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - 1, 0)]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"
+
+
+def _block(n: int, p: Passage, text: str) -> str:
+    head = [f"title: {_field(p.title)}", f"source: {_field(p.source)}",
+            f"published: {_field(p.published or 'undated')}"]
+    if p.url:
+        head.append(f"url: {_field(p.url)}")
+    head.append(f"chunk: {_field(p.chunk_id)}")
+    body = "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
+    return f"{OPEN}passage {n} | {' | '.join(head)}{CLOSE}\n{body}\n{OPEN}end passage {n}{CLOSE}"
+
+
+def quote_passages(passages: Sequence[Passage], max_chars: int | None = None) -> str:
+    """The passages as one block of clearly delimited, quoted, untrusted text for a model.
+
+    With ``max_chars`` the block fits that budget by shortening each passage's text (and, if
+    that is not enough, quoting fewer passages), so every passage that is sent keeps its
+    closing delimiter: cutting the finished block instead would leave a passage open.
+    """
     if not passages:
         return f"{PREAMBLE}\n\n(no passages matched)"
-    parts = [PREAMBLE]
-    for n, p in enumerate(passages, 1):
-        head = [f"title: {_field(p.title)}", f"source: {_field(p.source)}",
-                f"published: {_field(p.published or 'undated')}"]
-        if p.url:
-            head.append(f"url: {_field(p.url)}")
-        head.append(f"chunk: {_field(p.chunk_id)}")
-        body = "\n".join(f"> {line}" if line else ">" for line in neutralise(p.text).split("\n"))
-        parts.append(f"{OPEN}passage {n} | {' | '.join(head)}{CLOSE}\n{body}\n{OPEN}end passage {n}{CLOSE}")
-    return "\n\n".join(parts)
+    texts = [neutralise(p.text) for p in passages]
+    chosen = list(passages)
+    while True:
+        blocks = [_block(n, p, t) for n, (p, t) in enumerate(zip(chosen, texts, strict=False), 1)]
+        whole = "\n\n".join([PREAMBLE, *blocks])
+        if max_chars is None or len(whole) <= max_chars:
+            return whole
+        frame = len("\n\n".join([PREAMBLE, *(_block(n, p, "") for n, p in enumerate(chosen, 1))]))
+        share = (max_chars - frame) // len(chosen)
+        if share >= MIN_TEXT_CHARS or len(chosen) == 1:
+            blocks = [_block(n, p, _shorten(t, max(share, 0)))
+                      for n, (p, t) in enumerate(zip(chosen, texts, strict=False), 1)]
+            return "\n\n".join([PREAMBLE, *blocks])
+        chosen = chosen[:-1]
 
 
 quote_for_model = quote_passages  # the name the assistant's tool adapter uses

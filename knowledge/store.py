@@ -61,6 +61,9 @@ def _classify(exc: Exception, location: str) -> str | None:
             "unable to open database", "code: 14", "code: 8")):
         return ("the folder is not writable; fix its permissions or set MARKET_ASSISTANT_HOME "
                 "to a writable folder")
+    if "not a directory" in text or "file exists" in text:
+        return ("a file stands where the store's folder should be; set MARKET_ASSISTANT_HOME to a "
+                "folder")
     if "disk i/o" in text or "no space" in text:
         return "the disk is full or failing; free some space and retry"
     return None

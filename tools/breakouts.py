@@ -96,6 +96,9 @@ def _prior_record_index(closes: np.ndarray, t: int, window: int | None) -> int:
     return lo + int(np.argmax(closes[lo:t]))
 
 
+MAX_MIN_GAP = 500  # always accepted (the tool's documented range), whatever the history length
+
+
 def _check(n: int, window: int | None, min_gap: int, name: str) -> None:
     if window is not None and (not isinstance(window, int) or window < 1):
         raise InputError(f"The window must be a whole number of bars of at least 1 (e.g. {DEFAULT_WINDOW}), "
@@ -106,6 +109,9 @@ def _check(n: int, window: int | None, min_gap: int, name: str) -> None:
     if not isinstance(min_gap, int) or min_gap < 1:
         raise InputError(f"The minimum gap must be a whole number of bars of at least 1 (default "
                          f"{DEFAULT_MIN_GAP}).")
+    if min_gap > max(n, MAX_MIN_GAP):  # longer than the history, it cannot separate anything
+        raise InputError(f"A minimum gap of {min_gap} bars is longer than {name}'s history of {n} bars; "
+                         f"use 1 to {max(n, MAX_MIN_GAP)} bars (default {DEFAULT_MIN_GAP}).")
 
 
 def find_breakouts(series: PriceSeries, window: int | None = None,

@@ -71,9 +71,10 @@ def read_price_csv(path: Path | str) -> tuple[pd.DataFrame, CsvReport]:
     except OSError as exc:
         raise InputError(f"Cannot read {name}: {exc.strerror or exc}.") from exc
     if binary:
-        raise InputError(f"{name} looks like a binary file, not a CSV text file.")
+        raise InputError(f"{name} looks like a binary file, not a CSV text file; export the prices as "
+                         "CSV text with a date and a close column.")
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=_encoding(path),
                           on_bad_lines="skip", skipinitialspace=True)
     except UnicodeDecodeError:
         try:
@@ -86,7 +87,7 @@ def read_price_csv(path: Path | str) -> tuple[pd.DataFrame, CsvReport]:
     except (pd.errors.ParserError, ValueError) as exc:
         raise InputError(f"{name} is not a readable CSV file ({str(exc).splitlines()[0][:80]}).") from exc
     if "\x00" in "".join(map(str, raw.columns)):
-        raise InputError(f"{name} looks like a binary file, not a CSV.")
+        raise InputError(f"{name} looks like a binary file, not a CSV; export the prices as CSV text.")
     found = _list(raw.columns)
     raw.columns = [_canonical(c) for c in raw.columns]
     if "date" not in raw.columns:
@@ -99,7 +100,7 @@ def read_price_csv(path: Path | str) -> tuple[pd.DataFrame, CsvReport]:
             raise InputError(f"{name} has no close column; found {found}. "
                              "Add a 'close' (or 'Close') column.")
     if raw.empty:
-        raise InputError(f"{name} has a header but no rows.")
+        raise InputError(f"{name} has a header but no rows; add one row per day (date and close).")
     dates = _parse_dates(raw["date"])
     numbers = {c: pd.to_numeric(raw[c].str.replace(",", "", regex=False).str.strip(), errors="coerce")
                if c in raw.columns else pd.Series(np.nan, index=raw.index) for c in COLUMNS}
@@ -113,7 +114,8 @@ def read_price_csv(path: Path | str) -> tuple[pd.DataFrame, CsvReport]:
     dup = int(frame[np.isfinite(frame["close"].to_numpy())].index.duplicated().sum())
     clean = tidy(frame)
     if clean.empty:
-        raise InputError(f"{name} has no rows with a valid date and a numeric close.")
+        raise InputError(f"{name} has no rows with a valid date and a numeric close; dates should read "
+                         "like 2026-01-23 and closes be plain numbers such as 31.25.")
     report = CsvReport(str(path), rows_read=len(raw), rows_kept=len(clean),
                        dropped_missing_close=missing_close, dropped_bad_date=bad_date,
                        duplicate_dates=dup, blanked_ohl=blanked)
@@ -133,6 +135,14 @@ def _list(columns) -> str:
     return ", ".join(shown) or "nothing"
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # spreadsheet "Unicode text" exports
+
+
+def _encoding(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return "utf-16" if fh.read(2) in _UTF16_BOMS else "utf-8-sig"
+
+
 _BINARY_MAGIC = (b"PK\x03\x04", b"\x89PNG", b"\x1f\x8b", b"%PDF", b"\x93NUMPY", b"BZh", b"\xfd7zXZ")
 
 
@@ -141,6 +151,8 @@ def _looks_binary(path: Path) -> bool:
     control characters in the first few kilobytes (Latin-1 and UTF-8 text have none)."""
     with open(path, "rb") as fh:
         head = fh.read(8192)
+    if head.startswith(_UTF16_BOMS):  # full of NUL bytes, yet text
+        return False
     if b"\x00" in head or head.startswith(_BINARY_MAGIC):
         return True
     controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13)) + head.count(b"\x7f")
