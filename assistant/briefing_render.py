@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.briefing_doc import Block, Chart, Document, Section
+from tools.files import write_text
 
 FORMATS = ("md", "html", "json")
 ARCHIVE_DIR = "briefings"
@@ -188,15 +189,8 @@ def write_file(path: Path, text: str) -> Path:
     """Write ``text`` to ``path`` atomically (a temporary file renamed over it)."""
     path = Path(path).expanduser()
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        write_text(path, text)
     except OSError as exc:
-        raise OutputError(f"Cannot write {path}: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"Cannot write {path}: {exc.strerror or exc}") from exc
     return path
 

@@ -10,9 +10,7 @@ Nothing here imports Streamlit.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -29,6 +27,8 @@ from assistant.events import (
     ToolStarted,
 )
 from assistant.models import is_offline
+from tools.files import write_bytes
+from tools.results import age_text
 
 EXAMPLES = (
     "Is silver breaking out?",
@@ -280,7 +280,7 @@ def data_status(market, now: dt.datetime | None = None) -> DataStatus:
         folder = Path(prov.location).parent if prov.location else "a folder"
         return DataStatus(kind, "CSV files", f"Your CSV files in {folder}{end}.", prov.notice, False)
     age = _hours_since(prov.fetched_at, now)
-    ago = _age_words(age) if age is not None else "an unknown time"
+    ago = age_text(age)
     if kind == "stale":
         return DataStatus(kind, f"Stale · {ago} old", f"Yahoo Finance cache fetched {ago} ago{end}; "
                           "the last refresh failed.", prov.notice, True)
@@ -300,14 +300,6 @@ def _hours_since(stamp: str | None, now: dt.datetime | None) -> float | None:
     if then.tzinfo is None:
         then = then.replace(tzinfo=dt.UTC)
     return max(((now or dt.datetime.now(dt.UTC)) - then).total_seconds() / 3600, 0.0)
-
-
-def _age_words(hours: float) -> str:
-    if hours < 1:
-        return f"{max(round(hours * 60), 1)} min"
-    if hours < 48:
-        return f"{hours:.1f} h"
-    return f"{hours / 24:.0f} days"
 
 
 @dataclass
@@ -394,9 +386,6 @@ def save_uploads(folder: Path | str, files: Iterable[tuple[str, bytes]]) -> list
     paths = []
     for name, data in files:
         path = folder / safe_filename(name)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
+        write_bytes(path, data)
         paths.append(path)
     return paths

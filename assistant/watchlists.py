@@ -15,14 +15,13 @@ fine to edit by hand::
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from tools.errors import InputError
+from tools.files import write_text
 
 FILE_NAME = "watchlists.toml"
 DEFAULT_NAME = "default"
@@ -211,16 +210,7 @@ def _write(file: Path, lists: dict[str, Watchlist]) -> None:
     text = dumps(lists)
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".watchlists-", suffix=".tmp", dir=file.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, file)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_text(file, text)
     except OSError as exc:
         raise InputError(f"Cannot write {file}: {exc.strerror or exc}; set MARKET_ASSISTANT_HOME "
                          "(or --home) to a writable folder.") from exc

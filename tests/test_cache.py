@@ -17,6 +17,7 @@ import pytest
 from yf_fakes import price_frame, walk
 
 from tools import cache as cache_mod
+from tools import files as files_mod
 from tools.cache import PriceCache, safe_name
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,7 +122,7 @@ def test_write_interrupted_before_rename_leaves_old_file(tmp_path, monkeypatch):
         assert Path(src).stat().st_size > 0  # the new data was fully written to the temp file
         raise OSError("disk pulled out")
 
-    monkeypatch.setattr(cache_mod.os, "replace", crash)
+    monkeypatch.setattr(files_mod.os, "replace", crash)
     with pytest.raises(OSError, match="disk pulled out"):
         store.write("SI=F", frame(400, seed=2))
     _assert_old_intact(store, old)
@@ -147,7 +148,7 @@ def test_write_interrupted_mid_serialisation_leaves_old_file(tmp_path, monkeypat
 KILLED_WRITER = textwrap.dedent("""
     import os, signal, sys
     import numpy as np, pandas as pd
-    from tools import cache
+    from tools import files
     from tools.cache import PriceCache
 
     def die(src, dst):
@@ -156,7 +157,7 @@ KILLED_WRITER = textwrap.dedent("""
     n = 5000
     idx = pd.bdate_range("2000-01-03", periods=n)
     new = pd.DataFrame(np.full((n, 5), 7.0), index=idx, columns=["open", "high", "low", "close", "volume"])
-    cache.os.replace = die
+    files.os.replace = die
     PriceCache(sys.argv[1]).write("SI=F", new)
 """)
 

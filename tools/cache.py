@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 import time
 import zipfile
 from dataclasses import dataclass
@@ -20,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from tools.files import atomic_writer
 from tools.frames import from_arrays, to_arrays
 
 # A temporary file older than this cannot belong to a live writer (a write takes milliseconds).
@@ -81,16 +80,8 @@ class PriceCache:
         meta = {"symbol": symbol, "fetched_at": (fetched_at or utcnow()).isoformat(),
                 "rows": int(len(frame)), "format": 1}
         target = self.path(symbol)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=self.root)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                np.savez(fh, days=days, values=values, meta=np.array(json.dumps(meta)))
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_writer(target) as fh:
+            np.savez(fh, days=days, values=values, meta=np.array(json.dumps(meta)))
         self.clean_orphans()
         return target
 

@@ -27,7 +27,7 @@ from tools.assets import Asset
 from tools.cache import PriceCache, utcnow
 from tools.csvfile import read_price_csv
 from tools.errors import DataUnavailableError, DateRangeError, InputError
-from tools.results import Provenance
+from tools.results import Provenance, age_text
 
 SOURCE_CHOICES = "auto, yfinance, demo or csv:DIR"
 DEFAULT_TTL_HOURS = 12.0
@@ -223,17 +223,9 @@ class YahooSource:
         return PriceSeries(asset, frame, prov)
 
     def _stale(self, asset: Asset, entry, reason: str) -> PriceSeries:
-        notice = (f"{reason.rstrip('.')}; showing cached data fetched {_age_words(entry.age_hours)} ago "
+        notice = (f"{reason.rstrip('.')}; showing cached data fetched {age_text(entry.age_hours)} ago "
                   f"(last bar {entry.frame.index[-1].date().isoformat()}).")
         return self._series(asset, entry.frame, entry.fetched_at, stale=True, notice=notice)
-
-
-def _age_words(hours: float) -> str:
-    if hours < 1:
-        return f"{max(hours, 0) * 60:.0f} minutes"
-    if hours < 48:
-        return f"{hours:.1f} hours"
-    return f"{hours / 24:.1f} days"
 
 
 def _merge(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:

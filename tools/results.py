@@ -70,7 +70,7 @@ class Provenance(ResultMixin):
             return f"{SYNTHETIC_NOTE} (not real prices){end}"
         if self.source == "csv":
             return f"CSV file {self.location}{end}"
-        age = _age_text(self.age_hours)
+        age = age_text(self.age_hours)
         if self.stale:
             return f"Yahoo Finance, STALE cache from {age} ago{end}"
         return f"Yahoo Finance, {'live' if self.freshness == 'live' else 'cached ' + age + ' ago'}{end}"
@@ -82,13 +82,14 @@ class Provenance(ResultMixin):
         return d
 
 
-def _age_text(hours: float | None) -> str:
+def age_text(hours: float | None) -> str:
+    """How old something is, for people: "12 minutes", "3.5 hours", "4.0 days"."""
     if hours is None:
         return "an unknown time"
     if hours < 1:
-        return f"{max(hours * 60, 0):.0f} min"
+        return f"{max(round(hours * 60), 1)} minutes"
     if hours < 48:
-        return f"{hours:.1f} h"
+        return f"{hours:.1f} hours"
     return f"{hours / 24:.1f} days"
 
 
@@ -156,7 +157,7 @@ def source_note(items: list[Provenance]) -> str:
             names = [loc.replace("\\", "/").rsplit("/", 1)[-1] for loc in (p.location or "").split(" + ")]
             text = f"CSV {', '.join(n for n in names if n)}".strip()
         elif p.stale:
-            text = f"Yahoo Finance, STALE cache from {_age_text(p.age_hours)} ago"
+            text = f"Yahoo Finance, STALE cache from {age_text(p.age_hours)} ago"
         else:
             text = "Yahoo Finance"
         if text not in parts:
