@@ -173,9 +173,18 @@ def commentary_section(a: dict) -> str:
         return "I found no commentary on this in the knowledge base."
     out = ["**What the commentary says** (quoted; the authors' views, not findings from the data):"]
     for p in passages[:3]:
-        text = _trim(p.get("text", ""), 360)
-        out.append(f"> {text}\n>\n> — *{p.get('title')}* ({p.get('source')}, {p.get('published') or 'undated'})")
+        text = _trim(p.get("text", ""), 600)
+        out.append(f"> {text}\n>\n> — {citation(p)}")
     return "\n\n".join(out)
+
+
+def citation(p: dict) -> str:
+    """*Title*, source, date: the source is left out when it only repeats the title."""
+    title, source = p.get("title") or "untitled", p.get("source") or ""
+    parts = [f"*{title}*"] + ([source] if source and not source.startswith(title) else [])
+    if source.startswith(title) and source != title:
+        parts = [f"*{title}*{source[len(title):]}"]
+    return ", ".join(parts + [str(p.get("published") or "undated")])
 
 
 def _trim(text: str, limit: int) -> str:
