@@ -159,8 +159,6 @@ def build_tools(ctx: ToolContext) -> list:
             asset: optional asset to focus on, e.g. "silver".
             k: number of passages (1-8, default 4).
         """
-        if ctx.knowledge is None:
-            raise InputError("The commentary library is not available in this session.")
         from knowledge import quote_passages
 
         keys = [market.resolve(asset).key] if asset else None
@@ -191,5 +189,7 @@ def build_tools(ctx: ToolContext) -> list:
                             knowledge=ctx.knowledge, commentary=ctx.knowledge is not None)
         return briefing.summary(MAX_CONTENT), briefing.to_dict()
 
-    return [get_price, compare_assets, find_breakouts, lead_lag, first_close_above, search_commentary,
-            market_briefing]
+    tools = [get_price, compare_assets, find_breakouts, lead_lag, first_close_above, market_briefing]
+    if ctx.knowledge is not None:  # without a commentary library the model is not offered the tool
+        tools.insert(5, search_commentary)
+    return tools

@@ -105,10 +105,13 @@ def plan(intent: it.Intent, question: str, available: list[str]) -> list[dict]:
         events = any(w in question.lower() for w in ("after", "event", "breakout"))
         calls.append(_call("lead_lag", leader=intent.leader, follower=intent.follower, freq=intent.freq,
                            events=events or None))
+        if "search_commentary" in available:  # the claim, next to the test of it
+            calls.append(_call("search_commentary", query=question, k=2))
         return calls
     if kind == it.WHY:
         asset = keys[0] if keys else None
-        calls.append(_call("search_commentary", query=question, asset=asset))
+        if "search_commentary" in available:
+            calls.append(_call("search_commentary", query=question, asset=asset))
         calls.extend(_call("get_price", asset=k) for k in keys[:2])
         return calls
     if not keys:
@@ -117,6 +120,8 @@ def plan(intent: it.Intent, question: str, available: list[str]) -> list[dict]:
         for k in keys:
             calls.append(_call("find_breakouts", asset=k))
             calls.append(_call("get_price", asset=k))
+        if "search_commentary" in available:  # what a record does and does not mean
+            calls.append(_call("search_commentary", query=question, asset=keys[0], k=2))
         return calls
     if kind == it.COMPARE:
         return [_call("compare_assets", assets=keys)]

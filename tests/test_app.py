@@ -89,14 +89,16 @@ def test_clicking_an_example_answers_with_tools_chart_and_grounding():
     at.button(key="example-0").click().run()  # "Is silver breaking out?"
     assert_clean(at)
     assert [m.name for m in at.chat_message] == ["user", "assistant"]
-    assert [s.label for s in at.status] == ["Used 2 tools: find_breakouts, get_price"]
+    assert [s.label for s in at.status] == ["Used 3 tools: find_breakouts, get_price, search_commentary"]
     assert at.status[0].state == "complete"
     page = joined(at)
     assert "Breakouts in silver (all-time closing records)" in page and "Price of silver" in page
     assert "Silver is not breaking out" in page
     assert "All figures from tools" in page
     assert len(charts(at)) == 1
-    assert [e.label for e in at.expander].count("Full result") == 2
+    assert [e.label for e in at.expander].count("Full result") == 3
+    heading = [m.value for m in at.markdown if "**Sources (" in m.value]
+    assert heading and "Sources (0)" not in heading[0]  # what breakouts mean, cited
     assert "example-0" not in [b.key for b in at.button]  # the welcome is gone
 
 

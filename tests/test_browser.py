@@ -54,7 +54,7 @@ def test_chat_answers_with_tools_chart_and_grounding(browser, tmp_path):
         finally:
             page.set_viewport_size({"width": 1360, "height": 1700})  # the whole turn in one picture
             page.screenshot(path=str(ARTIFACTS / "chat-answer.png"))
-        assert page.get_by_text("Used 2 tools: find_breakouts, get_price").count() == 1
+        assert page.get_by_text("Used 3 tools: find_breakouts, get_price, search_commentary").count() == 1
         assert page.get_by_test_id("stPlotlyChart").count() == 1
         assert not page.get_by_test_id("stException").count()
 

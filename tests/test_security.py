@@ -144,8 +144,10 @@ HOSTILE = {  # arguments per tool that try to make it fetch, write or escape
 
 def test_tool_schemas_offer_no_way_to_write_trade_or_fetch():
     """The registered tools are the seven readers; no name or parameter speaks of urls, paths, writes, deletes or trades."""
-    tools = build_tools(ToolContext(market=Market(make_source("demo"))))
+    tools = build_tools(ToolContext(market=Market(make_source("demo")), knowledge=lambda: None))
     assert {t.name for t in tools} == EXPECTED_TOOLS
+    without_library = build_tools(ToolContext(market=Market(make_source("demo"))))
+    assert {t.name for t in without_library} == EXPECTED_TOOLS - {"search_commentary"}
     for t in tools:
         schema = t.tool_call_schema.model_json_schema()
         params = set(schema.get("properties", {}))
