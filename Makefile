@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8501
+# make run HOST=0.0.0.0 serves other machines too; the default is this machine only.
+HOST ?= 127.0.0.1
 
 .PHONY: install run test bench lint clean
 
@@ -16,7 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --browser.gatherUsageStats false
+	$(BIN)/streamlit run streamlit_app.py --server.address $(HOST) --server.port $(PORT) --browser.gatherUsageStats false
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
