@@ -99,7 +99,26 @@ def _disk_cache_put(cache_dir: Path | None, key: tuple[str, int, int], digest: s
         pass
 
 
-class MiniLMEmbedder:
+class _EmbeddingFunction:
+    """Chroma's embedding-function protocol on top of a subclass's ``embed(texts) -> array``."""
+
+    def __call__(self, input: Sequence[str]) -> list[np.ndarray]:  # noqa: A002 - Chroma's name
+        return list(self.embed(list(input)))
+
+    def embed_query(self, input: Sequence[str]) -> list[np.ndarray]:  # noqa: A002
+        return self(input)
+
+    def default_space(self) -> str:
+        return "cosine"
+
+    def supported_spaces(self) -> list[str]:
+        return ["cosine", "ip", "l2"]
+
+    def is_legacy(self) -> bool:
+        return False
+
+
+class MiniLMEmbedder(_EmbeddingFunction):
     """int8 all-MiniLM-L6-v2: 384-dimensional, L2-normalised sentence vectors.
 
     Texts are tokenised without padding, sorted by length and cut into batches padded only to
@@ -123,12 +142,6 @@ class MiniLMEmbedder:
         self._load_lock = threading.Lock()
 
     # -- Chroma's embedding-function protocol -------------------------------------------
-    def __call__(self, input: Sequence[str]) -> list[np.ndarray]:  # noqa: A002 - Chroma's name
-        return list(self.embed(list(input)))
-
-    def embed_query(self, input: Sequence[str]) -> list[np.ndarray]:  # noqa: A002
-        return self(input)
-
     @staticmethod
     def name() -> str:
         return "market-assistant-minilm-int8"
@@ -139,15 +152,6 @@ class MiniLMEmbedder:
     @staticmethod
     def build_from_config(config: dict) -> MiniLMEmbedder:
         return MiniLMEmbedder(max_tokens=int(config.get("max_tokens", MAX_TOKENS)))
-
-    def default_space(self) -> str:
-        return "cosine"
-
-    def supported_spaces(self) -> list[str]:
-        return ["cosine", "ip", "l2"]
-
-    def is_legacy(self) -> bool:
-        return False
 
     # -- embedding ------------------------------------------------------------------------
     def load(self) -> MiniLMEmbedder:
@@ -214,7 +218,7 @@ class MiniLMEmbedder:
         return len(self._counter.encode(text, add_special_tokens=True).ids)
 
 
-class OpenAIEmbedder:
+class OpenAIEmbedder(_EmbeddingFunction):
     """OpenAI's embeddings endpoint over plain HTTPS (an option; never the default).
 
     Uses the standard library only, so ``knowledge/`` needs no OpenAI client. The API key is
@@ -231,12 +235,6 @@ class OpenAIEmbedder:
         self.timeout = timeout
         self.dimensions = dimensions
 
-    def __call__(self, input: Sequence[str]) -> list[np.ndarray]:  # noqa: A002
-        return list(self.embed(list(input)))
-
-    def embed_query(self, input: Sequence[str]) -> list[np.ndarray]:  # noqa: A002
-        return self(input)
-
     @staticmethod
     def name() -> str:
         return "market-assistant-openai"
@@ -248,15 +246,6 @@ class OpenAIEmbedder:
     def build_from_config(config: dict) -> OpenAIEmbedder:
         return OpenAIEmbedder(None, config.get("model", "text-embedding-3-small"),
                               config.get("base_url", "https://api.openai.com/v1"))
-
-    def default_space(self) -> str:
-        return "cosine"
-
-    def supported_spaces(self) -> list[str]:
-        return ["cosine", "ip", "l2"]
-
-    def is_legacy(self) -> bool:
-        return False
 
     def load(self) -> OpenAIEmbedder:
         return self
