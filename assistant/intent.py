@@ -12,10 +12,24 @@ from dataclasses import dataclass, replace
 
 from tools import assets
 
-PRICE, CHANGE, BREAKOUT, COMPARE, LEADLAG, WHY, BRIEFING = (
-    "price", "change", "breakout", "compare", "leadlag", "why", "briefing")
+PRICE, CHANGE, BREAKOUT, COMPARE, LEADLAG, WHY, BRIEFING, LEVEL = (
+    "price", "change", "breakout", "compare", "leadlag", "why", "briefing", "level")
 _ADVICE = re.compile(r"\b(should i|buy|sell|short|invest|hold on to|price target|target price|go long|"
                      r"allocate|put my money)\b", re.I)
+
+# "Did silver hit $100?", "when did gold first close above 3000": a price level to check.
+_LEVEL = re.compile(r"\b(hit|hits|reach(ed|es)?|cross(ed|es)?|top(ped)?|break|broke|above|over|past|"
+                    r"through|exceed(ed|s)?|close[ds]? (at or )?above)\s+(the\s+)?\$?\s?(?P<level>\d[\d,]*+(\.\d+)?+)"
+                    r"(?P<k>\s?k\b)?(?!\s*(%|percent|pp\b|[dwmy]\b|days?|weeks?|months?|years?|bars?|sessions?))",
+                    re.I)
+# Names for several registry assets at once.
+_GROUPS = {"precious metals": ("gold", "silver"), "the metals": ("gold", "silver"), "metals": ("gold", "silver"),
+           "bullion": ("gold", "silver"), "crypto": ("bitcoin", "ethereum"), "cryptos": ("bitcoin", "ethereum"),
+           "cryptocurrencies": ("bitcoin", "ethereum")}
+# Upper-case words that look like Yahoo tickers (AAPL, ^N225, MSFT); only the live source serves them.
+_TICKER = re.compile(r"(?<![\w^])(\^?[A-Z][A-Z0-9]{1,5}(?:[.=-][A-Z]{1,3})?|\^[A-Z0-9]{2,6})(?![\w])")
+_NOT_TICKERS = {"ATH", "YTD", "USD", "ETF", "CEO", "FED", "US", "UK", "EU", "GDP", "CPI", "AI", "OK", "PM", "AM",
+                "I", "A", "THE", "AND", "OR", "VS", "EV", "EVS", "ETH", "BTC", "SPX", "DXY", "XAG", "XAU", "WTI"}
 
 _INTENT_WORDS: dict[str, tuple[str, ...]] = {
     BRIEFING: (r"\bbrief(ing)?\b", r"\bsummar(y|ise|ize)\b.*\bmarkets?\b", r"\bmarket (update|wrap|recap)\b",
@@ -33,6 +47,7 @@ _INTENT_WORDS: dict[str, tuple[str, ...]] = {
               r"\bcompared? (to|with)\b", r"\bcompare\b", r"\bratio\b", r"\bbetter than\b", r"\bworse than\b",
               r"\brelative\b", r"\bagainst\b"),
     CHANGE: (r"\bchange[ds]?\b", r"\b(up|down)\b", r"\brise|rose|risen|rising|rall(y|ied)|gain",
+             r"\bweak(en|ening|er)\b", r"\bstrong(er)?\b|\bstrengthen", r"\bdoing\b",
              r"\bfall|fell|fallen|drop|dropp|decline|slid|lost\b", r"\bperform(ed|ance)?\b", r"\bytd\b",
              r"\bthis (week|month|year)\b", r"\bmoved?\b", r"\breturns?\b"),
     PRICE: (r"\bprice\b", r"\bhow much\b", r"\btrading at\b", r"\bquote\b", r"\blevel\b", r"\bworth\b",
@@ -45,7 +60,7 @@ _HORIZONS = [
     (r"\b(this week|past week|last week|1w|one week|7 days|a week)\b", "1w"),
     (r"\b(this month|past month|last month|1m|one month|30 days|a month)\b", "1m"),
     (r"\b(3m|three months|3 months|quarter|last quarter|90 days)\b", "3m"),
-    (r"\b(1y|one year|12 months|a year|past year|last year|52 weeks)\b", "1y"),
+    (r"\b(1y|1 year|one year|12 months|a year|past year|last year|52 weeks)\b", "1y"),
 ]
 _FREQ = [(r"\b(daily|day[- ]by[- ]day|day to day)\b", "daily"), (r"\bweekly\b", "weekly"),
          (r"\bmonthly\b", "monthly")]
@@ -66,11 +81,16 @@ class Intent:
     leader: str | None = None
     follower: str | None = None
     freq: str = "weekly"
+    follower_first: bool = False  # "does A follow B" names the follower first
+    level: float | None = None  # a price level the question asks about
     advice: bool = False  # asks for a recommendation (answered with data, not advice)
 
     @property
     def primary(self) -> str | None:
         return self.kinds[0] if self.kinds else None
+
+
+MAX_TICKERS = 4
 
 
 def find_assets(text: str) -> list[str]:
@@ -92,6 +112,13 @@ def find_assets(text: str) -> list[str]:
         taken.append((start, end))
         if key not in keys:
             keys.append(key)
+    for name, members in _GROUPS.items():
+        m = re.search(rf"(?<![0-9a-z]){re.escape(name)}(?![0-9a-z])", low)
+        if m and not any(s <= m.start() < e for s, e in taken):
+            taken.append((m.start(), m.end()))
+            keys.extend(k for k in members if k not in keys)
+    if not keys:  # unknown to the registry: upper-case tickers, passed on as written
+        keys = [t for t in _TICKER.findall(text) if t.lstrip("^") not in _NOT_TICKERS][:MAX_TICKERS]
     return keys
 
 
@@ -110,14 +137,27 @@ def parse(question: str) -> Intent:
             on = dt.date.fromisoformat(date_match.group(1))
         except ValueError:
             on = None
+    level = _level(text)
+    if level is not None and keys:
+        kinds.insert(0, LEVEL)
     leader = follower = None
+    follower_first = bool(_FOLLOWER_FIRST.search(low))
     if LEADLAG in kinds and len(keys) >= 2:
         leader, follower = _order(low, keys[0], keys[1])
         if re.search(r"\bafter\b", low) and not _FOLLOWER_FIRST.search(low):
             leader, follower = keys[1], keys[0]  # "does bitcoin rally after silver breakouts?"
     kinds = _prioritise(kinds, keys)
     return Intent(kinds=tuple(kinds), assets=tuple(keys), horizon=horizon, on=on, leader=leader,
-                  follower=follower, freq=freq, advice=bool(_ADVICE.search(low)))
+                  follower=follower, freq=freq, follower_first=follower_first, level=level,
+                  advice=bool(_ADVICE.search(low)))
+
+
+def _level(text: str) -> float | None:
+    m = _LEVEL.search(text)
+    if not m:
+        return None
+    value = float(m.group("level").replace(",", ""))
+    return value * 1000 if m.group("k") else value
 
 
 def _order(low: str, first: str, second: str) -> tuple[str, str]:
@@ -129,7 +169,7 @@ def _order(low: str, first: str, second: str) -> tuple[str, str]:
 
 def _prioritise(kinds: list[str], keys: list[str]) -> list[str]:
     """Order intents from most to least specific, and drop the ones a stronger intent covers."""
-    order = [BRIEFING, LEADLAG, WHY, BREAKOUT, COMPARE, CHANGE, PRICE]
+    order = [BRIEFING, LEVEL, LEADLAG, WHY, BREAKOUT, COMPARE, CHANGE, PRICE]
     found = [k for k in order if k in kinds]
     if LEADLAG in found and len(keys) < 2 and BREAKOUT in found:
         found.remove(LEADLAG)  # "did silver lead the rally to a record?" is about the record

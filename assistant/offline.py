@@ -90,6 +90,16 @@ def _call(name: str, **args: Any) -> dict:
             "id": f"offline_call_{next(_ids)}", "type": "tool_call"}
 
 
+def lead_lag_pairs(intent: it.Intent, limit: int = 3) -> list[tuple[str, str]]:
+    """(leader, follower) pairs: "is bitcoin lagging the metals?" tests gold and silver against bitcoin."""
+    keys = list(intent.assets)
+    if len(keys) <= 2 or not intent.leader:
+        return [(intent.leader, intent.follower)]
+    if intent.follower_first:
+        return [(k, keys[0]) for k in keys[1:]][:limit]
+    return [(keys[0], k) for k in keys[1:]][:limit]
+
+
 def plan(intent: it.Intent, question: str, available: list[str]) -> list[dict]:
     """The tool calls that answer ``intent``, all issued at once."""
     keys = list(intent.assets[:MAX_ASSETS])
@@ -103,19 +113,25 @@ def plan(intent: it.Intent, question: str, available: list[str]) -> list[dict]:
         return []  # decline: a lead/lag needs two assets
     if kind == it.LEADLAG:
         events = any(w in question.lower() for w in ("after", "event", "breakout"))
-        calls.append(_call("lead_lag", leader=intent.leader, follower=intent.follower, freq=intent.freq,
-                           events=events or None))
+        for leader, follower in lead_lag_pairs(intent):
+            calls.append(_call("lead_lag", leader=leader, follower=follower, freq=intent.freq,
+                               events=events or None))
         if "search_commentary" in available:  # the claim, next to the test of it
             calls.append(_call("search_commentary", query=question, k=2))
         return calls
     if kind == it.WHY:
-        asset = keys[0] if keys else None
+        asset = keys[0] if len(keys) == 1 else None  # a group ("the metals") searches all notes
         if "search_commentary" in available:
             calls.append(_call("search_commentary", query=question, asset=asset))
         calls.extend(_call("get_price", asset=k) for k in keys[:2])
         return calls
     if not keys:
         return []
+    if kind == it.LEVEL:
+        for k in keys[:2]:
+            calls.append(_call("first_close_above", asset=k, level=intent.level))
+            calls.append(_call("get_price", asset=k))
+        return calls
     if kind == it.BREAKOUT:
         for k in keys:
             calls.append(_call("find_breakouts", asset=k))

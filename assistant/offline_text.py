@@ -41,6 +41,8 @@ def answer(intent: it.Intent, question: str, results: list) -> str:
         parts.append("I don't give investment advice (no buy, sell or hold calls); here is what the data shows.")
     if "briefing" in by_kind:
         parts.append(by_kind["briefing"][0].get("markdown", ""))
+    for a in by_kind.get("level", []):
+        parts.append(level_section(a))
     for a in by_kind.get("leadlag", []):
         parts.append(leadlag_section(a))
     for a in by_kind.get("breakouts", []):
@@ -108,6 +110,17 @@ def price_table(prices: list[dict]) -> str:
     return "**Market snapshot**\n\n" + "\n".join(rows)
 
 
+def level_section(a: dict) -> str:
+    prior = a.get("prior_high") or {}
+    if a.get("date"):
+        before = (f" The highest close before that was {f.price(prior['close'])} on {prior['date']}."
+                  if prior else "")
+        return (f"**{_name(a)}** first closed at or above {f.price(a['level'])} on {a['date']}, at "
+                f"{f.price(a['close'])}.{before}")
+    best = f" Its highest close is {f.price(prior['close'])} on {prior['date']}." if prior else ""
+    return f"**{_name(a)}** has not closed at or above {f.price(a['level'])} in this data.{best}"
+
+
 def breakout_section(a: dict) -> str:
     kind = "all-time" if a.get("window") is None else f"{a['window']}-bar"
     lines = [f"**{_name(a)} breakouts ({kind} closing records).** {a.get('verdict', '')}".strip()]
@@ -129,7 +142,10 @@ def compare_section(a: dict, horizon: str) -> str:
              for r in rows]
     lines = [f"**Performance over {label}** to {a['as_of']}: " + "; ".join(parts) + "."]
     best = (a.get("best") or {}).get(horizon)
-    if best and len(rows) >= 2:
+    if best and len(rows) > 2:
+        names = {r["asset"]: r["name"] for r in rows}
+        lines.append(f"Best over {label}: {names.get(best, best)}.")
+    elif best and len(rows) == 2:
         names = {r["asset"]: r["name"] for r in rows}
         first, second = rows[0], rows[1]
         c1 = (first.get("change_pct") or {}).get(horizon)

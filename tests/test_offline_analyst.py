@@ -58,7 +58,9 @@ CASES = [
     # why questions: commentary plus the data
     ("why-silver", ["Why is silver rising?"], [("search_commentary", {"asset": "silver"}), ("get_price", {"asset": "silver"})]),
     ("why-gold", ["What is driving gold?"], [("search_commentary", {"asset": "gold"}), ("get_price", {"asset": "gold"})]),
-    ("why-no-asset", ["why are metals rallying?"], [("search_commentary", {})]),
+    ("why-group", ["why are metals rallying?"], [("search_commentary", {}), ("get_price", {"asset": "gold"}),
+                                                 ("get_price", {"asset": "silver"})]),
+    ("why-no-asset", ["why do markets move on rate cuts?"], [("search_commentary", {})]),
     # briefing
     ("briefing", ["Write me a market briefing"], [("market_briefing", {})]),
     # follow-ups that need the earlier turn
@@ -68,6 +70,14 @@ CASES = [
     ("follow-breakout", ["Is silver breaking out?", "what about platinum?"],
      [("find_breakouts", {"asset": "platinum"}), ("get_price", {"asset": "platinum"}), ("search_commentary", {})]),
     ("follow-horizon", ["How has gold done this month?", "and over 3 months?"], [("get_price", {"asset": "gold"})]),
+    # price levels and groups of assets
+    ("level-hit", ["Did silver hit $80?"], [("first_close_above", {"asset": "silver", "level": 80.0}), ("get_price", {"asset": "silver"})]),
+    ("level-first-close", ["When did gold first close above 2000?"], [("first_close_above", {"asset": "gold", "level": 2000.0}), ("get_price", {"asset": "gold"})]),
+    ("level-k-suffix", ["Did bitcoin break 100k?"], [("first_close_above", {"asset": "bitcoin", "level": 100000.0}), ("get_price", {"asset": "bitcoin"})]),
+    ("lag-group", ["Is bitcoin lagging the metals?"], [("lead_lag", {"leader": "gold", "follower": "bitcoin"}),
+                                                      ("lead_lag", {"leader": "silver", "follower": "bitcoin"}), ("search_commentary", {})]),
+    ("change-1-year", ["silver 1 year performance"], [("get_price", {"asset": "silver"})]),
+    ("compare-three", ["Compare gold, silver and bitcoin over the past month"], [("compare_assets", {"assets": ["gold", "silver", "bitcoin"]})]),
     # advice is declined but the data is given
     ("advice", ["Should I buy silver?"], [("get_price", {"asset": "silver"})]),
     # questions it must decline
@@ -97,6 +107,8 @@ def figures_expected(result: dict) -> list[str]:
         return [f.num(a["best_lag"]["corr"], 3), f.count(a["n_obs"])]
     if kind == "commentary":
         return [p["title"] for p in a["passages"][:1]]
+    if kind == "level":
+        return [f.price(a["level"])] + ([a["date"]] if a.get("date") else [])
     if kind == "briefing":
         return ["## Headline", "## Moves"]
     return []
@@ -146,3 +158,9 @@ def test_answers_are_deterministic(assistant):
     first = assistant.ask("Has silver outperformed gold over the last three months?").answer
     second = assistant.ask("Has silver outperformed gold over the last three months?").answer
     assert first == second
+
+
+def test_unknown_ticker_gets_the_sources_own_advice(assistant):
+    reply = assistant.ask("price of AAPL")
+    assert reply.tool_calls == [{"id": reply.tool_calls[0]["id"], "name": "get_price", "args": {"asset": "AAPL"}}]
+    assert "live Yahoo source" in reply.answer and reply.grounding.ok
