@@ -14,7 +14,7 @@ def prompt_and_schema_text(assistant: Assistant) -> str:
     from assistant.adapters import ToolContext, build_tools
     from assistant.prompts import system_prompt
 
-    tools = build_tools(ToolContext(market=assistant.market, knowledge=None))
+    tools = build_tools(ToolContext(market=assistant.market, knowledge=lambda: None))  # every tool offered
     schemas = [convert_to_openai_tool(t) for t in tools]
     return system_prompt(assistant.source_label(), assistant.settings.as_of) + json.dumps(schemas)
 

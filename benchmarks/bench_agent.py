@@ -21,17 +21,30 @@ def _cli(args: list[str], env: dict) -> float:
     return time.perf_counter() - t0
 
 
+def _counting_analyst():
+    """The offline analyst, counting its model calls (one per respond())."""
+    from assistant.offline import OfflineAnalyst
+
+    class CountingAnalyst(OfflineAnalyst):
+        calls: list[int] = []
+
+        def respond(self, messages):
+            self.calls.append(len(messages))
+            return super().respond(messages)
+
+    return CountingAnalyst()
+
+
 def run() -> list[Row]:
     from assistant.agent import Assistant
     from assistant.config import Settings
     from assistant.economy import count_tokens, prompt_and_schema_text
     from assistant.runtime import knowledge_opener
-    from tests.test_economy import CountingAnalyst
     from tools import prices
 
     home = Path(tempfile.mkdtemp(prefix="bench-agent-"))
     settings = Settings(data="demo", home=home)
-    model = CountingAnalyst()
+    model = _counting_analyst()
     assistant = Assistant(settings, model=model, knowledge=knowledge_opener(settings))
     rows: list[Row] = []
     series = assistant.market.series("silver")
