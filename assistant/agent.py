@@ -29,6 +29,7 @@ from assistant.events import (
     ToolStarted,
 )
 from assistant.failures import describe, redact
+from assistant.registry import ToolName
 from tools.errors import InputError
 
 _ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
@@ -84,14 +85,12 @@ class Assistant:
         from langchain.agents import create_agent
         from langchain.agents.middleware import ModelCallLimitMiddleware, ToolCallLimitMiddleware
 
-        from assistant.adapters import ToolContext, build_tools
+        from assistant.lc_tools import ToolContext, tools_for
         from assistant.models import make_model
         from assistant.prompts import system_prompt
 
         model = self._model if self._model is not None else make_model(self.settings)
-        tools = self._tools
-        if tools is None:
-            tools = build_tools(ToolContext(market=self.market, knowledge=self._knowledge))
+        tools = self._tools if self._tools is not None else tools_for(self.tool_context())
         if self._checkpointer is None:
             from langgraph.checkpoint.memory import InMemorySaver
 
@@ -99,9 +98,16 @@ class Assistant:
         limits = self.settings.limits
         prompt = system_prompt(self.source_label(), self.settings.as_of, self.today)
         return create_agent(model, tools, system_prompt=prompt, checkpointer=self._checkpointer,
+                            context_schema=ToolContext,
                             middleware=[_redacting_middleware((self.settings.openai_api_key,)),
                                         ModelCallLimitMiddleware(run_limit=limits.model_calls, exit_behavior="end"),
                                         ToolCallLimitMiddleware(run_limit=limits.tool_calls, exit_behavior="end")])
+
+    def tool_context(self):
+        """What the tools run against: this assistant's market, library and settings."""
+        from assistant.lc_tools import ToolContext
+
+        return ToolContext(market=self.market, knowledge=self._knowledge, settings=self.settings)
 
     def source_label(self) -> str:
         source = self.market.source
@@ -219,7 +225,9 @@ class _Run:
         graph = self.assistant.graph()
         config = {"configurable": {"thread_id": self.thread_id}, "recursion_limit": 50}
         inputs = {"messages": [HumanMessage(question)]}
-        for mode, payload in graph.stream(inputs, config, stream_mode=["messages", "updates"]):
+        context = self.assistant.tool_context()
+        for mode, payload in graph.stream(inputs, config, context=context,
+                                          stream_mode=["messages", "updates"]):
             if mode == "messages":
                 msg, meta = payload
                 if isinstance(msg, AIMessageChunk) and meta.get("langgraph_node") == "model" and msg.text:
@@ -283,7 +291,8 @@ class _Run:
         seen: set[str] = set()
         out: list[dict] = []
         for r in self.results:
-            for passage in (r["artifact"] or {}).get("passages", []) if r["name"] == "search_commentary" else []:
+            commentary = r["name"] == ToolName.COMMENTARY and not r["error"]
+            for passage in (r["artifact"] or {}).get("passages", []) if commentary else []:
                 key = passage.get("chunk_id") or passage.get("text", "")[:80]
                 if key not in seen:
                     seen.add(key)

@@ -117,27 +117,32 @@ def relative_figure(series: list[PriceSeries], years: float = 1.0) -> go.Figure:
 
 def charts_for(tool_results: list[dict], market: Market) -> list[tuple[str, go.Figure]]:
     """(title, figure) pairs for a turn: one per asset priced or tested, lead/lag, comparison."""
+    from assistant import registry
+    from tools.breakouts import BreakoutResult
+    from tools.leadlag import LeadLagResult
+    from tools.prices import PriceLookup
+    from tools.relative import Comparison
+
     figures: list[tuple[str, go.Figure]] = []
     by_asset: dict[str, dict] = {}
     for r in tool_results:
-        a = r.get("artifact") or {}
-        if r.get("error") or not a:
-            continue
-        kind = a.get("kind")
-        if kind in ("price", "breakouts") and a.get("asset") and "/" not in str(a.get("name", "")):
-            by_asset.setdefault(a["asset"], {})[kind] = a
-        elif kind == "leadlag":
-            figures.append((f"Lead/lag: {a.get('leader_name')} → {a.get('follower_name')}", correlogram_figure(a)))
-        elif kind == "compare":
-            series = [market.series(row["asset"]) for row in a.get("rows", [])]
+        result = None if r.get("error") else registry.read(r.get("artifact"))
+        if isinstance(result, (PriceLookup, BreakoutResult)) and "/" not in result.asset:
+            by_asset.setdefault(result.asset, {})[registry.kind_of(r["artifact"])] = r["artifact"]
+        elif isinstance(result, LeadLagResult):
+            figures.append((f"Lead/lag: {result.leader_name} → {result.follower_name}",
+                            correlogram_figure(r["artifact"])))
+        elif isinstance(result, Comparison):
+            series = [market.series(row.asset) for row in result.rows]
             figures.append(("Relative performance", relative_figure(series)))
-        elif kind == "briefing" and a.get("assets"):
-            series = [market.series(key) for key in a["assets"]]
+        elif isinstance(result, registry.BriefingDigest) and result.assets:
+            series = [market.series(key) for key in result.assets]
             figures.append(("Watchlist performance", relative_figure(series)))
     for key, parts in by_asset.items():
         try:
             series = market.series(key)
         except Exception:  # noqa: BLE001 - a chart must never break an answer
             continue
-        figures.append((f"{series.asset.name} price", price_figure(series, parts.get("breakouts"), parts.get("price"))))
+        figures.append((f"{series.asset.name} price",
+                        price_figure(series, parts.get(registry.Kind.BREAKOUTS), parts.get(registry.Kind.PRICE))))
     return figures

@@ -1,4 +1,9 @@
-"""Settings, read once at the edge (environment, command-line flags, the UI) and passed down."""
+"""Settings: the only module that reads the environment.
+
+Everything configurable is read here once, at the edge (the command line, the app, a test), into
+one frozen :class:`Settings` that is passed down. ``tools/`` and ``knowledge/`` take paths, hosts
+and values as arguments and never look at ``os.environ`` themselves.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +12,39 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from tools.data import Market, PriceSource, default_home, make_source, parse_date
+from tools.data import Market, PriceSource, make_source, parse_date
+from tools.errors import InputError
 
 ENV_DATA = "MARKET_ASSISTANT_DATA"
 ENV_AS_OF = "MARKET_ASSISTANT_AS_OF"
 ENV_HOME = "MARKET_ASSISTANT_HOME"
 ENV_MODEL = "MARKET_ASSISTANT_MODEL"
+ENV_DEBUG = "MARKET_ASSISTANT_DEBUG"
 ENV_CHROMA_HOST = "CHROMA_HOST"
 ENV_CHROMA_PORT = "CHROMA_PORT"
+DEFAULT_HOME = Path("~/.market-assistant")
+
+
+def environment() -> dict[str, str]:
+    """A copy of the process environment (the one place it is read)."""
+    return dict(os.environ)
+
+
+def default_home(env: dict[str, str] | None = None) -> Path:
+    """``MARKET_ASSISTANT_HOME`` or ``~/.market-assistant``."""
+    env = environment() if env is None else env
+    return Path(env.get(ENV_HOME) or DEFAULT_HOME).expanduser()
+
+
+def debug_enabled(env: dict[str, str] | None = None) -> bool:
+    """``MARKET_ASSISTANT_DEBUG`` is set: show tracebacks for bug reports."""
+    env = environment() if env is None else env
+    return bool(env.get(ENV_DEBUG))
 
 
 def chroma_server(env: dict[str, str] | None = None) -> tuple[str | None, int | None]:
     """(host, port) of a Chroma server from CHROMA_HOST / CHROMA_PORT, or (None, None)."""
-    from tools.errors import InputError
-
-    env = dict(os.environ if env is None else env)
+    env = environment() if env is None else env
     host = (env.get(ENV_CHROMA_HOST) or "").strip() or None
     raw = (env.get(ENV_CHROMA_PORT) or "").strip()
     if not raw:
@@ -59,15 +82,15 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> Settings:
-        env = dict(os.environ if env is None else env)
+        env = environment() if env is None else dict(env)
         key = env.get("OPENAI_API_KEY") or None
         model = env.get(ENV_MODEL) or ("openai:gpt-4.1-mini" if key else "offline")
-        home = Path(env.get(ENV_HOME) or default_home()).expanduser()
+        host, port = chroma_server(env)
         base = cls(data=env.get(ENV_DATA) or "auto",
                    as_of=parse_date(env.get(ENV_AS_OF), "as-of date (MARKET_ASSISTANT_AS_OF)"),
-                   home=home, model=model, openai_api_key=key,
+                   home=default_home(env), model=model, openai_api_key=key,
                    openai_base_url=env.get("OPENAI_BASE_URL") or None,
-                   chroma_host=chroma_server(env)[0], chroma_port=chroma_server(env)[1])
+                   chroma_host=host, chroma_port=port)
         clean = {k: v for k, v in overrides.items() if v is not None}
         if "as_of" in clean:
             clean["as_of"] = parse_date(clean["as_of"], "as-of date")

@@ -7,6 +7,8 @@ import re
 
 from tools.errors import InputError
 
+__all__ = ["InputError", "describe", "redact"]  # InputError is re-exported for the UI
+
 _KEY_LIKE = re.compile(r"\b(sk|pk|rk)-[A-Za-z0-9_\-*]{6,}|\bBearer\s+[A-Za-z0-9._\-]+", re.I)
 
 

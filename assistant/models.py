@@ -31,7 +31,7 @@ def make_model(settings: Settings) -> BaseChatModel:
     """Build the chat model named by ``settings.model``."""
     model_id = (settings.model or OFFLINE).strip()
     if is_offline(model_id):
-        from assistant.offline import OfflineAnalyst
+        from assistant.offline.analyst import OfflineAnalyst
 
         return OfflineAnalyst()
     provider, sep, name = model_id.partition(":")

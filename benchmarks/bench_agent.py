@@ -23,7 +23,7 @@ def _cli(args: list[str], env: dict) -> float:
 
 def _counting_analyst():
     """The offline analyst, counting its model calls (one per respond())."""
-    from assistant.offline import OfflineAnalyst
+    from assistant.offline.analyst import OfflineAnalyst
 
     class CountingAnalyst(OfflineAnalyst):
         calls: list[int] = []
@@ -38,14 +38,14 @@ def _counting_analyst():
 def run() -> list[Row]:
     from assistant.agent import Assistant
     from assistant.config import Settings
-    from assistant.economy import count_tokens, prompt_and_schema_text
-    from assistant.runtime import knowledge_opener
+    from assistant.library import Library
+    from benchmarks.economy import count_tokens, prompt_and_schema_text
     from tools import prices
 
     home = Path(tempfile.mkdtemp(prefix="bench-agent-"))
     settings = Settings(data="demo", home=home)
     model = _counting_analyst()
-    assistant = Assistant(settings, model=model, knowledge=knowledge_opener(settings))
+    assistant = Assistant(settings, model=model, knowledge=Library.from_settings(settings))
     rows: list[Row] = []
     series = assistant.market.series("silver")
     baseline = measure(lambda: prices.price_lookup(series), repeat=9, number=20)

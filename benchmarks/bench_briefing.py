@@ -33,11 +33,11 @@ def _settings(home: Path):
 
 def _knowledge(settings):
     """The library, opened and searched once so the embedding model is loaded (None if absent)."""
-    from assistant.briefing import open_knowledge
+    from assistant.library import Library
     from knowledge.errors import KnowledgeError
 
     try:
-        kb = open_knowledge(settings)
+        kb = Library.from_settings(settings)()
         kb.search("silver record", k=1)
         return kb
     except KnowledgeError:
@@ -45,10 +45,10 @@ def _knowledge(settings):
 
 
 def run() -> list[Row]:
-    from assistant import briefing_render as br
     from assistant.agent import Assistant
-    from assistant.briefing import generate
-    from assistant.briefing_facts import compute
+    from assistant.briefing import render as br
+    from assistant.briefing.facts import compute
+    from assistant.briefing.pipeline import generate
     from tools.prices import price_lookup
 
     with tempfile.TemporaryDirectory() as home:

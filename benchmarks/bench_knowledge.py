@@ -94,7 +94,7 @@ def cold_row() -> Row:
 
     home = Path(tempfile.mkdtemp(prefix="bench-cold-"))
     open_knowledge_base(home)  # ingest once, so the timed run only loads and searches
-    code = ("from knowledge import open_knowledge_base; "
+    code = ("from knowledge.base import open_knowledge_base; "
             f"kb = open_knowledge_base({str(home)!r}); kb.search('why is silver rising?')")
     cold = _subprocess_seconds(code)
     bare = _subprocess_seconds("pass")

@@ -19,7 +19,7 @@ from knowledge import chunking
 from knowledge.errors import DocumentIdError, KnowledgeError
 from knowledge.ingest import Ingestor, IngestReport, Progress, check_doc_id, slug
 from knowledge.loaders import MAX_BYTES, load_file
-from knowledge.retrieval import Passage, mmr, passage_from, quote_passages, where_filter
+from knowledge.retrieval import Passage, mmr, passage_from, where_filter
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "corpus"
 MAX_K = 50
@@ -91,11 +91,6 @@ class KnowledgeBase:
         picked = mmr(vector, vectors, k, [r.metadata.get("doc_id", r.id) for r in rows])
         return [passage_from(rows[i].id, rows[i].text, rows[i].metadata, 1.0 - rows[i].distance)
                 for i in picked]
-
-    @staticmethod
-    def quote(passages: Sequence[Passage]) -> str:
-        """The passages as quoted, untrusted material for a model (see ``quote_passages``)."""
-        return quote_passages(passages)
 
     # -- writing ----------------------------------------------------------------------------
     def ingest(self, paths: Iterable[Path | str], progress: Progress | None = None) -> IngestReport:

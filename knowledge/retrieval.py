@@ -172,6 +172,3 @@ def quote_passages(passages: Sequence[Passage], max_chars: int | None = None) ->
                       for n, (p, t) in enumerate(zip(chosen, texts, strict=False), 1)]
             return "\n\n".join([PREAMBLE, *blocks])
         chosen = chosen[:-1]
-
-
-quote_for_model = quote_passages  # the name the assistant's tool adapter uses

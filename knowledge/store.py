@@ -235,17 +235,3 @@ def _writable(path: Path) -> bool:
         return True
     except OSError:
         return False
-
-
-def __getattr__(name: str):
-    """Names the assistant layer imports from here, resolved lazily to avoid an import cycle:
-    ``open_knowledge_base`` (knowledge.base) and ``quote_for_model`` (``quote_passages``)."""
-    if name == "open_knowledge_base":
-        from knowledge.base import open_knowledge_base
-
-        return open_knowledge_base
-    if name == "quote_for_model":
-        from knowledge.retrieval import quote_passages
-
-        return quote_passages
-    raise AttributeError(f"module 'knowledge.store' has no attribute {name!r}")

@@ -41,6 +41,6 @@ def commentary_dir() -> Path:
 @pytest.fixture(scope="session")
 def knowledge_base(tmp_path_factory):
     """The bundled commentary corpus in a real local Chroma store (built once per test session)."""
-    from knowledge import open_knowledge_base
+    from knowledge.base import open_knowledge_base
 
     return open_knowledge_base(tmp_path_factory.mktemp("kb-home"))

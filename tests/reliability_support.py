@@ -28,7 +28,7 @@ WRITE_REPORT = "MARKET_ASSISTANT_WRITE_REPORT"
 # -- the command line ---------------------------------------------------------------------------
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:
     """``market-assistant ARGS`` in process: (exit code, stdout, stderr)."""
-    from assistant.cli import main
+    from assistant.cli.main import main
 
     capsys.readouterr()
     code = main(list(args))
@@ -66,9 +66,11 @@ def changes(before: dict, after: dict) -> list[str]:
 
 
 # -- tools ------------------------------------------------------------------------------------------
-def invoke(tool, args: dict):
-    """Call a LangChain tool as the agent's ToolNode does; returns the ToolMessage."""
-    return tool.invoke({"name": tool.name, "args": args, "id": "call-x", "type": "tool_call"})
+def invoke(name: str, args: dict, ctx):
+    """Call a tool as the agent's ToolNode does, with ``ctx`` as its runtime context."""
+    from assistant.lc_tools import run_tool
+
+    return run_tool(name, args, ctx, call_id="call-x")
 
 
 # -- Yahoo Finance without a network ----------------------------------------------------------------
@@ -165,7 +167,7 @@ def report_text(load_section: str) -> str:
         "",
         "## Bad input (`tests/test_reliability_inputs.py`)",
         "",
-        f"{n_cli + n_tool + n_ok} cases tried: {n_cli} through the command line (`assistant.cli.main`), "
+        f"{n_cli + n_tool + n_ok} cases tried: {n_cli} through the command line (`assistant.cli.main.main`), "
         f"{n_tool} through the agent's tools, and {n_ok} inputs that are odd but answerable.",
         "",
         "- Command line: each case exits non-zero with exactly one `Error: ...` line that names the fix, "

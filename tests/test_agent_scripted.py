@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from fakes import ScriptedChatModel, tool_call
 from langchain_core.messages import AIMessage, ToolMessage
 
 from assistant.agent import Assistant
@@ -17,7 +18,6 @@ from assistant.events import (
     ToolFinished,
     ToolStarted,
 )
-from assistant.scripted import ScriptedChatModel, tool_call
 
 
 def settings(**kw) -> Settings:

@@ -15,7 +15,7 @@ import streamlit as st
 from openai_stub import StubOpenAI
 from streamlit.testing.v1 import AppTest
 
-from assistant import session
+from assistant.app import turn as session
 
 APP = Path(__file__).resolve().parents[1] / "streamlit_app.py"
 SECRET = "sk-test-SECRET-0123456789abcdef"

@@ -8,21 +8,12 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from fakes import series
 
-from tools import assets
 from tools.breakouts import find_breakouts, ratio_breakouts
-from tools.data import Market, PriceSeries, make_source
+from tools.data import Market, make_source
 from tools.errors import InputError
-from tools.frames import COLUMNS
-from tools.results import Provenance, fmt_price
-
-
-def series(closes, key="silver", start="2020-01-01", synthetic=False) -> PriceSeries:
-    idx = pd.bdate_range(start, periods=len(closes), name="date")
-    frame = pd.DataFrame(np.nan, index=idx, columns=COLUMNS)
-    frame["close"] = np.asarray(closes, dtype="float64")
-    prov = Provenance(source="demo" if synthetic else "csv", as_of=None, synthetic=synthetic)
-    return PriceSeries(assets.get(key), frame, prov)
+from tools.formatting import price as fmt_price
 
 
 def planted() -> tuple[np.ndarray, pd.DatetimeIndex]:

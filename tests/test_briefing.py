@@ -8,16 +8,15 @@ import json
 import re
 from pathlib import Path
 
-import pandas as pd
 import pytest
+from fakes import ScriptedChatModel, series
 from langchain_core.messages import AIMessage
 
-from assistant import briefing_render as br
-from assistant import watchlists
-from assistant.briefing import generate
-from assistant.briefing_doc import SECTION_TITLES, inline
+from assistant.briefing import render as br
+from assistant.briefing import watchlists as watchlists
+from assistant.briefing.doc import SECTION_TITLES, inline
+from assistant.briefing.pipeline import generate
 from assistant.config import Settings
-from assistant.scripted import ScriptedChatModel
 from tools.errors import DateRangeError, InputError
 
 SECTIONS = ["Headline", "Moves", "Records and breakouts", "Relationships", "Context", "What to watch",
@@ -37,7 +36,7 @@ def kb(request, tmp_path_factory):
     try:
         return request.getfixturevalue("knowledge_base")
     except ImportError:
-        from knowledge import open_knowledge_base
+        from knowledge.base import open_knowledge_base
 
         return open_knowledge_base(tmp_path_factory.mktemp("briefing-kb"))
 
@@ -132,7 +131,7 @@ def test_reproducible_with_commentary(kb):
     assert a.markdown == b.markdown
 
 
-def test_as_of_cuts_every_series():
+def test_as_of_cuts_every_hand_series():
     b = generate(demo(as_of=AS_OF), commentary=False)
     assert b.as_of <= dt.date.fromisoformat(AS_OF)
     assert all(a.price.as_of <= b.as_of for a in b.facts.assets)
@@ -198,23 +197,15 @@ def test_headline_takes_three_facts_one_per_subject_and_one_lead_lag():
         assert inline(c.text) in headline
 
 
-def _series(key: str, closes: list[float]):
-    from tools import assets
-    from tools.data import PriceSeries
-    from tools.frames import COLUMNS
-    from tools.results import Provenance
-
-    days = pd.date_range("2024-01-01", periods=len(closes), freq="B", name="date")
-    frame = pd.DataFrame(float("nan"), index=days, columns=COLUMNS)
-    frame["close"] = closes
-    return PriceSeries(assets.get(key), frame, Provenance(source="csv", as_of=None, location=f"{key}.csv"))
+def _hand_series(key: str, closes: list[float]):
+    return series(closes, key=key, start="2024-01-01", location=f"{key}.csv")
 
 
 class _Market:
     """A Market stand-in serving hand-made series (tiny, named edge cases)."""
 
     def __init__(self, **series):
-        self.series_by_key = {k: _series(k, v) for k, v in series.items()}
+        self.series_by_key = {k: _hand_series(k, v) for k, v in series.items()}
         self.as_of = None
         self.source = type("S", (), {"name": "csv:test"})()
 
@@ -436,12 +427,13 @@ def test_a_saved_watchlist_drives_the_briefing(isolated_home):
 
 
 def test_the_market_briefing_tool_returns_summary_and_artifact():
-    from assistant.adapters import MAX_CONTENT, ToolContext, build_tools
+    from assistant.config import Settings
+    from assistant.lc_tools import MAX_CONTENT, ToolContext, run_tool
+    from assistant.registry import ToolName
     from tools.data import Market, make_source
 
-    tools = {t.name: t for t in build_tools(ToolContext(Market(make_source("demo"))))}
-    msg = tools["market_briefing"].invoke({"type": "tool_call", "id": "1", "name": "market_briefing",
-                                           "args": {"assets": ["gold", "silver"]}})
+    ctx = ToolContext(Market(make_source("demo")), settings=Settings(data="demo"))
+    msg = run_tool(ToolName.BRIEFING, {"assets": ["gold", "silver"]}, ctx)
     assert len(msg.content) <= MAX_CONTENT and "Market briefing as of" in msg.content
     assert msg.artifact["kind"] == "briefing" and "## Moves" in msg.artifact["markdown"]
     assert msg.artifact["assets"] == ["gold", "silver"]

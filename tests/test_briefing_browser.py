@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant import briefing_render as br
-from assistant.briefing import generate
+from assistant.briefing import render as br
+from assistant.briefing.pipeline import generate
 from assistant.config import Settings
 
 pytestmark = pytest.mark.browser
@@ -71,6 +71,6 @@ def kb(request, tmp_path_factory):
     try:
         return request.getfixturevalue("knowledge_base")
     except ImportError:
-        from knowledge import open_knowledge_base
+        from knowledge.base import open_knowledge_base
 
         return open_knowledge_base(tmp_path_factory.mktemp("briefing-browser-kb"))

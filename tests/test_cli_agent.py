@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from assistant.cli import main
+from assistant.cli.main import main
 
 BIN = Path(sys.executable).parent / "market-assistant"
 

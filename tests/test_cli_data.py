@@ -1,4 +1,4 @@
-"""``market-assistant data``: through the real entry point (``assistant.cli.main``) and as a process.
+"""``market-assistant data``: through the real entry point (``assistant.cli.main.main``) and as a process.
 
 Yahoo Finance is replaced at its seam for the auto and yfinance sources, except in the one
 subprocess check that the command falls back to demo data when there is no network.
@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from yf_fakes import FakeYahoo, install, price_frame, walk
 
-from assistant.cli import main
+from assistant.cli.main import main
 from tools.cache import PriceCache
 
 BIN = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "market-assistant"

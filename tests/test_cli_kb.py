@@ -9,7 +9,7 @@ import sys
 import pytest
 from test_knowledge_support import free_port, seed_home, write
 
-from assistant.cli import main
+from assistant.cli.main import main
 
 
 @pytest.fixture
@@ -111,7 +111,7 @@ def test_bad_chroma_port(isolated_home, capsys, monkeypatch):
 
 
 def test_importing_the_cli_does_not_load_chromadb_or_onnxruntime():
-    code = ("import sys, assistant.cli_kb, knowledge; "
+    code = ("import sys, assistant.cli.kb, knowledge; "
             "print(sorted(m for m in ('chromadb', 'onnxruntime', 'tokenizers') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

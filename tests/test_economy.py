@@ -6,8 +6,8 @@ import pytest
 
 from assistant.agent import Assistant
 from assistant.config import Settings
-from assistant.economy import count_tokens, prompt_and_schema_text
-from assistant.offline import OfflineAnalyst
+from assistant.offline.analyst import OfflineAnalyst
+from benchmarks.economy import count_tokens, prompt_and_schema_text
 
 SINGLE_INTENT = ["How much is silver?", "Is silver breaking out?", "Does bitcoin follow silver?",
                  "Has silver outperformed gold over the last three months?", "Why is silver rising?",

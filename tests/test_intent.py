@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.intent import parse
+from assistant.offline.reading import parse
 
 LEVELS = [
     ("Did silver hit $100?", 100.0),

@@ -7,21 +7,14 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from fakes import series
 
-from tools import assets
-from tools.data import Market, PriceSeries, make_source
+from tools.data import Market, make_source
 from tools.errors import DateRangeError, InputError
-from tools.frames import COLUMNS
+from tools.formatting import corr as fmt_corr
+from tools.formatting import pvalue as fmt_p
 from tools.lagstats import lagged_corr
 from tools.leadlag import aligned_returns, lead_lag
-from tools.results import Provenance, fmt_corr, fmt_p
-
-
-def series(closes, days, key="silver", synthetic=False) -> PriceSeries:
-    frame = pd.DataFrame(np.nan, index=pd.DatetimeIndex(days, name="date"), columns=COLUMNS)
-    frame["close"] = np.asarray(closes, dtype="float64")
-    return PriceSeries(assets.get(key), frame, Provenance(source="demo" if synthetic else "csv",
-                                                          as_of=None, synthetic=synthetic))
 
 
 def walk(rng, n, vol=0.01) -> np.ndarray:

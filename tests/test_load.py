@@ -54,7 +54,7 @@ def test_twenty_conversations_with_refresh_and_ingestion(isolated_home, monkeypa
 
     from assistant.agent import Assistant
     from assistant.config import Settings
-    from knowledge import open_knowledge_base
+    from knowledge.base import open_knowledge_base
     from tools import assets, demo
     from tools.cache import PriceCache
     from tools.data import AutoSource, Market, YahooSource

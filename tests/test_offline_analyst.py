@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import formatting as f
 from assistant.agent import Assistant
 from assistant.config import Settings
+from tools import formatting as f
 
 # (id, conversation, expected tool calls of the LAST turn: [(name, {arg: value subset}), ...])
 CASES = [
@@ -104,7 +104,7 @@ def figures_expected(result: dict) -> list[str]:
     if kind == "compare":
         return [f.price(r["close"]) for r in a["rows"]]
     if kind == "leadlag":
-        return [f.num(a["best_lag"]["corr"], 3), f.count(a["n_obs"])]
+        return [f.corr(a["best_lag"]["corr"]), f.count(a["n_obs"])]
     if kind == "commentary":
         return [p["title"] for p in a["passages"][:1]]
     if kind == "level":

@@ -11,7 +11,7 @@ from openai_stub import StubOpenAI
 from assistant.agent import Assistant
 from assistant.config import Limits, Settings
 from assistant.events import TextDelta
-from assistant.runtime import knowledge_opener
+from assistant.library import Library
 
 KEY = "sk-test-canary-0123456789"
 
@@ -25,7 +25,7 @@ def stub():
 def make(stub: StubOpenAI, retries: int = 2, timeout: float = 5.0) -> Assistant:
     settings = Settings(data="demo", model="openai:gpt-test", openai_api_key=KEY, openai_base_url=stub.base_url,
                         limits=Limits(retries=retries, timeout_s=timeout))
-    return Assistant(settings, knowledge=knowledge_opener(settings))  # opened only if searched
+    return Assistant(settings, knowledge=Library.from_settings(settings))  # opened only if searched
 
 
 def echo_close(body: dict) -> dict:

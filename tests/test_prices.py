@@ -8,35 +8,16 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from fakes import series
 
-from tools import assets
-from tools.data import Market, PriceSeries, make_source
+from tools.data import Market, make_source
 from tools.errors import DateRangeError, InputError
-from tools.frames import COLUMNS
-from tools.prices import (
-    WINDOWS,
-    close_on,
-    compare,
-    first_close_at_or_above,
-    price_lookup,
-    ratio_lookup,
-    ratio_series,
-)
-from tools.results import Provenance, fmt_price
+from tools.formatting import pct as fmt_pct
+from tools.formatting import price as fmt_price
+from tools.prices import HORIZONS, close_on, first_close_at_or_above, price_lookup
+from tools.relative import compare, ratio_lookup, ratio_series
 
 D = dt.date
-
-
-def series(closes, dates, key="silver", highs=None, synthetic=False) -> PriceSeries:
-    """A PriceSeries of ``closes`` on ``dates`` (highs optional)."""
-    idx = pd.DatetimeIndex(pd.to_datetime(list(dates)), name="date")
-    frame = pd.DataFrame(np.nan, index=idx, columns=COLUMNS)
-    frame["close"] = np.asarray(closes, dtype="float64")
-    if highs is not None:
-        frame["high"] = np.asarray(highs, dtype="float64")
-    prov = Provenance(source="demo" if synthetic else "csv", as_of=idx[-1].date().isoformat() if len(idx) else None,
-                      synthetic=synthetic, location=None if synthetic else f"/x/{key}.csv")
-    return PriceSeries(assets.get(key), frame, prov)
 
 
 def bdays(start: str, end: str) -> pd.DatetimeIndex:
@@ -55,7 +36,7 @@ def test_changes_use_the_last_close_on_or_before_each_calendar_offset():
     last = closes[-1]
     expected = {"1d": closes[-2], "1w": ref(D(2025, 3, 24)), "1m": ref(D(2025, 2, 28)),
                 "3m": ref(D(2024, 12, 31)), "ytd": ref(D(2024, 12, 31)), "1y": None}
-    for w in WINDOWS:
+    for w in HORIZONS:
         if expected[w] is None:
             assert r.change_pct[w] is None and r.change_from[w] is None  # history too short
         else:
@@ -208,7 +189,7 @@ def test_json_has_the_issue_keys_and_demo_summaries_say_synthetic():
     assert len(text) <= 600 and "synthetic demo data" in text
     # Every figure in the summary is a field, formatted the same way.
     assert fmt_price(r.close) in text and fmt_price(r.all_time_high.close) in text
-    assert f"{r.change_pct['1y']:+.1f}%" in text
+    assert fmt_pct(r.change_pct['1y']) in text
     both = compare([market.series("silver"), market.series("gold"), market.series("btc")])
     assert len(both.summary()) <= 600 and "synthetic demo data" in both.summary()
 

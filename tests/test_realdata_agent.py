@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import formatting as f
 from assistant.agent import Assistant
 from assistant.config import Settings
+from tools import formatting as f
 
 
 @pytest.fixture(scope="module")

@@ -246,7 +246,7 @@ def test_fault_chroma_server_goes_away_mid_session(tmp_path, isolated_home):
     from test_knowledge_support import embedder
 
     from assistant.runtime import make_assistant
-    from knowledge import open_knowledge_base
+    from knowledge.base import open_knowledge_base
 
     proc, port = start_chroma(tmp_path / "server")
     try:
@@ -317,7 +317,7 @@ INGESTER = textwrap.dedent("""
     import sys
     sys.path.insert(0, sys.argv[3])
     from test_knowledge_support import FakeEmbedder
-    from knowledge import open_knowledge_base
+    from knowledge.base import open_knowledge_base
     kb = open_knowledge_base(sys.argv[1], embedder=FakeEmbedder(), corpus_dir=None)
     print("ready", flush=True)
     kb.ingest([sys.argv[2]])
@@ -350,7 +350,7 @@ def test_fault_process_killed_during_ingestion(tmp_path):
     """Nothing lost: after SIGKILL mid-ingest the store opens, old documents are whole, and re-ingesting completes idempotently."""
     from test_knowledge_support import FakeEmbedder
 
-    from knowledge import open_knowledge_base
+    from knowledge.base import open_knowledge_base
 
     home = tmp_path / "home"
     first = notes(tmp_path / "first", 3)

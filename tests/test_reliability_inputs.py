@@ -315,18 +315,17 @@ TOOL_CASES = [
 
 @pytest.fixture(scope="module")
 def tools(knowledge_base):
-    from assistant.adapters import ToolContext, build_tools
+    from assistant.lc_tools import ToolContext
     from tools.data import Market, make_source
 
-    built = build_tools(ToolContext(market=Market(make_source("demo")), knowledge=lambda: knowledge_base))
-    return {t.name: t for t in built}
+    return ToolContext(market=Market(make_source("demo")), knowledge=lambda: knowledge_base)
 
 
 @pytest.mark.timeout(CASE_TIMEOUT)
 @pytest.mark.parametrize(("name", "args", "hint"), TOOL_CASES)
 def test_tool_returns_a_structured_error_to_the_model(name, args, hint, tools, workspace):
     _, nothing_written_outside_home = workspace
-    message = invoke(tools[name], args)
+    message = invoke(name, args, tools)
     assert message.content.startswith("Input error: "), message.content[:200]
     assert hint in message.content and len(message.content) <= 1500
     artifact = message.artifact

@@ -16,14 +16,14 @@ import socket
 from pathlib import Path
 
 import pytest
+from fakes import ScriptedChatModel, tool_call
 from langchain_core.messages import AIMessage, ToolMessage
 from openai_stub import StubOpenAI
 from reliability_support import CANARY, POISONED, changes, invoke, run_cli, snapshot
 
-from assistant.adapters import ToolContext, build_tools
 from assistant.agent import Assistant
 from assistant.config import Limits, Settings
-from assistant.scripted import ScriptedChatModel, tool_call
+from assistant.lc_tools import ToolContext, tools_for
 from knowledge.retrieval import CLOSE, OPEN, PREAMBLE, neutralise
 from tools.data import Market, make_source
 
@@ -38,7 +38,7 @@ def poisoned_kb(tmp_path_factory):
 
     from test_knowledge_support import embedder, seeded_store
 
-    from knowledge import open_knowledge_base
+    from knowledge.base import open_knowledge_base
 
     home = tmp_path_factory.mktemp("poisoned-home")
     shutil.copytree(seeded_store(), home / "chroma")
@@ -144,9 +144,9 @@ HOSTILE = {  # arguments per tool that try to make it fetch, write or escape
 
 def test_tool_schemas_offer_no_way_to_write_trade_or_fetch():
     """The registered tools are the seven readers; no name or parameter speaks of urls, paths, writes, deletes or trades."""
-    tools = build_tools(ToolContext(market=Market(make_source("demo")), knowledge=lambda: None))
+    tools = tools_for(ToolContext(market=Market(make_source("demo")), knowledge=lambda: None))
     assert {t.name for t in tools} == EXPECTED_TOOLS
-    without_library = build_tools(ToolContext(market=Market(make_source("demo"))))
+    without_library = tools_for(ToolContext(market=Market(make_source("demo"))))
     assert {t.name for t in without_library} == EXPECTED_TOOLS - {"search_commentary"}
     for t in tools:
         schema = t.tool_call_schema.model_json_schema()
@@ -187,12 +187,11 @@ def test_hostile_tool_calls_write_nothing_and_open_no_connection(source, poisone
     monkeypatch.setattr(socket, "create_connection", lambda address, *a, **k: attempts.append(address))
     before = snapshot(isolated_home)
     outside = snapshot(tmp_path)
-    tools = {t.name: t for t in build_tools(ToolContext(market=Market(make_source(spec, isolated_home)),
-                                                        knowledge=lambda: poisoned_kb))}
-    assert set(tools) == set(HOSTILE)
+    ctx = ToolContext(market=Market(make_source(spec, isolated_home)), knowledge=lambda: poisoned_kb)
+    assert {t.name for t in tools_for(ctx)} == set(HOSTILE)
     for name, cases in HOSTILE.items():
         for args in cases:
-            message = invoke(tools[name], args)
+            message = invoke(name, args, ctx)
             assert isinstance(message.content, str) and "Traceback" not in message.content
     assert [a for a in attempts if not isinstance(a, str)] == []  # no TCP/UDP connection of any kind
     assert changes(before, snapshot(isolated_home)) == []

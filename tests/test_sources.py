@@ -399,10 +399,14 @@ def test_make_source_rejects_unknown_specs(tmp_path, spec):
     assert "auto, yfinance, demo or csv:DIR" in str(err.value)
 
 
-def test_make_source_uses_the_home_setting(tmp_path, monkeypatch):
+def test_the_live_source_caches_in_the_home_the_settings_read(tmp_path, monkeypatch):
+    from assistant.config import Settings
+
     monkeypatch.setenv("MARKET_ASSISTANT_HOME", str(tmp_path / "env-home"))
-    source = make_source("yfinance")
+    source = Settings.from_env(data="yfinance").source()
     assert source.cache.root == tmp_path / "env-home" / "prices"
+    with pytest.raises(ValueError, match="data directory"):  # the tools layer never guesses a home
+        make_source("yfinance")
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from tools import formatting as fmt
 from tools.data import PriceSeries
 from tools.errors import InputError
-from tools.prices import Mark, clean_closes, ratio_series, to_date
-from tools.results import Provenance, ResultMixin, compose, fmt_pct, fmt_price, source_note
+from tools.prices import Mark, clean_closes, to_date
+from tools.relative import ratio_series
+from tools.results import Provenance, ResultMixin, compose, source_note
 
 DEFAULT_WINDOW = 252  # bars: about a year of exchange trading days
 DEFAULT_MIN_GAP = 20  # bars without a record before a new episode starts
@@ -63,11 +65,11 @@ class BreakoutResult(ResultMixin):
         kind = "all-time" if self.window is None else f"{self.window}-bar"
         head = f"{self.verdict}"
         count = (f"{len(self.episodes)} {kind} breakout episodes (min gap {self.min_gap} bars) "
-                 f"to {self.as_of}; the next record needs a close above {fmt_price(self.record_to_beat)}.")
+                 f"to {self.as_of}; the next record needs a close above {fmt.price(self.record_to_beat)}.")
         recent = []
         for ep in self.episodes[-3:][::-1]:
-            recent.append(f"{ep.start}: broke {fmt_price(ep.prior_record)} ({ep.prior_record_date}), "
-                          f"peak {fmt_price(ep.peak)} ({ep.peak_date}), {ep.record_closes} record close"
+            recent.append(f"{ep.start}: broke {fmt.price(ep.prior_record)} ({ep.prior_record_date}), "
+                          f"peak {fmt.price(ep.peak)} ({ep.peak_date}), {ep.record_closes} record close"
                           f"{'s' if ep.record_closes != 1 else ''}")
         opt = [f"Latest: {'; '.join(recent)}."] if recent else []
         return compose([head, count], opt, source_note([self.provenance]))
@@ -179,12 +181,12 @@ def _verdict(name: str, window: int | None, breaking: bool, episodes: list[Episo
     if breaking:
         ep = episodes[-1]
         when = "on the last bar" if since == 0 else f"{since} bars ago"
-        return (f"{name} is breaking out: its latest {kind} ({fmt_price(last_record.close)} on "
+        return (f"{name} is breaking out: its latest {kind} ({fmt.price(last_record.close)} on "
                 f"{last_record.date}) came {when}; this episode began on {ep.start} by breaking "
-                f"{fmt_price(ep.prior_record)} set on {ep.prior_record_date}.")
-    return (f"{name} is not breaking out: its last {kind} ({fmt_price(last_record.close)} on "
-            f"{last_record.date}) was {since} bars ago, and the last close ({fmt_price(close)}) is "
-            f"{fmt_pct(distance)} from it.")
+                f"{fmt.price(ep.prior_record)} set on {ep.prior_record_date}.")
+    return (f"{name} is not breaking out: its last {kind} ({fmt.price(last_record.close)} on "
+            f"{last_record.date}) was {since} bars ago, and the last close ({fmt.price(close)}) is "
+            f"{fmt.pct(distance)} from it.")
 
 
 def ratio_breakouts(numerator: PriceSeries, denominator: PriceSeries, window: int | None = None,

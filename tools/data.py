@@ -13,7 +13,6 @@ Sources (``--data`` / ``MARKET_ASSISTANT_DATA``):
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -257,20 +256,19 @@ class AutoSource:
             return PriceSeries(asset, series.frame, replace(series.provenance, notice=notice))
 
 
-def default_home() -> Path:
-    """``MARKET_ASSISTANT_HOME`` or ``~/.market-assistant``."""
-    return Path(os.environ.get("MARKET_ASSISTANT_HOME") or Path.home() / ".market-assistant").expanduser()
-
-
 def make_source(spec: str | None, home: Path | str | None = None) -> PriceSource:
-    """The source named by ``spec``: auto, yfinance, demo or csv:DIR."""
+    """The source named by ``spec``: auto, yfinance, demo or csv:DIR.
+
+    ``home`` is the data directory that holds the Yahoo Finance cache; the live sources need it
+    (the caller reads it from the settings: this layer never reads the environment).
+    """
     spec = (spec or "auto").strip()
-    home = Path(home) if home is not None else default_home()
     low = spec.lower()
-    if low == "auto":
-        return AutoSource(YahooSource(home))
-    if low in ("yfinance", "yahoo", "live"):
-        return YahooSource(home)
+    if low in ("auto", "yfinance", "yahoo", "live"):
+        if home is None:
+            raise ValueError("make_source: the live sources need the data directory (home)")
+        live = YahooSource(Path(home))
+        return AutoSource(live) if low == "auto" else live
     if low == "demo":
         return DemoSource()
     if low.startswith("csv:") and len(spec) > 4:

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from tools import formatting as fmt
 from tools.data import PriceSeries
 from tools.errors import DateRangeError, InputError
+from tools.event_study import EventStudy, event_study
 from tools.lagstats import (
     MIN_PAIRS,
     corr_at,
@@ -30,7 +31,7 @@ from tools.lagstats import (
     lagged_corr,
     null_max_abs_corr,
 )
-from tools.results import Provenance, ResultMixin, compose, fmt_corr, fmt_p, source_note
+from tools.results import Provenance, ResultMixin, compose, source_note
 
 FREQS = ("daily", "weekly", "monthly")
 UNITS = {"daily": "day", "weekly": "week", "monthly": "month"}
@@ -96,7 +97,7 @@ class LeadLagResult(ResultMixin):
     block_length: int
     seed: int
     granger: Granger | None
-    event_study: Any  # tools.events.EventStudy, or None when not asked
+    event_study: EventStudy | None  # None when not asked
     verdict: str
     provenance: list[Provenance]
 
@@ -110,11 +111,11 @@ class LeadLagResult(ResultMixin):
         b, unit = self.best_lag, self.lag_unit
         head = (f"{self.leader_name} -> {self.follower_name}, {self.freq} log returns {self.start} to "
                 f"{self.end} (n={self.n_obs}, lags -{self.max_lag}..+{self.max_lag} {unit}s).")
-        detail = (f"Best lag {b.lag:+d} {unit}s: corr {fmt_corr(b.corr)} over {b.n} pairs, p {fmt_p(b.p_value)} "
-                  f"alone, adjusted p {fmt_p(b.p_value_adjusted)} ({self.adjustment}).")
-        opt = [f"Sub-period corr at that lag: {', '.join(fmt_corr(s.corr) for s in self.stability)}."]
+        detail = (f"Best lag {b.lag:+d} {unit}s: corr {fmt.corr(b.corr)} over {b.n} pairs, p {fmt.pvalue(b.p_value)} "
+                  f"alone, adjusted p {fmt.pvalue(b.p_value_adjusted)} ({self.adjustment}).")
+        opt = [f"Sub-period corr at that lag: {', '.join(fmt.corr(s.corr) for s in self.stability)}."]
         if self.granger is not None:
-            opt.append(f"Granger F test at {self.granger.lag} lags: p {fmt_p(self.granger.p_value)}.")
+            opt.append(f"Granger F test at {self.granger.lag} lags: p {fmt.pvalue(self.granger.p_value)}.")
         if self.event_study is not None:
             opt.append(self.event_study.headline())
         return compose([head, self.verdict], [detail, *opt], source_note(self.provenance))
@@ -237,7 +238,7 @@ def lead_lag(leader: PriceSeries, follower: PriceSeries, freq: str = "weekly",
         block_length: permutation block in periods (default about n_obs ** (1/3)); blocks keep
             the leader's short-range dependence intact under the null.
         granger: also run a Granger F test at the best lag (only when it is positive).
-        events: also run the event study (:func:`tools.events.event_study`) on the same range.
+        events: also run the event study (:func:`tools.event_study.event_study`) on the same range.
 
     Raises:
         InputError: unknown frequency, the same asset twice, start after end, a range outside the
@@ -279,8 +280,6 @@ def lead_lag(leader: PriceSeries, follower: PriceSeries, freq: str = "weekly",
         granger=_granger(rets, best.lag) if granger else None, event_study=None, verdict="",
         provenance=[leader.provenance, follower.provenance])
     if events:
-        from tools.events import event_study
-
         result = replace(result, event_study=event_study(leader, follower, start=start, end=end, seed=seed))
     return replace(result, verdict=verdict(result))
 
@@ -325,10 +324,10 @@ def _lag_words(lag: int, unit: str) -> str:
 def verdict(r: LeadLagResult) -> str:
     """One plain sentence on what the best lag says about "the follower follows the leader"."""
     b, unit, lead, fol = r.best_lag, r.lag_unit, r.leader_name, r.follower_name
-    figures = f"corr {fmt_corr(b.corr)}, adjusted p-value {fmt_p(b.p_value_adjusted)}"
+    figures = f"corr {fmt.corr(b.corr)}, adjusted p-value {fmt.pvalue(b.p_value_adjusted)}"
     if not b.significant:
-        text = (f"No significant lead/lag: the best lag ({_lag_words(b.lag, unit)}, corr {fmt_corr(b.corr)}) "
-                f"has an adjusted p-value of {fmt_p(b.p_value_adjusted)}, so the data does not support the "
+        text = (f"No significant lead/lag: the best lag ({_lag_words(b.lag, unit)}, corr {fmt.corr(b.corr)}) "
+                f"has an adjusted p-value of {fmt.pvalue(b.p_value_adjusted)}, so the data does not support the "
                 f"claim that {fol} follows {lead}.")
     elif b.lag > 0:
         text = (f"Significant lead: {lead} leads {fol} by {_lag_words(b.lag, unit)[1:]} ({figures}), "

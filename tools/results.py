@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import types
+import typing
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,10 +35,57 @@ def jsonable(value: Any) -> Any:
 
 
 class ResultMixin:
-    """``to_dict()`` for frozen dataclass results: field names as keys, JSON-ready values."""
+    """``to_dict()`` for frozen dataclass results: field names as keys, JSON-ready values; and
+    ``from_dict()``, its inverse, so a stored result (a tool artifact) reads back typed."""
 
     def to_dict(self) -> dict:
         return {f.name: jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+
+    @classmethod
+    def from_dict(cls, data: dict):
+        """The result that ``to_dict()`` gave ``data``; keys that are not fields are ignored."""
+        return from_dict(cls, data)
+
+
+def from_dict(cls: type, data: dict) -> Any:
+    """Rebuild the dataclass ``cls`` (and the dataclasses, dates and containers inside it)."""
+    hints = typing.get_type_hints(cls)
+    values = {}
+    for f in dataclasses.fields(cls):
+        if f.name in data:
+            values[f.name] = _typed(hints[f.name], data[f.name])
+        elif f.init and _optional(hints[f.name]):  # a None that to_dict() left out
+            values[f.name] = None
+    return cls(**values)
+
+
+def _optional(hint: Any) -> bool:
+    return type(None) in typing.get_args(hint)
+
+
+def _typed(hint: Any, value: Any) -> Any:
+    """``value`` (plain JSON) converted to the type ``hint`` names."""
+    if value is None:
+        return None
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in args if a is not type(None)]
+        return _typed(options[0], value) if len(options) == 1 else value
+    if origin in (list, tuple):
+        item = args[0] if args else Any
+        items = [_typed(item, v) for v in value]
+        return tuple(items) if origin is tuple else items
+    if origin is dict:
+        return {k: _typed(args[1], v) for k, v in value.items()} if args else dict(value)
+    if hint is dt.date and isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    if hint is dt.datetime and isinstance(value, str):
+        return dt.datetime.fromisoformat(value)
+    if dataclasses.is_dataclass(hint) and isinstance(value, dict):
+        return from_dict(hint, value)
+    if hint is float and isinstance(value, int):
+        return float(value)
+    return value
 
 
 @dataclass(frozen=True)
@@ -103,23 +152,9 @@ def merge_provenance(items: list[Provenance]) -> str:
     return "; ".join(labels)
 
 
-# Formatting shared by every summary(), so the same kind of figure always reads the same way.
+# Summaries format their figures with tools.formatting, so each kind always reads the same way.
 
 SUMMARY_LIMIT = 600
-
-
-def fmt_price(value: float | None) -> str:
-    """A price or ratio: two decimals with thousands separators, four below 1; "n/a" for None."""
-    if value is None or not math.isfinite(value):
-        return "n/a"
-    return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.4f}"
-
-
-def fmt_pct(value: float | None, decimals: int = 1) -> str:
-    """A signed percentage in percent units (12.5 -> "+12.5%"); "n/a" for None."""
-    if value is None or not math.isfinite(value):
-        return "n/a"
-    return f"{value:+.{decimals}f}%"
 
 
 def ordinal(value: float) -> str:
@@ -127,20 +162,6 @@ def ordinal(value: float) -> str:
     n = int(round(value))
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
-
-
-def fmt_corr(value: float | None) -> str:
-    """A correlation with two decimals; "n/a" for None."""
-    if value is None or not math.isfinite(value):
-        return "n/a"
-    return f"{value:.2f}"
-
-
-def fmt_p(value: float | None) -> str:
-    """A p-value with three decimals, "<0.001" below that; "n/a" for None."""
-    if value is None or not math.isfinite(value):
-        return "n/a"
-    return "<0.001" if value < 0.001 else f"{value:.3f}"
 
 
 def source_note(items: list[Provenance]) -> str:

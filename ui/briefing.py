@@ -1,7 +1,7 @@
 """The Briefing page: choose a watchlist and an as-of date, generate with progress, read the
 briefing with its charts, download it as Markdown, HTML or JSON, and browse earlier ones.
 
-The page only displays what :mod:`assistant.briefing` computes. Briefings are archived in the
+The page only displays what :mod:`assistant.briefing.pipeline` computes. Briefings are archived in the
 data directory (``briefings/``), so earlier ones survive a restart. Text reaches the page only
 through ``st.markdown`` without HTML (the briefing's Markdown escapes quoted commentary).
 """
@@ -13,13 +13,13 @@ from dataclasses import replace
 
 import streamlit as st
 
-from assistant import briefing_render as br
-from assistant import watchlists
-from assistant.briefing import generate, open_knowledge
-from assistant.briefing_doc import block_markdown, section_markdown
+from assistant.briefing import render as br
+from assistant.briefing import watchlists
+from assistant.briefing.doc import block_markdown, section_markdown
+from assistant.briefing.pipeline import generate
 from assistant.config import Settings
-from tools import assets as registry
-from tools.errors import InputError
+from assistant.failures import InputError
+from ui import common
 
 CUSTOM = "Choose assets…"
 STATE = "briefing_page"
@@ -29,12 +29,6 @@ def current_settings() -> Settings:
     """The app's settings when the chat page has stored them, else the environment's."""
     found = st.session_state.get("settings")
     return found if isinstance(found, Settings) else Settings.from_env()
-
-
-@st.cache_resource(show_spinner=False)
-def knowledge_base(home: str):
-    """The commentary library, opened once per data directory (loading the model is slow)."""
-    return open_knowledge(Settings.from_env(home=home))
 
 
 def choose(settings: Settings) -> dict | None:
@@ -48,7 +42,7 @@ def choose(settings: Settings) -> dict | None:
         left, right = st.columns(2)
         name = left.selectbox("Watchlist", [*lists, CUSTOM], key="bp_watchlist",
                               help="Saved in watchlists.toml in the data directory.")
-        picked = left.multiselect("Assets (for 'Choose assets…')", registry.keys(), default=["gold", "silver"],
+        picked = left.multiselect("Assets (for 'Choose assets…')", watchlists.asset_choices(), default=["gold", "silver"],
                                   key="bp_assets")
         past = right.toggle("As of a past date", key="bp_past",
                             help="Reproduce the briefing as it would have been written on that day.")
@@ -71,7 +65,8 @@ def run(settings: Settings, request: dict) -> None:
         try:
             briefing = generate(settings, request["assets"], watchlist=request["watchlist"],
                                 commentary=request["commentary"],
-                                knowledge=lambda: knowledge_base(str(settings.home)),
+                                knowledge=common.knowledge(str(settings.home), settings.chroma_host,
+                                                           settings.chroma_port),
                                 progress=lambda step, done: bar.progress(min(done, 1.0), text=step))
         except InputError as exc:
             status.update(label="The briefing could not be written", state="error")
@@ -131,7 +126,7 @@ def save_watchlist(settings: Settings) -> None:
     with st.expander("Save a watchlist"):
         with st.form("bp_save_form"):
             name = st.text_input("Name", placeholder="metals")
-            chosen = st.multiselect("Assets", registry.keys(), key="bp_save_assets")
+            chosen = st.multiselect("Assets", watchlists.asset_choices(), key="bp_save_assets")
             if st.form_submit_button("Save"):
                 try:
                     saved = watchlists.save(settings.home, name, chosen)

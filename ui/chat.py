@@ -2,7 +2,8 @@
 
 Reads top to bottom: the question (typed or an example), the page header, the conversation so
 far, the new turn streamed live, then this page's sidebar (conversations and export). Every
-turn is folded into an ``assistant.session.Turn`` and saved, so a resumed chat looks the same.
+turn becomes an ``assistant.app.turn.Turn`` (from the assistant's reply) and is saved, so a
+resumed chat looks the same.
 """
 
 from __future__ import annotations
@@ -12,7 +13,17 @@ import uuid
 
 import streamlit as st
 
-from assistant import session
+from assistant.app.turn import (
+    EXAMPLES,
+    ToolCall,
+    Turn,
+    conversation_markdown,
+    describe_call,
+    export_name,
+    model_label,
+    quote,
+    source_citation,
+)
 from assistant.events import Finished, TextDelta, ToolFinished, ToolStarted
 from ui import common
 
@@ -36,7 +47,7 @@ def _new_chat() -> None:
 # Callbacks run before the script, so they get the store as an argument.
 def _open_chat(store, thread_id: str) -> None:
     st.session_state.thread_id = thread_id
-    st.session_state.turns = [session.Turn.from_record(r) for r in store.turns(thread_id)]
+    st.session_state.turns = [Turn.from_record(r) for r in store.turns(thread_id)]
 
 
 def _delete_chat(store, thread_id: str) -> None:
@@ -51,14 +62,14 @@ def _ask_example(question: str) -> None:
 
 
 # -- rendering one turn ------------------------------------------------------------------------
-def tool_row(call: session.ToolCall, key: str) -> None:
+def tool_row(call: ToolCall, key: str) -> None:
     """One tool call: what it does in plain words, then its compact and its full result."""
     if not call.done:
         st.markdown(f":blue[:material/pending:] **{common.plain(call.title)}** · running…")
         return
     mark = ":orange[:material/warning:]" if call.error else ":green[:material/check_circle:]"
     st.markdown(f"{mark} **{common.plain(call.title)}**")
-    st.caption(common.plain(session.quote(call.summary, 320)))
+    st.caption(common.plain(quote(call.summary, 320)))
     with st.expander("Full result", icon=":material/data_object:"):
         st.caption(f"`{call.name}` · what the model saw:")
         st.code(call.summary, language=None, wrap_lines=True)
@@ -66,7 +77,7 @@ def tool_row(call: session.ToolCall, key: str) -> None:
             st.json(call.artifact, expanded=1)
 
 
-def grounding_badge(turn: session.Turn) -> None:
+def grounding_badge(turn: Turn) -> None:
     g = turn.grounding
     if not g:
         return
@@ -85,11 +96,11 @@ def sources_list(sources: list[dict]) -> None:
     with st.container(border=True, gap="small"):
         st.markdown(f":material/menu_book: **Sources ({len(sources)})**")
         for n, source in enumerate(sources, 1):
-            st.markdown(f"**{n}. {common.plain(session.source_citation(source))}**")
-            st.caption(f"“{common.plain(session.quote(source.get('text', ''), 240))}”")
+            st.markdown(f"**{n}. {common.plain(source_citation(source))}**")
+            st.caption(f"“{common.plain(quote(source.get('text', ''), 240))}”")
 
 
-def answer_body(turn: session.Turn, key: str, answer_slot=None) -> None:
+def answer_body(turn: Turn, key: str, answer_slot=None) -> None:
     """The answer, any error, the charts, the sources and the footer, in reading order."""
     if turn.answer:
         (answer_slot or st).markdown(common.plain(turn.answer))
@@ -107,7 +118,7 @@ def answer_body(turn: session.Turn, key: str, answer_slot=None) -> None:
             st.caption(common.plain(turn.footer))
 
 
-def render_turn(turn: session.Turn, key: str) -> None:
+def render_turn(turn: Turn, key: str) -> None:
     with st.chat_message("user", avatar=AVATARS["user"]):
         st.markdown(common.plain(turn.question))
     with st.chat_message("assistant", avatar=AVATARS["assistant"]):
@@ -122,38 +133,49 @@ def render_turn(turn: session.Turn, key: str) -> None:
 
 
 # -- a new turn, streamed ------------------------------------------------------------------------
-def ask(bot, question: str, thread_id: str, key: str) -> session.Turn:
-    """Run one turn, drawing tool calls and answer text as the events arrive."""
-    turn = session.Turn(question)
+def ask(bot, question: str, thread_id: str, key: str) -> Turn:
+    """Run one turn, drawing tool calls and answer text as the events arrive.
+
+    The events are drawn as they come and not kept: the assistant folds them into the reply,
+    and the stored turn is built from that reply.
+    """
     with st.chat_message("user", avatar=AVATARS["user"]):
         st.markdown(common.plain(question))
     with st.chat_message("assistant", avatar=AVATARS["assistant"]):
         status_slot = st.empty()
         status = status_slot.status("Thinking…", expanded=False)
-        rows: dict[str, object] = {}
+        rows: dict[str, tuple[object, ToolCall]] = {}
         answer = st.empty()
-        started, drawn, reply = time.perf_counter(), 0.0, None
+        started, drawn, text, reply = time.perf_counter(), 0.0, "", None
         for event in bot.stream(question, thread_id):
-            call = turn.apply(event)
             if isinstance(event, ToolStarted):
+                text = ""  # text before a tool call is the model thinking aloud
+                call = ToolCall(event.call_id, event.name, dict(event.args),
+                                      describe_call(event.name, event.args))
                 status.update(label=f"{call.title}…", state="running")
                 with status:
-                    rows[call.id] = st.empty()
+                    rows[call.id] = (st.empty(), call)
                 answer.empty()
-            if isinstance(event, (ToolStarted, ToolFinished)) and call.id in rows:
-                with rows[call.id].container():
-                    tool_row(call, key)
-            elif isinstance(event, TextDelta) and time.perf_counter() - drawn >= STREAM_EVERY:
-                answer.markdown(common.plain(turn.answer) + " ▌")
-                drawn = time.perf_counter()
+            elif isinstance(event, ToolFinished) and event.call_id in rows:
+                call = rows[event.call_id][1]
+                call.summary, call.artifact, call.error, call.done = (event.summary, event.artifact,
+                                                                      event.error, True)
+            elif isinstance(event, TextDelta):
+                text += event.text
+                if time.perf_counter() - drawn >= STREAM_EVERY:
+                    answer.markdown(common.plain(text) + " ▌")
+                    drawn = time.perf_counter()
             elif isinstance(event, Finished):
                 reply = event.reply
+            if isinstance(event, (ToolStarted, ToolFinished)) and event.call_id in rows:
+                slot, call = rows[event.call_id]
+                with slot.container():
+                    tool_row(call, key)
+        turn = Turn.from_reply(question, reply, _charts(bot, reply), time.perf_counter() - started)
         if turn.tools:
             status.update(label=turn.tools_label, state="error" if all(c.error for c in turn.tools) else "complete")
         else:
             status_slot.empty()
-        turn.charts = _charts(bot, reply)
-        turn.seconds = time.perf_counter() - started
         answer_body(turn, key, answer_slot=answer)
     return turn
 
@@ -167,7 +189,7 @@ def _charts(bot, reply) -> list:
         return []
 
 
-def _save(store, thread_id: str, turn: session.Turn) -> None:
+def _save(store, thread_id: str, turn: Turn) -> None:
     try:
         store.touch(thread_id, turn.question)
         store.add_turn(thread_id, turn.to_record())
@@ -186,10 +208,10 @@ def welcome(bot) -> None:
         data = bot.source_label()
     except Exception as exc:  # noqa: BLE001 - e.g. a CSV folder that does not exist: say so
         data = f"not available ({exc})"
-    st.caption(common.plain(f"Model: {session.model_label(bot.model_id)} · Data: {data}"))
+    st.caption(common.plain(f"Model: {model_label(bot.model_id)} · Data: {data}"))
     st.markdown("**Try one of these**")
     columns = st.columns(2)
-    for i, example in enumerate(session.EXAMPLES):
+    for i, example in enumerate(EXAMPLES):
         columns[i % 2].button(example, key=f"example-{i}", on_click=_ask_example, args=(example,),
                               icon=":material/arrow_outward:", width="stretch")
 
@@ -212,8 +234,8 @@ def conversations_sidebar(store) -> None:
     turns = st.session_state.turns
     conv = store.get(current)
     title = conv.title if conv else (turns[0].question if turns else "")
-    st.download_button("Export chat as Markdown", data=session.conversation_markdown(title, turns),
-                       file_name=session.export_name(title, current), mime="text/markdown",
+    st.download_button("Export chat as Markdown", data=conversation_markdown(title, turns),
+                       file_name=export_name(title, current), mime="text/markdown",
                        icon=":material/download:", on_click="ignore", disabled=not turns, width="stretch",
                        key="export")
     st.divider()

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from assistant import session
+from assistant.app import status as data_status
 from assistant.config import Settings
+from assistant.library import Library
 from assistant.models import is_offline
 
 DATA_CHOICES = {
@@ -44,8 +45,9 @@ def conversation_store(home: str):
 
 
 @st.cache_resource(show_spinner=False)
-def knowledge(home: str, host: str | None, port: int | None) -> session.KnowledgeHandle:
-    return session.KnowledgeHandle(home, host, port)
+def knowledge(home: str, host: str | None, port: int | None) -> Library:
+    """The commentary library of a data directory (or server), opened once for every user."""
+    return Library(home, host, port)
 
 
 @st.cache_resource(show_spinner=False)
@@ -159,10 +161,10 @@ def finish_run() -> None:
             def progress(done: int, total: int, name: str) -> None:
                 bar.progress(done / total, text=f"Refreshing {name}…" if done < total else "Done")
 
-            report = session.refresh_prices(prices, progress)
+            report = data_status.refresh_prices(prices, progress)
             bar.empty()
             st.toast(report.summary(), icon=":material/sync:")
-        status = session.data_status(prices)
+        status = data_status.data_status(prices)
         st.badge(status.badge, icon=":material/database:", color=BADGE_COLORS.get(status.freshness, "gray"))
         st.caption(plain(status.detail))
         if status.notice:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from assistant import session
+from assistant.app.uploads import save_uploads
 from ui import common
 
 FILE_TYPES = ["md", "markdown", "txt", "html", "htm", "pdf"]
@@ -36,7 +36,7 @@ def open_library():
 
 def ingest(kb, uploads) -> None:
     """Save the uploads, ingest them with a progress bar, and keep the report for the next run."""
-    paths = session.save_uploads(common.settings().home / "uploads", [(f.name, f.getvalue()) for f in uploads])
+    paths = save_uploads(common.settings().home / "uploads", [(f.name, f.getvalue()) for f in uploads])
     bar = st.progress(0.0, text="Reading the files…")
     done: list[str] = []
 

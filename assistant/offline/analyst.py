@@ -4,7 +4,7 @@ It implements ``bind_tools`` and streaming, so it runs through the same agent gr
 On a new question it reads the intent (assets, what is asked, horizon, leader/follower; earlier
 questions fill in follow-ups such as "and gold?") and issues every tool call it needs in one
 turn; once the results are back it writes the answer from templates
-(:mod:`assistant.offline_text`), using only figures from those results.
+(:mod:`assistant.offline.answers`), using only figures from those results.
 """
 
 from __future__ import annotations
@@ -18,13 +18,14 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
-from assistant import intent as it
-from assistant import offline_text
+from assistant.briefing.watchlists import DEFAULT_ASSETS
+from assistant.offline import answers as offline_text
+from assistant.offline import reading as it
+from assistant.registry import ToolName as T
 from assistant.streaming import chunks_of
 
 _ids = itertools.count(1)
 MAX_ASSETS = 4
-BRIEFING_WATCHLIST = ("gold", "silver", "bitcoin", "sp500", "dxy")
 
 
 class OfflineAnalyst(BaseChatModel):
@@ -85,8 +86,8 @@ def resolve_intent(history: list[BaseMessage], question: str) -> it.Intent:
     return current
 
 
-def _call(name: str, **args: Any) -> dict:
-    return {"name": name, "args": {k: v for k, v in args.items() if v is not None},
+def _call(name: T, **args: Any) -> dict:
+    return {"name": name.value, "args": {k: v for k, v in args.items() if v is not None},
             "id": f"offline_call_{next(_ids)}", "type": "tool_call"}
 
 
@@ -106,40 +107,40 @@ def plan(intent: it.Intent, question: str, available: list[str]) -> list[dict]:
     kind = intent.primary
     calls: list[dict] = []
     if kind == it.BRIEFING:
-        if "market_briefing" in available:
-            return [_call("market_briefing", assets=list(intent.assets) or None)]
-        return [_call("get_price", asset=k) for k in (keys or BRIEFING_WATCHLIST)]
+        if T.BRIEFING in available:
+            return [_call(T.BRIEFING, assets=list(intent.assets) or None)]
+        return [_call(T.PRICE, asset=k) for k in (keys or DEFAULT_ASSETS)]
     if kind == it.LEADLAG and not (intent.leader and intent.follower):
         return []  # decline: a lead/lag needs two assets
     if kind == it.LEADLAG:
         events = any(w in question.lower() for w in ("after", "event", "breakout"))
         for leader, follower in lead_lag_pairs(intent):
-            calls.append(_call("lead_lag", leader=leader, follower=follower, freq=intent.freq,
+            calls.append(_call(T.LEAD_LAG, leader=leader, follower=follower, freq=intent.freq,
                                events=events or None))
-        if "search_commentary" in available:  # the claim, next to the test of it
-            calls.append(_call("search_commentary", query=question, k=2))
+        if T.COMMENTARY in available:  # the claim, next to the test of it
+            calls.append(_call(T.COMMENTARY, query=question, k=2))
         return calls
     if kind == it.WHY:
         asset = keys[0] if len(keys) == 1 else None  # a group ("the metals") searches all notes
-        if "search_commentary" in available:
-            calls.append(_call("search_commentary", query=question, asset=asset))
-        calls.extend(_call("get_price", asset=k) for k in keys[:2])
+        if T.COMMENTARY in available:
+            calls.append(_call(T.COMMENTARY, query=question, asset=asset))
+        calls.extend(_call(T.PRICE, asset=k) for k in keys[:2])
         return calls
     if not keys:
         return []
     if kind == it.LEVEL:
         for k in keys[:2]:
-            calls.append(_call("first_close_above", asset=k, level=intent.level))
-            calls.append(_call("get_price", asset=k))
+            calls.append(_call(T.LEVEL, asset=k, level=intent.level))
+            calls.append(_call(T.PRICE, asset=k))
         return calls
     if kind == it.BREAKOUT:
         for k in keys:
-            calls.append(_call("find_breakouts", asset=k))
-            calls.append(_call("get_price", asset=k))
-        if "search_commentary" in available:  # what a record does and does not mean
-            calls.append(_call("search_commentary", query=question, asset=keys[0], k=2))
+            calls.append(_call(T.BREAKOUTS, asset=k))
+            calls.append(_call(T.PRICE, asset=k))
+        if T.COMMENTARY in available:  # what a record does and does not mean
+            calls.append(_call(T.COMMENTARY, query=question, asset=keys[0], k=2))
         return calls
     if kind == it.COMPARE:
-        return [_call("compare_assets", assets=keys)]
+        return [_call(T.COMPARE, assets=keys)]
     on = intent.on.isoformat() if intent.on else None
-    return [_call("get_price", asset=k, on=on) for k in keys]
+    return [_call(T.PRICE, asset=k, on=on) for k in keys]

@@ -1,7 +1,10 @@
-"""A scripted chat model for tests and examples: it binds tools and streams tool-call chunks.
+"""Test doubles shared by the suite: the one hand-made price series builder, and a scripted chat
+model that binds tools and streams tool-call chunks.
 
-Each step of the script is an ``AIMessage``, a string, or a function of the messages the model
-was given (so a step can react to tool results). Every call records the messages it received.
+``series()`` builds a :class:`~tools.data.PriceSeries` from closes (tiny, named edge cases).
+Each step of a :class:`ScriptedChatModel` script is an ``AIMessage``, a string, or a function of
+the messages the model was given (so a step can react to tool results). Every call records the
+messages it received.
 """
 
 from __future__ import annotations
@@ -10,11 +13,38 @@ import itertools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+import numpy as np
+import pandas as pd
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from assistant.streaming import chunks_of
+from tools import assets
+from tools.data import PriceSeries
+from tools.frames import COLUMNS
+from tools.results import Provenance
+
+
+def series(closes, dates=None, key: str = "silver", *, start: str = "2020-01-01", highs=None,
+           synthetic: bool = False, location: str | None = None) -> PriceSeries:
+    """A registry asset's series of ``closes`` on ``dates`` (default: business days from ``start``).
+
+    The provenance is a CSV file's (or the demo source's with ``synthetic``), dated by the last bar.
+    """
+    if dates is None:
+        idx = pd.bdate_range(start, periods=len(closes), name="date")
+    else:
+        idx = pd.DatetimeIndex(pd.to_datetime(list(dates)), name="date")
+    frame = pd.DataFrame(np.nan, index=idx, columns=COLUMNS)
+    frame["close"] = np.asarray(closes, dtype="float64")
+    if highs is not None:
+        frame["high"] = np.asarray(highs, dtype="float64")
+    prov = Provenance(source="demo" if synthetic else "csv",
+                      as_of=idx[-1].date().isoformat() if len(idx) else None, synthetic=synthetic,
+                      location=None if synthetic else (location or f"/x/{key}.csv"))
+    return PriceSeries(assets.get(key), frame, prov)
+
 
 Step = AIMessage | str | Callable[[list[BaseMessage]], AIMessage | str]
 _ids = itertools.count(1)

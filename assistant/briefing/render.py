@@ -18,7 +18,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.briefing_doc import Block, Chart, Document, Section
+from assistant.briefing.doc import Block, Chart, Document, Section
 from tools.files import write_text
 
 FORMATS = ("md", "html", "json")

@@ -7,21 +7,14 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from fakes import series
 
-from tools import assets
 from tools.breakouts import find_breakouts
-from tools.data import Market, PriceSeries, make_source
+from tools.data import Market, make_source
 from tools.errors import InputError
-from tools.events import MIN_EVENTS, event_study
-from tools.frames import COLUMNS
+from tools.event_study import MIN_EVENTS, event_study
+from tools.formatting import pct as fmt_pct
 from tools.leadlag import lead_lag
-from tools.results import Provenance, fmt_pct
-
-
-def series(closes, days, key="silver") -> PriceSeries:
-    frame = pd.DataFrame(np.nan, index=pd.DatetimeIndex(days, name="date"), columns=COLUMNS)
-    frame["close"] = np.asarray(closes, dtype="float64")
-    return PriceSeries(assets.get(key), frame, Provenance(source="csv", as_of=None))
 
 
 def staircase(n_events: int, spacing: int = 60):

@@ -62,7 +62,7 @@ class RatioFacts:
 
     numerator: AssetFacts
     denominator: AssetFacts
-    comparison: Any  # tools.prices.Comparison of the two (its .ratio is the RatioLookup)
+    comparison: Any  # tools.relative.Comparison of the two (its .ratio is the RatioLookup)
     records: Any  # BreakoutResult of the ratio, all-time
     highs: Any | None  # BreakoutResult of the ratio over HIGHS_WINDOW bars
 
@@ -140,7 +140,7 @@ def compute(market, names: Sequence[str], pairs: Sequence[tuple[str, str]] | Non
         InputError: no names, or none of them could be loaded (a DateRangeError when the as-of
             date is before every asset's data).
     """
-    from assistant.watchlists import DEFAULT_PAIRS
+    from assistant.briefing.watchlists import DEFAULT_PAIRS
 
     step = progress or (lambda _s, _f: None)
     if not names:
@@ -250,7 +250,7 @@ def _default_ratios(keys: list[str]) -> list[tuple[str, str]]:
 
 def _ratio_facts(assets: list[AssetFacts], market, num: str, den: str) -> RatioFacts | None:
     from tools.breakouts import find_breakouts, ratio_breakouts
-    from tools.prices import compare
+    from tools.relative import compare
 
     by_key = {a.key: a for a in assets}
     try:
@@ -260,7 +260,7 @@ def _ratio_facts(assets: list[AssetFacts], market, num: str, den: str) -> RatioF
         records = ratio_breakouts(a.series, b.series, window=None, min_gap=MIN_GAP)
     except InputError:
         return None  # a ratio is context, never a reason to fail the briefing
-    from tools.prices import ratio_series
+    from tools.relative import ratio_series
 
     highs = _windowed(find_breakouts, ratio_series(a.series, b.series))
     return RatioFacts(a, b, comparison, records, highs)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant import formatting as f
-from assistant.briefing_doc import SECTION_TITLES, Block, Chart, Section, plain
-from assistant.briefing_facts import HIGHS_WINDOW, AssetFacts, Facts, PairFacts, RatioFacts
+from assistant.briefing.doc import SECTION_TITLES, Block, Chart, Section, plain
+from assistant.briefing.facts import HIGHS_WINDOW, AssetFacts, Facts, PairFacts, RatioFacts
+from tools import formatting as f
 from tools.results import ordinal
 
 HEADLINE_FACTS = 3

@@ -11,10 +11,10 @@ def prompt_and_schema_text(assistant: Assistant) -> str:
     """The system prompt plus every tool's JSON schema, as a provider receives them."""
     from langchain_core.utils.function_calling import convert_to_openai_tool
 
-    from assistant.adapters import ToolContext, build_tools
+    from assistant.lc_tools import ToolContext, tools_for
     from assistant.prompts import system_prompt
 
-    tools = build_tools(ToolContext(market=assistant.market, knowledge=lambda: None))  # every tool offered
+    tools = tools_for(ToolContext(market=assistant.market, knowledge=lambda: None))  # every tool offered
     schemas = [convert_to_openai_tool(t) for t in tools]
     return system_prompt(assistant.source_label(), assistant.settings.as_of) + json.dumps(schemas)
 

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tools import formatting as fmt
 from tools.breakouts import DEFAULT_MIN_GAP, find_breakouts
 from tools.data import PriceSeries
 from tools.errors import InputError
 from tools.prices import clean_closes
-from tools.results import Provenance, ResultMixin, compose, fmt_p, fmt_pct, source_note
+from tools.results import Provenance, ResultMixin, compose, source_note
 
 DEFAULT_HORIZONS = (1, 4, 13, 26)  # weeks
 DEFAULT_EVENT_WINDOW = 252  # 52-week highs: all-time highs are too rare to study
@@ -63,15 +64,15 @@ class EventStudy(ResultMixin):
         """One sentence for other summaries: events, the 4-week (or first) horizon, p-value."""
         h = next((h for h in self.horizons if h.horizon_weeks == 4), self.horizons[0])
         return (f"Event study: after {len(self.events)} {self.leader_name} breakouts, {self.follower_name}'s "
-                f"{h.horizon_weeks}-week log return averaged {fmt_pct(h.mean_pct)} vs {fmt_pct(h.baseline_mean_pct)} "
-                f"unconditionally (p {fmt_p(h.p_value)}, {h.count} events).")
+                f"{h.horizon_weeks}-week log return averaged {fmt.pct(h.mean_pct)} vs {fmt.pct(h.baseline_mean_pct)} "
+                f"unconditionally (p {fmt.pvalue(h.p_value)}, {h.count} events).")
 
     def summary(self) -> str:
         kind = "all-time" if self.window is None else f"{self.window}-bar"
         head = (f"{self.follower_name} after {len(self.events)} {kind} breakouts of {self.leader_name} "
                 f"(min gap {self.min_gap} bars).")
-        rows = [f"{h.horizon_weeks}w: {fmt_pct(h.mean_pct)} vs {fmt_pct(h.baseline_mean_pct)} (hit "
-                f"{_rate(h.hit_rate_pct)} vs {_rate(h.baseline_hit_rate_pct)}, p {fmt_p(h.p_value)}, n={h.count})"
+        rows = [f"{h.horizon_weeks}w: {fmt.pct(h.mean_pct)} vs {fmt.pct(h.baseline_mean_pct)} (hit "
+                f"{_rate(h.hit_rate_pct)} vs {_rate(h.baseline_hit_rate_pct)}, p {fmt.pvalue(h.p_value)}, n={h.count})"
                 for h in self.horizons]
         return compose([head, self.verdict], [f"Mean log returns: {'; '.join(rows)}."],
                        source_note(self.provenance))
@@ -168,6 +169,6 @@ def _verdict(names: tuple[str, str], stats: list[HorizonStats], conclusive: bool
     if not hits:
         return (f"No horizon shows {fol} doing significantly differently after {lead} breakouts than "
                 "on other days (every p-value is 0.05 or more).")
-    parts = ", ".join(f"{s.horizon_weeks}w {fmt_pct(s.difference_pct)} (p {fmt_p(s.p_value)})" for s in hits)
+    parts = ", ".join(f"{s.horizon_weeks}w {fmt.pct(s.difference_pct)} (p {fmt.pvalue(s.p_value)})" for s in hits)
     return (f"After {lead} breakouts {fol}'s forward returns differ from usual at {parts}; with "
             f"{len(stats)} horizons tested and overlapping windows, treat single hits with caution.")

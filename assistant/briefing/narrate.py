@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant import grounding
-from assistant.briefing_facts import Facts
-from assistant.briefing_text import Candidate
+from assistant.briefing.facts import Facts
+from assistant.briefing.text import Candidate
 
 MAX_CHARS = 1500  # a headline paragraph, not an essay
 SYSTEM = (

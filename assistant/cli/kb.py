@@ -1,7 +1,7 @@
 """``market-assistant kb``: ingest, list, remove, rebuild and search the commentary knowledge base.
 
-This is the edge for the knowledge layer: it reads CHROMA_HOST / CHROMA_PORT from the
-environment and turns every ``KnowledgeError`` into an ``InputError`` (one line, exit 2).
+The library is the one of the settings (the data directory, or the Chroma server named by
+CHROMA_HOST / CHROMA_PORT); every ``KnowledgeError`` becomes an ``InputError`` (one line, exit 2).
 The knowledge package, chromadb and the model load inside the commands, not at import.
 """
 
@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from assistant.config import chroma_server
+from assistant.library import Library
 from tools.errors import InputError
 
 app = typer.Typer(no_args_is_help=True)
@@ -37,12 +37,9 @@ def knowledge_errors() -> Iterator[None]:
 
 
 def open_kb(ctx: typer.Context, **options):
-    """The knowledge base of the settings in ``ctx.obj`` (the data directory) and the env."""
-    from knowledge import open_knowledge_base
-
-    host, port = chroma_server()
+    """The knowledge base of the settings in ``ctx.obj`` (data directory or Chroma server)."""
     with knowledge_errors():
-        return open_knowledge_base(ctx.obj.home, host, port, **options)
+        return Library.from_settings(ctx.obj, **options)()
 
 
 def _asset_keys(names: list[str] | None) -> list[str]:
@@ -56,7 +53,7 @@ def ingest(ctx: typer.Context,
            paths: Annotated[list[str], typer.Argument(help="Files or folders (.md, .txt, .html, .pdf).")],
            as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False) -> None:
     """Add or update documents; unchanged files are skipped. Exits 1 if any file failed."""
-    from assistant.cli import emit_json
+    from assistant.cli.output import emit_json
     from knowledge.loaders import iter_files
 
     kb = open_kb(ctx)
@@ -108,7 +105,7 @@ class _Null:
 def list_documents(ctx: typer.Context,
                    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """List the stored documents with their ids, chunk counts and sources."""
-    from assistant.cli import emit_json
+    from assistant.cli.output import emit_json
 
     kb = open_kb(ctx)
     with knowledge_errors():
@@ -153,7 +150,7 @@ def search(ctx: typer.Context, query: Annotated[str, typer.Argument(help="A ques
            since: Annotated[str | None, typer.Option("--since", help="Published on or after YYYY-MM-DD.")] = None,
            as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Find cited passages for a question."""
-    from assistant.cli import emit_json
+    from assistant.cli.output import emit_json
     from tools.data import parse_date
 
     keys = _asset_keys(asset)

@@ -7,22 +7,18 @@ reaches the terminal (set MARKET_ASSISTANT_DEBUG=1 to see it).
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 from typing import Annotated
 
 import typer
 
-from assistant import cli_data
-from assistant.config import Settings
+from assistant.cli import analysis, ask, brief, kb
+from assistant.cli import data as data_commands
+from assistant.cli.output import EXIT_FAILURE, EXIT_INPUT
+from assistant.config import Settings, debug_enabled
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Market Assistant: prices, breakouts, lead/lag statistics and cited commentary.")
-app.add_typer(cli_data.app, name="data", help="Price data: status, refresh and inspection.")
-
-EXIT_INPUT = 2
-EXIT_FAILURE = 1
 
 
 @app.callback()
@@ -47,26 +43,12 @@ def check_home(home) -> None:
                          "MARKET_ASSISTANT_HOME to a folder (it is created if missing).")
 
 
-def _register_optional() -> None:
-    """Command groups of later layers register themselves when their module exists."""
-    import importlib
-
-    for name in ("cli_analysis", "cli_kb", "cli_agent", "cli_brief"):
-        try:
-            module = importlib.import_module(f"assistant.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"assistant.{name}":
-                raise
-            continue
-        module.register(app)
-
-
-_register_optional()
-
-
-def emit_json(obj) -> None:
-    """Print JSON to stdout (UTF-8, unrounded floats)."""
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+# Every command group, registered here so that a reader can follow each one from this file.
+app.add_typer(data_commands.app, name="data", help="Price data: status, refresh and inspection.")
+analysis.register(app)
+kb.register(app)
+ask.register(app)
+brief.register(app)
 
 
 GLOBAL_OPTIONS = ("--data", "--as-of", "--home")
@@ -121,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, no traceback
-        if os.environ.get("MARKET_ASSISTANT_DEBUG"):
+        if debug_enabled():
             raise
         typer.echo(f"Error: unexpected failure ({type(exc).__name__}: {str(exc)[:200]}). "
                    "Set MARKET_ASSISTANT_DEBUG=1 for details.", err=True)

@@ -1,14 +1,14 @@
 """Market briefings: facts computed with the tools, written up, checked, with their provenance.
 
-    from assistant.briefing import generate
+    from assistant.briefing.pipeline import generate
     b = generate(Settings.from_env(data="demo"))            # the default watchlist
     b.markdown                                              # reproducible Markdown
     b.to_dict()                                             # JSON-ready facts and metadata
 
-Steps: resolve the watchlist; compute the facts (:mod:`assistant.briefing_facts`); rank the
+Steps: resolve the watchlist; compute the facts (:mod:`assistant.briefing.facts`); rank the
 headline facts; retrieve commentary for them; write the sections from templates
-(:mod:`assistant.briefing_text`), with the headline narrated by a language model when one is
-configured (:mod:`assistant.briefing_narrate`); check every figure of the Markdown against the
+(:mod:`assistant.briefing.text`), with the headline narrated by a language model when one is
+configured (:mod:`assistant.briefing.narrate`); check every figure of the Markdown against the
 facts and the quoted passages; end with the grounding result. With the offline model the same
 data and as-of always give byte-identical Markdown: the wall-clock time of generation appears
 only in :meth:`Briefing.to_dict`, the HTML page's footer and file names.
@@ -17,17 +17,16 @@ only in :meth:`Briefing.to_dict`, the HTML page's footer and file names.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant import briefing_text as bt
 from assistant import grounding
-from assistant import watchlists as wl
-from assistant.briefing_doc import SECTION_TITLES, Block, Document, Section, plain, to_markdown
-from assistant.briefing_facts import (
+from assistant.briefing import text as bt
+from assistant.briefing import watchlists as wl
+from assistant.briefing.doc import SECTION_TITLES, Block, Document, Section, plain, to_markdown
+from assistant.briefing.facts import (
     HIGHS_WINDOW,
     LEADLAG_PERMUTATIONS,
     LEADLAG_SEED,
@@ -144,7 +143,7 @@ def generate(settings: Settings | None = None, assets: Sequence[str] | str | Non
     step("Writing", 0.85)
     narration = None
     if not offline:
-        from assistant.briefing_narrate import narrate
+        from assistant.briefing.narrate import narrate
 
         narration = narrate(model, facts, chosen, evidence, model_id)
     doc = _document(facts, chosen, passages, status, name, model_id, narration, settings)
@@ -203,22 +202,10 @@ def _commentary(settings: Settings, knowledge, facts: Facts, chosen: list[bt.Can
 
 
 def _open(settings: Settings, knowledge):
-    if knowledge is None:
-        return open_knowledge(settings)
-    return knowledge() if callable(knowledge) and not hasattr(knowledge, "search") else knowledge
+    """The library passed in (a knowledge base or an opener), else the one of ``settings``."""
+    from assistant.library import Library, resolve
 
-
-def open_knowledge(settings: Settings):
-    """The commentary library of ``settings.home`` (or the Chroma server in CHROMA_HOST/PORT).
-
-    Raises:
-        knowledge.errors.KnowledgeError: the store cannot be opened (the message says why).
-    """
-    from knowledge import open_knowledge_base
-
-    port = os.environ.get("CHROMA_PORT")
-    return open_knowledge_base(settings.home, chroma_host=os.environ.get("CHROMA_HOST") or None,
-                               chroma_port=int(port) if port and port.isdigit() else None)
+    return resolve(knowledge) if knowledge is not None else Library.from_settings(settings)()
 
 
 def _queries(facts: Facts, chosen: list[bt.Candidate]) -> list[tuple[str, tuple[str, ...]]]:

@@ -10,7 +10,8 @@ from typing import Annotated
 
 import typer
 
-WINDOW_NAMES = ("1d", "1w", "1m", "3m", "ytd", "1y")
+from tools import formatting as fmt
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")]
 
 
@@ -22,24 +23,10 @@ def register(app: typer.Typer) -> None:
     app.command("lag")(lag)
 
 
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:+.1f}%"
-
-
-def _num(value: float | None, decimals: int) -> str:
-    return "n/a" if value is None else f"{value:.{decimals}f}"
-
-
-def _price(value: float | None) -> str:
-    from tools.results import fmt_price
-
-    return fmt_price(value)
-
-
 def _emit(result, as_json: bool) -> bool:
     """Print JSON and return True when asked; the caller prints the human form otherwise."""
     if as_json:
-        from assistant.cli import emit_json
+        from assistant.cli.output import emit_json
 
         emit_json(result.to_dict())
     return as_json
@@ -59,7 +46,7 @@ def price(ctx: typer.Context, asset: str,
           as_json: JsonOpt = False) -> None:
     """Last close, changes (1d 1w 1m 3m ytd 1y), all-time and 52-week highs and lows."""
     from tools.data import parse_date
-    from tools.prices import close_on, price_lookup
+    from tools.prices import HORIZONS, close_on, price_lookup
 
     series = ctx.obj.market().series(asset)
     day = parse_date(on, "date for --on")
@@ -71,14 +58,14 @@ def price(ctx: typer.Context, asset: str,
     r = price_lookup(series)
     if _emit(r, as_json):
         return
-    typer.echo(f"{r.name} ({r.symbol}), {r.unit}: {_price(r.close)} on {r.as_of}")
-    typer.echo("  change    " + "  ".join(f"{w} {_pct(r.change_pct[w])}" for w in WINDOW_NAMES))
-    typer.echo(f"  ATH       {_price(r.all_time_high.close)} on {r.all_time_high.date} (close), "
-               f"{_pct(r.drawdown_from_ath_pct)} from it")
+    typer.echo(f"{r.name} ({r.symbol}), {r.unit}: {fmt.price(r.close)} on {r.as_of}")
+    typer.echo("  change    " + "  ".join(f"{w} {fmt.pct(r.change_pct[w])}" for w in HORIZONS))
+    typer.echo(f"  ATH       {fmt.price(r.all_time_high.close)} on {r.all_time_high.date} (close), "
+               f"{fmt.pct(r.drawdown_from_ath_pct)} from it")
     if r.intraday_high is not None:
-        typer.echo(f"  intraday  {_price(r.intraday_high.high)} on {r.intraday_high.date} (highest high)")
-    typer.echo(f"  52 weeks  low {_price(r.low_52w.close)} on {r.low_52w.date}, "
-               f"high {_price(r.high_52w.close)} on {r.high_52w.date}")
+        typer.echo(f"  intraday  {fmt.price(r.intraday_high.high)} on {r.intraday_high.date} (highest high)")
+    typer.echo(f"  52 weeks  low {fmt.price(r.low_52w.close)} on {r.low_52w.date}, "
+               f"high {fmt.price(r.high_52w.close)} on {r.high_52w.date}")
     _source(r.provenance)
 
 
@@ -86,18 +73,19 @@ def compare(ctx: typer.Context,
             assets: Annotated[list[str], typer.Argument(help="Two or more assets, e.g. silver gold btc.")],
             as_json: JsonOpt = False) -> None:
     """Relative performance over the same windows; with two assets, also their ratio."""
-    from tools.prices import compare as run_compare
+    from tools.prices import HORIZONS
+    from tools.relative import compare as run_compare
 
     market = ctx.obj.market()
     r = run_compare([market.series(a) for a in assets])
     if _emit(r, as_json):
         return
     typer.echo(f"Performance to {r.as_of}")
-    typer.echo(f"  {'asset':<18} {'close':>14} " + " ".join(f"{w:>8}" for w in WINDOW_NAMES))
+    typer.echo(f"  {'asset':<18} {'close':>14} " + " ".join(f"{w:>8}" for w in HORIZONS))
     for row in r.rows:
-        typer.echo(f"  {row.name:<18} {_price(row.close):>14} "
-                   + " ".join(f"{_pct(row.change_pct[w]):>8}" for w in WINDOW_NAMES))
-    typer.echo("  best      " + "  ".join(f"{w} {r.best[w] or 'n/a'}" for w in WINDOW_NAMES))
+        typer.echo(f"  {row.name:<18} {fmt.price(row.close):>14} "
+                   + " ".join(f"{fmt.pct(row.change_pct[w]):>8}" for w in HORIZONS))
+    typer.echo("  best      " + "  ".join(f"{w} {r.best[w] or 'n/a'}" for w in HORIZONS))
     if r.ratio is not None:
         typer.echo(f"  ratio     {r.ratio.summary().split(' Source:')[0]}")
     _source(r.provenance)
@@ -127,8 +115,8 @@ def breakouts(ctx: typer.Context, asset: str,
     typer.echo(f"  {'start':<10} {'close':>12} {'broke':>12} {'set on':<10} {'peak':>12} {'peak date':<10} "
                f"{'records':>7}")
     for ep in r.episodes:
-        typer.echo(f"  {ep.start!s:<10} {_price(ep.start_close):>12} {_price(ep.prior_record):>12} "
-                   f"{ep.prior_record_date!s:<10} {_price(ep.peak):>12} {ep.peak_date!s:<10} {ep.record_closes:>7}")
+        typer.echo(f"  {ep.start!s:<10} {fmt.price(ep.start_close):>12} {fmt.price(ep.prior_record):>12} "
+                   f"{ep.prior_record_date!s:<10} {fmt.price(ep.peak):>12} {ep.peak_date!s:<10} {ep.record_closes:>7}")
     typer.echo(f"  now       {r.verdict}")
     _source(r.provenance)
 
@@ -161,18 +149,18 @@ def lag(ctx: typer.Context, leader: str, follower: str,
     top = sorted(r.lags, key=lambda c: -abs(c.corr or 0))[:5]
     typer.echo(f"  {'lag':>5} {'corr':>7} {'pairs':>6} {'p-value':>8}   (top 5 by |corr| of {len(r.lags)} lags)")
     for c in top:
-        typer.echo(f"  {c.lag:>+5d} {_num(c.corr, 3):>7} {c.n:>6d} {_num(c.p_value, 4):>8}")
-    typer.echo(f"  best      {b.lag:+d} {r.lag_unit}s, corr {b.corr:.3f}, adjusted p {b.p_value_adjusted:.4f} "
+        typer.echo(f"  {c.lag:>+5d} {fmt.corr(c.corr):>7} {c.n:>6d} {fmt.pvalue(c.p_value):>8}")
+    typer.echo(f"  best      {b.lag:+d} {r.lag_unit}s, corr {fmt.corr(b.corr)}, adjusted p {fmt.pvalue(b.p_value_adjusted)} "
                f"({r.adjustment}), significant: {'yes' if b.significant else 'no'}")
     typer.echo("  thirds    " + ", ".join(f"{s.start}..{s.end}: "
-                                          + _num(s.corr, 3) for s in r.stability))
+                                          + fmt.corr(s.corr) for s in r.stability))
     if r.granger is not None:
-        typer.echo(f"  granger   F={r.granger.f_stat:.2f} at {r.granger.lag} lags, p={r.granger.p_value:.4f}")
+        typer.echo(f"  granger   F={r.granger.f_stat:.2f} at {r.granger.lag} lags, p={fmt.pvalue(r.granger.p_value)}")
     typer.echo(f"  verdict   {r.verdict}")
     if r.event_study is not None:
         es = r.event_study
         typer.echo(f"  events    {len(es.events)} breakouts of {es.leader_name}; {es.verdict}")
         for h in es.horizons:
-            typer.echo(f"    {h.horizon_weeks:>3}w  mean {_pct(h.mean_pct)} vs {_pct(h.baseline_mean_pct)}  "
-                       f"n={h.count}  p={'n/a' if h.p_value is None else f'{h.p_value:.3f}'}")
+            typer.echo(f"    {h.horizon_weeks:>3}w  mean {fmt.pct(h.mean_pct)} vs {fmt.pct(h.baseline_mean_pct)}  "
+                       f"n={h.count}  p={fmt.pvalue(h.p_value)}")
     _source(r.provenance)

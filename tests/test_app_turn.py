@@ -1,5 +1,5 @@
-"""The app's helpers outside Streamlit: turns folded from events, plain-words tool titles, the
-Markdown export, the data status, uploads, and the stored turns of a conversation."""
+"""The app's helpers outside Streamlit: a turn built from the assistant's reply, plain-words tool
+titles, the Markdown export, the stored turns of a conversation, the data status and uploads."""
 
 from __future__ import annotations
 
@@ -7,18 +7,10 @@ import datetime as dt
 
 import pytest
 
-from assistant import session
+from assistant.app import status, uploads
+from assistant.app import turn as session
 from assistant.config import Settings
-from assistant.events import (
-    Failed,
-    Finished,
-    GroundingChecked,
-    Reply,
-    SourcesFound,
-    TextDelta,
-    ToolFinished,
-    ToolStarted,
-)
+from assistant.events import Reply
 from assistant.grounding import GroundingReport
 from assistant.memory import ConversationStore
 
@@ -47,22 +39,18 @@ def test_tool_calls_in_plain_words(name, args, title):
     assert session.describe_call(name, args) == title
 
 
-def events(answer="Silver closed at 88.49.", error=None):
-    reply = Reply(answer=error or answer, sources=[{"title": "Note", "text": "Quoted."}], model="offline",
-                  data_source="demo", error=error, error_kind="model" if error else None)
-    out = [TextDelta("Let me look."), ToolStarted("c1", "get_price", {"asset": "silver"}),
-           ToolFinished("c1", "get_price", "Silver closed at 88.49.", {"kind": "price"}),
-           TextDelta("Silver closed "), TextDelta("at 88.49.")]
-    if error:
-        out.append(Failed(error, "model"))
-    return out + [SourcesFound(reply.sources), GroundingChecked(GroundingReport(1, [], ["88.49"])), Finished(reply)]
+def reply(answer="Silver closed at 88.49.", error=None) -> Reply:
+    return Reply(answer=error or answer, sources=[{"title": "Note", "text": "Quoted."}], model="offline",
+                 tool_calls=[{"id": "c1", "name": "get_price", "args": {"asset": "silver"}}],
+                 tool_results=[{"id": "c1", "name": "get_price", "summary": "Silver closed at 88.49.",
+                                "artifact": {"kind": "price"}, "error": False}],
+                 grounding=GroundingReport(1, [], ["88.49"]), data_source="demo", error=error,
+                 error_kind="model" if error else None)
 
 
-def test_turn_folds_the_event_stream():
-    turn = session.Turn("How much is silver?")
-    for event in events():
-        turn.apply(event)
-    assert turn.answer == "Silver closed at 88.49."  # the text before the tool call is dropped
+def test_turn_is_built_from_the_reply():
+    turn = session.Turn.from_reply("How much is silver?", reply())
+    assert turn.answer == "Silver closed at 88.49."
     assert [(c.name, c.title, c.done) for c in turn.tools] == [("get_price", "Price of silver", True)]
     assert turn.tools_label == "Used 1 tool: get_price"
     assert turn.grounding == {"checked": 1, "ungrounded": [], "ok": True,
@@ -72,18 +60,14 @@ def test_turn_folds_the_event_stream():
 
 
 def test_a_failed_turn_shows_its_error_once():
-    turn = session.Turn("q")
-    for event in events(error="Cannot reach the model API."):
-        turn.apply(event)
+    turn = session.Turn.from_reply("q", reply(error="Cannot reach the model API."))
     assert turn.error == "Cannot reach the model API." and turn.answer == ""
 
 
 def test_turn_round_trips_through_a_record(tmp_path):
     import plotly.graph_objects as go
 
-    turn = session.Turn("How much is silver?")
-    for event in events():
-        turn.apply(event)
+    turn = session.Turn.from_reply("How much is silver?", reply())
     turn.charts = [("Silver price", go.Figure(go.Scatter(x=[1, 2], y=[3, 4])))]
     store = ConversationStore(tmp_path / "conversations.sqlite")
     store.touch("t1", turn.question)
@@ -99,9 +83,7 @@ def test_turn_round_trips_through_a_record(tmp_path):
 
 
 def test_markdown_export():
-    turn = session.Turn("How much is silver?")
-    for event in events():
-        turn.apply(event)
+    turn = session.Turn.from_reply("How much is silver?", reply())
     text = session.conversation_markdown("How much is silver?", [turn], now=dt.datetime(2026, 11, 24, 9, 30))
     assert text.startswith("# How much is silver?\n\n_Exported from Market Assistant on 2026-11-24 09:30._")
     assert "## 1. How much is silver?" in text and "Silver closed at 88.49." in text
@@ -112,15 +94,15 @@ def test_markdown_export():
 
 
 def test_data_status_for_demo_and_csv(tmp_path, market_data):
-    demo = session.data_status(Settings(data="demo", home=tmp_path).market())
+    demo = status.data_status(Settings(data="demo", home=tmp_path).market())
     assert (demo.freshness, demo.badge, demo.refreshable) == ("synthetic", "Synthetic demo data", False)
-    csv = session.data_status(Settings(data=f"csv:{market_data}", home=tmp_path).market())
+    csv = status.data_status(Settings(data=f"csv:{market_data}", home=tmp_path).market())
     assert csv.freshness == "csv" and str(market_data) in csv.detail and not csv.refreshable
 
 
 def test_data_status_when_the_source_fails(tmp_path):
-    status = session.data_status(Settings(data=f"csv:{tmp_path}", home=tmp_path).market())
-    assert status.freshness == "unavailable" and "No CSV for Silver" in status.detail
+    shown = status.data_status(Settings(data=f"csv:{tmp_path}", home=tmp_path).market())
+    assert shown.freshness == "unavailable" and "No CSV for Silver" in shown.detail
 
 
 @pytest.mark.parametrize(("name", "safe"), [
@@ -128,10 +110,10 @@ def test_data_status_when_the_source_fails(tmp_path):
     (".hidden.txt", "hidden.txt"), ("weird <name>.html", "weird -name.html"), ("", "upload"),
 ])
 def test_upload_names_are_plain(name, safe):
-    assert session.safe_filename(name) == safe
+    assert uploads.safe_filename(name) == safe
 
 
 def test_save_uploads_writes_into_the_folder(tmp_path):
-    paths = session.save_uploads(tmp_path / "uploads", [("../a.md", b"# A"), ("b.txt", b"B")])
+    paths = uploads.save_uploads(tmp_path / "uploads", [("../a.md", b"# A"), ("b.txt", b"B")])
     assert [p.name for p in paths] == ["a.md", "b.txt"] and all(p.parent == tmp_path / "uploads" for p in paths)
     assert paths[0].read_bytes() == b"# A"

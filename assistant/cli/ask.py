@@ -42,7 +42,7 @@ def ask(ctx: typer.Context, question: Annotated[str, typer.Argument(help="The qu
     if store is not None and not reply.error:
         store.touch(reply.thread_id, question)
     if as_json:
-        from assistant.cli import emit_json
+        from assistant.cli.output import emit_json
 
         emit_json(reply.to_dict())
     if reply.error:

@@ -43,7 +43,7 @@ def _input_error(message: str):
 
 def _format(fmt: str | None, as_json: bool, out: str | None) -> str:
     """The output format: --json, else --format, else the --out extension, else Markdown."""
-    from assistant.briefing_render import FORMATS
+    from assistant.briefing.render import FORMATS
 
     if as_json:
         return "json"
@@ -59,7 +59,7 @@ def _format(fmt: str | None, as_json: bool, out: str | None) -> str:
 
 def _prepare_output(out: str | None, out_dir: str | None) -> None:
     """Fail before any work when the output cannot be written."""
-    from assistant.briefing_render import OutputError, check_writable
+    from assistant.briefing.render import OutputError, check_writable
 
     if out and out_dir:
         raise _input_error("Give either --out or --out-dir, not both.")
@@ -75,7 +75,7 @@ def _prepare_output(out: str | None, out_dir: str | None) -> None:
 
 
 def _write(text: str, fmt: str, briefing, out: str | None, out_dir: str | None) -> Path | None:
-    from assistant.briefing_render import OutputError, dated_stem, write_file, write_new
+    from assistant.briefing.render import OutputError, dated_stem, write_file, write_new
 
     try:
         if out:
@@ -118,8 +118,8 @@ def brief(ctx: typer.Context,
 
     Without --out or --out-dir the briefing goes to stdout; with them, the path written is printed.
     """
-    from assistant.briefing import generate
-    from assistant.briefing_render import render
+    from assistant.briefing.pipeline import generate
+    from assistant.briefing.render import render
 
     form = _format(fmt, as_json, out)
     _prepare_output(out, out_dir)
@@ -157,7 +157,7 @@ def save(ctx: typer.Context,
          pairs: Annotated[str | None, typer.Option("--pairs", help="Lead/lag pairs leader>follower, "
                                                    "comma-separated.")] = None) -> None:
     """Create or replace a watchlist."""
-    from assistant import watchlists
+    from assistant.briefing import watchlists as watchlists
     from tools import assets as registry
 
     saved = watchlists.save(ctx.obj.home, name, assets, pairs)
@@ -172,11 +172,11 @@ def save(ctx: typer.Context,
 def list_(ctx: typer.Context,
           as_json: Annotated[bool, typer.Option("--json", help="Print the watchlists as JSON.")] = False) -> None:
     """Show every watchlist (the built-in default included)."""
-    from assistant import watchlists
+    from assistant.briefing import watchlists as watchlists
 
     lists = watchlists.load(ctx.obj.home)
     if as_json:
-        from assistant.cli import emit_json
+        from assistant.cli.output import emit_json
 
         emit_json([w.to_dict() for w in lists.values()])
         return
@@ -188,7 +188,7 @@ def list_(ctx: typer.Context,
 @watchlist_app.command("remove")
 def remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The watchlist to delete.")]) -> None:
     """Delete a saved watchlist (removing a saved 'default' restores the built-in one)."""
-    from assistant import watchlists
+    from assistant.briefing import watchlists as watchlists
 
     gone = watchlists.remove(ctx.obj.home, name)
     typer.echo(f"Removed watchlist {gone.name}.")

@@ -8,15 +8,11 @@ from typing import Annotated
 import typer
 
 from tools import assets
+from tools import formatting as fmt
 from tools.data import AutoSource, CsvSource, DemoSource, PriceSeries, YahooSource, parse_date
 from tools.errors import DateRangeError, InputError
 
 app = typer.Typer(no_args_is_help=True)
-
-
-def fmt_price(value: float) -> str:
-    """Prices for people: thousands separators, two decimals (four below 1)."""
-    return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.4f}"
 
 
 def series_summary(series: PriceSeries) -> dict:
@@ -38,7 +34,7 @@ def show(ctx: typer.Context, asset: str,
          end: Annotated[str | None, typer.Option(help="Last date, YYYY-MM-DD.")] = None,
          as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Summarise one asset's history: first and last bar, rows, last close, provenance."""
-    from assistant.cli import emit_json
+    from assistant.cli.output import emit_json
 
     settings = ctx.obj
     series = settings.market().series(asset)
@@ -50,7 +46,7 @@ def show(ctx: typer.Context, asset: str,
     prov = series.provenance
     typer.echo(f"{info['name']} ({info['symbol']}), {info['unit']}")
     typer.echo(f"  bars        {info['rows']:,} from {info['first_date']} to {info['last_date']}")
-    typer.echo(f"  last close  {fmt_price(info['last_close'])} on {info['last_date']}")
+    typer.echo(f"  last close  {fmt.price(info['last_close'])} on {info['last_date']}")
     typer.echo(f"  source      {prov.label()}")
     if prov.notice:
         typer.echo(f"  notice      {prov.notice}")
@@ -76,7 +72,7 @@ def _window(series: PriceSeries, start: dt.date | None, end: dt.date | None) -> 
 def status(ctx: typer.Context,
            as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Show the data source, the data directory and what the cache holds."""
-    from assistant.cli import emit_json
+    from assistant.cli.output import emit_json
 
     settings = ctx.obj
     source = settings.source()

@@ -48,6 +48,13 @@ class Watchlist:
                 "pairs": [f"{a}>{b}" for a, b in self.pairs], "builtin": self.builtin}
 
 
+def asset_choices() -> list[str]:
+    """The registry's asset keys, for a picker."""
+    from tools import assets
+
+    return list(assets.keys())
+
+
 def path(home: Path | str) -> Path:
     """Where the watchlists of the data directory ``home`` live."""
     return Path(home).expanduser() / FILE_NAME
