@@ -13,9 +13,15 @@ from ui import common
 
 HERE = Path(__file__).resolve().parent
 
-st.set_page_config(page_title="Market Assistant", page_icon=":material/monitoring:", layout="centered",
-                   menu_items={"About": "Market Assistant: grounded answers about prices, breakouts and "
-                                        "lead/lag, with cited commentary. Runs offline."})
+st.set_page_config(
+    page_title="Market Assistant",
+    page_icon=":material/monitoring:",
+    layout="centered",
+    menu_items={
+        "About": "Market Assistant: grounded answers about prices, breakouts and "
+        "lead/lag, with cited commentary. Runs offline."
+    },
+)
 
 pages = [st.Page("ui/chat.py", title="Chat", icon=":material/chat:", default=True)]
 if (HERE / "ui" / "briefing.py").exists():

@@ -41,19 +41,31 @@ def clean_question(text: str, max_chars: int) -> str:
     text = _ESCAPES.sub("", str(text or ""))  # terminal escape sequences, not just their ESC byte
     cleaned = "".join(ch for ch in text if ch.isprintable() or ch in "\n\t").strip()
     if not cleaned:
-        raise InputError("The question is empty. Ask about a price, a breakout, a lead/lag or a 'why', "
-                         "e.g. 'Is silver breaking out?'")
+        raise InputError(
+            "The question is empty. Ask about a price, a breakout, a lead/lag or a 'why', "
+            "e.g. 'Is silver breaking out?'"
+        )
     if len(cleaned) > max_chars:
-        raise InputError(f"The question is {len(cleaned):,} characters long; the limit is {max_chars:,}. "
-                         "Shorten it to the question itself.")
+        raise InputError(
+            f"The question is {len(cleaned):,} characters long; the limit is {max_chars:,}. "
+            "Shorten it to the question itself."
+        )
     return cleaned
 
 
 class Assistant:
     """One configured assistant; safe to share between conversations (threads)."""
 
-    def __init__(self, settings: Settings, model=None, tools: list | None = None, checkpointer=None,
-                 market=None, knowledge: Callable[[], Any] | None = None, today: dt.date | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        model=None,
+        tools: list | None = None,
+        checkpointer=None,
+        market=None,
+        knowledge: Callable[[], Any] | None = None,
+        today: dt.date | None = None,
+    ):
         self.settings = settings
         self._model = model
         self._tools = tools
@@ -97,11 +109,18 @@ class Assistant:
             self._checkpointer = InMemorySaver()
         limits = self.settings.limits
         prompt = system_prompt(self.source_label(), self.settings.as_of, self.today)
-        return create_agent(model, tools, system_prompt=prompt, checkpointer=self._checkpointer,
-                            context_schema=ToolContext,
-                            middleware=[_redacting_middleware((self.settings.openai_api_key,)),
-                                        ModelCallLimitMiddleware(run_limit=limits.model_calls, exit_behavior="end"),
-                                        ToolCallLimitMiddleware(run_limit=limits.tool_calls, exit_behavior="end")])
+        return create_agent(
+            model,
+            tools,
+            system_prompt=prompt,
+            checkpointer=self._checkpointer,
+            context_schema=ToolContext,
+            middleware=[
+                _redacting_middleware((self.settings.openai_api_key,)),
+                ModelCallLimitMiddleware(run_limit=limits.model_calls, exit_behavior="end"),
+                ToolCallLimitMiddleware(run_limit=limits.tool_calls, exit_behavior="end"),
+            ],
+        )
 
     def tool_context(self):
         """What the tools run against: this assistant's market, library and settings."""
@@ -111,8 +130,11 @@ class Assistant:
 
     def source_label(self) -> str:
         source = self.market.source
-        names = {"auto": "Yahoo Finance with local cache (falls back to synthetic demo data offline)",
-                 "yfinance": "Yahoo Finance with local cache", "demo": "synthetic demo data (not real prices)"}
+        names = {
+            "auto": "Yahoo Finance with local cache (falls back to synthetic demo data offline)",
+            "yfinance": "Yahoo Finance with local cache",
+            "demo": "synthetic demo data (not real prices)",
+        }
         return names.get(source.name, f"the user's CSV files ({source.name})")
 
     # -- running a turn -----------------------------------------------------------------------
@@ -125,15 +147,17 @@ class Assistant:
         return reply
 
     def stream(self, question: str, thread_id: str | None = None) -> Iterator[Event]:
-        """Run one turn, yielding events; always ends with a Finished event (never raises for user errors)."""
+        """Run one turn, yielding events; always ends with a Finished event (never raises for user
+        errors)."""
         thread_id = thread_id or uuid.uuid4().hex
         run = _Run(self, thread_id)
         try:
             text = clean_question(question, self.settings.limits.question_chars)
             yield from run.execute(text)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message the user can act on
-            kind, message = describe(exc, self.model_id, self.settings.openai_base_url,
-                                     self.settings.limits.timeout_s)
+            kind, message = describe(
+                exc, self.model_id, self.settings.openai_base_url, self.settings.limits.timeout_s
+            )
             message = redact(message, (self.settings.openai_api_key,))
             run.error = (kind, message)
             yield Failed(message, kind)
@@ -176,7 +200,8 @@ def scrub_exception(exc: BaseException, secrets: tuple[str | None, ...]) -> Base
 
 
 def _redacting_middleware(secrets: tuple[str | None, ...]):
-    """Agent middleware that scrubs keys from the model's exceptions before LangGraph stores them."""
+    """Agent middleware that scrubs keys from the model's exceptions before LangGraph stores
+    them."""
     from langchain.agents.middleware import AgentMiddleware
 
     class RedactModelErrors(AgentMiddleware):
@@ -226,11 +251,16 @@ class _Run:
         config = {"configurable": {"thread_id": self.thread_id}, "recursion_limit": 50}
         inputs = {"messages": [HumanMessage(question)]}
         context = self.assistant.tool_context()
-        for mode, payload in graph.stream(inputs, config, context=context,
-                                          stream_mode=["messages", "updates"]):
+        for mode, payload in graph.stream(
+            inputs, config, context=context, stream_mode=["messages", "updates"]
+        ):
             if mode == "messages":
                 msg, meta = payload
-                if isinstance(msg, AIMessageChunk) and meta.get("langgraph_node") == "model" and msg.text:
+                if (
+                    isinstance(msg, AIMessageChunk)
+                    and meta.get("langgraph_node") == "model"
+                    and msg.text
+                ):
                     yield TextDelta(msg.text)
                 continue
             for update in payload.values():
@@ -246,8 +276,10 @@ class _Run:
                             self._final_text(msg.text)
                             self.cut_short = _cut_short(msg)
         if self.cut_short:
-            message = ("The model's answer was cut off before it finished (the connection closed early); "
-                       "what arrived is shown. Ask again for the whole answer.")
+            message = (
+                "The model's answer was cut off before it finished (the connection closed early); "
+                "what arrived is shown. Ask again for the whole answer."
+            )
             self.error = ("model", message)
             yield Failed(message, "model")
         sources = self.sources()
@@ -261,23 +293,34 @@ class _Run:
         error = msg.status == "error" or bool(artifact and artifact.get("error"))
         if any(m in msg.text.lower() for m in LIMIT_MARKERS):
             self.limited = True
-        self.results.append({"id": msg.tool_call_id, "name": msg.name, "summary": msg.text,
-                             "artifact": artifact, "error": error})
+        self.results.append(
+            {
+                "id": msg.tool_call_id,
+                "name": msg.name,
+                "summary": msg.text,
+                "artifact": artifact,
+                "error": error,
+            }
+        )
         return ToolFinished(msg.tool_call_id, msg.name or "", msg.text, artifact, error)
 
     def _final_text(self, text: str) -> None:
         if any(m in text.lower() for m in LIMIT_MARKERS):
             self.limited = True
             limits = self.assistant.settings.limits
-            text = (f"I stopped this answer at the per-turn limit ({limits.model_calls} model calls, "
-                    f"{limits.tool_calls} tool calls) before it was finished. Try a narrower question.")
+            text = (
+                f"I stopped this answer at the per-turn limit ({limits.model_calls} model calls, "
+                f"{limits.tool_calls} tool calls) before it was finished. Try a narrower question."
+            )
         self.final = text
 
     def evidence(self) -> list:
         settings = self.assistant.settings
-        context = {"today": (self.assistant.today or dt.date.today()).isoformat(),
-                   "as_of": settings.as_of.isoformat() if settings.as_of else None,
-                   "limits": [settings.limits.model_calls, settings.limits.tool_calls]}
+        context = {
+            "today": (self.assistant.today or dt.date.today()).isoformat(),
+            "as_of": settings.as_of.isoformat() if settings.as_of else None,
+            "limits": [settings.limits.model_calls, settings.limits.tool_calls],
+        }
         items: list = [context]
         for r in self.results:
             items.append(r["summary"])
@@ -309,7 +352,16 @@ class _Run:
             source_name = self.assistant.market.source.name
         except Exception:  # noqa: BLE001 - a broken source must not hide the real error
             source_name = settings.data
-        return Reply(answer=answer, tool_calls=self.calls, tool_results=self.results, sources=self.sources(),
-                     grounding=self._grounding, model=self.assistant.model_id, data_source=source_name,
-                     as_of=as_of, thread_id=self.thread_id,
-                     error=self.error[1] if self.error else None, error_kind=self.error[0] if self.error else None)
+        return Reply(
+            answer=answer,
+            tool_calls=self.calls,
+            tool_results=self.results,
+            sources=self.sources(),
+            grounding=self._grounding,
+            model=self.assistant.model_id,
+            data_source=source_name,
+            as_of=as_of,
+            thread_id=self.thread_id,
+            error=self.error[1] if self.error else None,
+            error_kind=self.error[0] if self.error else None,
+        )

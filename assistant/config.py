@@ -86,11 +86,16 @@ class Settings:
         key = env.get("OPENAI_API_KEY") or None
         model = env.get(ENV_MODEL) or ("openai:gpt-4.1-mini" if key else "offline")
         host, port = chroma_server(env)
-        base = cls(data=env.get(ENV_DATA) or "auto",
-                   as_of=parse_date(env.get(ENV_AS_OF), "as-of date (MARKET_ASSISTANT_AS_OF)"),
-                   home=default_home(env), model=model, openai_api_key=key,
-                   openai_base_url=env.get("OPENAI_BASE_URL") or None,
-                   chroma_host=host, chroma_port=port)
+        base = cls(
+            data=env.get(ENV_DATA) or "auto",
+            as_of=parse_date(env.get(ENV_AS_OF), "as-of date (MARKET_ASSISTANT_AS_OF)"),
+            home=default_home(env),
+            model=model,
+            openai_api_key=key,
+            openai_base_url=env.get("OPENAI_BASE_URL") or None,
+            chroma_host=host,
+            chroma_port=port,
+        )
         clean = {k: v for k, v in overrides.items() if v is not None}
         if "as_of" in clean:
             clean["as_of"] = parse_date(clean["as_of"], "as-of date")

@@ -45,15 +45,21 @@ class Failed:
     """A turn that ended in an error the user can act on; ``message`` says what to do."""
 
     message: str
-    kind: str = "error"  # "input", "auth", "rate_limit", "timeout", "network", "model", "limit", "error"
+    kind: str = (
+        "error"  # "input", "auth", "rate_limit", "timeout", "network", "model", "limit", "error"
+    )
 
 
 @dataclass(frozen=True)
 class Reply:
     answer: str
     tool_calls: list[dict] = field(default_factory=list)  # {"id", "name", "args"}
-    tool_results: list[dict] = field(default_factory=list)  # {"id", "name", "summary", "artifact", "error"}
-    sources: list[dict] = field(default_factory=list)  # {"title", "source", "published", "url", "text", ...}
+    tool_results: list[dict] = field(
+        default_factory=list
+    )  # {"id", "name", "summary", "artifact", "error"}
+    sources: list[dict] = field(
+        default_factory=list
+    )  # {"title", "source", "published", "url", "text", ...}
     grounding: GroundingReport = field(default_factory=lambda: GroundingReport(0))
     model: str = ""
     data_source: str = ""
@@ -66,11 +72,16 @@ class Reply:
         return {
             "answer": self.answer,
             "tool_calls": [{"name": c["name"], "args": c["args"]} for c in self.tool_calls],
-            "sources": [{k: s.get(k) for k in ("title", "source", "published", "url", "chunk_id", "text")}
-                        for s in self.sources],
+            "sources": [
+                {k: s.get(k) for k in ("title", "source", "published", "url", "chunk_id", "text")}
+                for s in self.sources
+            ],
             "grounding": self.grounding.to_dict(),
-            "model": self.model, "data_source": self.data_source, "as_of": self.as_of,
-            "thread_id": self.thread_id, "error": self.error,
+            "model": self.model,
+            "data_source": self.data_source,
+            "as_of": self.as_of,
+            "thread_id": self.thread_id,
+            "error": self.error,
         }
 
 

@@ -14,9 +14,26 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-MONTHS = {m.lower(): i for i, m in enumerate(
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-     "October", "November", "December"], start=1)}
+MONTHS = {
+    m.lower(): i
+    for i, m in enumerate(
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        start=1,
+    )
+}
 MONTHS.update({k[:3]: v for k, v in list(MONTHS.items())})
 MONTHS["sept"] = 9
 
@@ -27,15 +44,31 @@ _MDY = re.compile(rf"\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+(\d{{4
 _MY = re.compile(rf"\b({_MONTH_RE})\s+(\d{{4}})\b", re.I)
 _NUMBER = re.compile(
     r"(?<![\w.])(?P<sign>[-+−])?(?P<cur>[$€£])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?P<suffix>\s?(?:k|K|m|M|bn|billion|million|thousand)\b)?(?P<pct>\s?%|\s?percent\b|\s?pp\b)?")
+    r"(?P<suffix>\s?(?:k|K|m|M|bn|billion|million|thousand)\b)?(?P<pct>\s?%|\s?percent\b|\s?pp\b)?"
+)
 # Words with digits that are names, not figures.
-_NAMES = re.compile(r"S&P\s?500|Nasdaq[- ]100|\b10[- ]?(?:year|yr|y)\b|\bUS10Y\b|\b52[- ]week\b|\bMiniLM-L6-v2\b|"
-                    r"\bgpt-[\w.\-]+|\b[A-Z]{1,4}=F\b|\bv\d+(?:\.\d+)*\b|\bp-value\b|\bBTC-USD\b|\bETH-USD\b|"
-                    r"\bGC=F\b|\bSI=F\b|\bDX-Y\.NYB\b|\^\w+", re.I)
-_DURATION = re.compile(r"(?<![\w.,$€£])(\d+)\s?-?\s?(days?|weeks?|months?|years?|bars?|sessions?|periods?|lags?|"
-                       r"d|w|wk|wks|m|mo|y|yr)\b", re.I)
+_NAMES = re.compile(
+    r"S&P\s?500|Nasdaq[- ]100|\b10[- ]?(?:year|yr|y)\b|\bUS10Y\b|\b52[- ]week\b|\bMiniLM-L6-v2\b|"
+    r"\bgpt-[\w.\-]+|\b[A-Z]{1,4}=F\b|\bv\d+(?:\.\d+)*\b|\bp-value\b|\bBTC-USD\b|\bETH-USD\b|"
+    r"\bGC=F\b|\bSI=F\b|\bDX-Y\.NYB\b|\^\w+",
+    re.I,
+)
+_DURATION = re.compile(
+    r"(?<![\w.,$€£])(\d+)\s?-?\s?(days?|weeks?|months?|years?|bars?|sessions?|periods?|lags?|"
+    r"d|w|wk|wks|m|mo|y|yr)\b",
+    re.I,
+)
 # Windows people name without a tool having to state them.
-_STANDARD_WINDOWS = {("d", 1), ("w", 1), ("w", 52), ("m", 1), ("m", 3), ("m", 6), ("m", 12), ("y", 1)}
+_STANDARD_WINDOWS = {
+    ("d", 1),
+    ("w", 1),
+    ("w", 52),
+    ("m", 1),
+    ("m", 3),
+    ("m", 6),
+    ("m", 12),
+    ("y", 1),
+}
 _LIST_MARKER = re.compile(r"(?m)^\s*(?:\d+[.)]|[-*•])\s+")
 _SUFFIX = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
 
@@ -64,12 +97,20 @@ class GroundingReport:
 
     def badge(self) -> str:
         if self.ok:
-            return f"all figures from tools ({self.checked} checked)" if self.checked else "no figures to check"
-        return f"{len(self.ungrounded)} of {self.checked} figures not found in tool results: " + ", ".join(self.ungrounded)
+            return (
+                f"all figures from tools ({self.checked} checked)"
+                if self.checked
+                else "no figures to check"
+            )
+        return (
+            f"{len(self.ungrounded)} of {self.checked} figures not found in tool results: "
+            + ", ".join(self.ungrounded)
+        )
 
 
 def extract_figures(text: str) -> list[Figure]:
-    """Every figure written in ``text``, in order of appearance (names such as "S&P 500" excluded)."""
+    """Every figure written in ``text``, in order of appearance (names such as "S&P 500"
+    excluded)."""
     figures: list[Figure] = []
     spans: list[tuple[int, int]] = []
     masked = _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), text)
@@ -99,8 +140,15 @@ def extract_figures(text: str) -> list[Figure]:
         if _overlaps(m.span(), spans):
             continue
         counted = m[2].lower()[0] in "bslp"  # bars, sessions, lags, periods are counts
-        take(m, Figure(m[0], "number" if counted else "duration", value=float(m[1]),
-                       tolerance=0.5 if counted else 0.0))
+        take(
+            m,
+            Figure(
+                m[0],
+                "number" if counted else "duration",
+                value=float(m[1]),
+                tolerance=0.5 if counted else 0.0,
+            ),
+        )
     for m in _NUMBER.finditer(masked):
         if _overlaps(m.span(), spans):
             continue
@@ -144,7 +192,9 @@ def _number_figure(m: re.Match) -> Figure | None:
         if 1900 <= value <= 2100:
             return Figure(m[0].strip(), "year", value=value)
     tol = 0.5 * 10 ** (-decimals) * scale
-    return Figure(m[0].strip(), "percent" if is_pct else "number", value=value * scale, tolerance=tol)
+    return Figure(
+        m[0].strip(), "percent" if is_pct else "number", value=value * scale, tolerance=tol
+    )
 
 
 @dataclass
@@ -191,7 +241,9 @@ def is_grounded(fig: Figure, ev: Evidence) -> bool:
     if fig.kind == "date":
         return fig.date is not None and fig.date in ev.dates
     if fig.kind == "month":
-        return fig.date is not None and any((d.year, d.month) == (fig.date.year, fig.date.month) for d in ev.dates)
+        return fig.date is not None and any(
+            (d.year, d.month) == (fig.date.year, fig.date.month) for d in ev.dates
+        )
     if fig.kind == "duration":
         unit = re.sub(r"[\d\s-]", "", fig.text).lower()[:1]
         return (unit, int(fig.value or 0)) in _STANDARD_WINDOWS or _number_match(fig, ev)
@@ -208,7 +260,8 @@ def _number_match(fig: Figure, ev: Evidence) -> bool:
 
 
 def check(answer: str, evidence: Iterable) -> GroundingReport:
-    """Check every figure in ``answer`` against ``evidence`` (tool artifacts, summaries, context)."""
+    """Check every figure in ``answer`` against ``evidence`` (tool artifacts, summaries,
+    context)."""
     ev = Evidence()
     for item in evidence:
         ev.add(item)
@@ -216,4 +269,6 @@ def check(answer: str, evidence: Iterable) -> GroundingReport:
     ungrounded: list[str] = []
     for fig in extract_figures(answer):
         (grounded if is_grounded(fig, ev) else ungrounded).append(fig.text)
-    return GroundingReport(checked=len(grounded) + len(ungrounded), ungrounded=ungrounded, grounded=grounded)
+    return GroundingReport(
+        checked=len(grounded) + len(ungrounded), ungrounded=ungrounded, grounded=grounded
+    )

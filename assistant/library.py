@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 class Library:
     """Opens the knowledge base of one data directory (or Chroma server) on first call."""
 
-    def __init__(self, home: Path | str, host: str | None = None, port: int | None = None,
-                 **options: Any):
+    def __init__(
+        self, home: Path | str, host: str | None = None, port: int | None = None, **options: Any
+    ):
         self.home, self.host, self.port = Path(home), host, port
         self.options = options  # passed to open_knowledge_base (auto_ingest, check_model, ...)
         self._kb = None
@@ -40,8 +41,9 @@ class Library:
             if self._kb is None:
                 from knowledge.base import open_knowledge_base
 
-                self._kb = open_knowledge_base(self.home, chroma_host=self.host,
-                                               chroma_port=self.port, **self.options)
+                self._kb = open_knowledge_base(
+                    self.home, chroma_host=self.host, chroma_port=self.port, **self.options
+                )
             return self._kb
 
 

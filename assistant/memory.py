@@ -46,10 +46,14 @@ class ConversationStore:
         self.checkpointer = SqliteSaver(self._conn)
         self.checkpointer.setup()
         with self._lock, self._conn:
-            self._conn.execute("CREATE TABLE IF NOT EXISTS conversations (thread_id TEXT PRIMARY KEY, "
-                               "title TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)")
-            self._conn.execute("CREATE TABLE IF NOT EXISTS turns (thread_id TEXT NOT NULL, seq INTEGER NOT NULL, "
-                               "created_at TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (thread_id, seq))")
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS conversations (thread_id TEXT PRIMARY KEY, "
+                "title TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)"
+            )
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS turns (thread_id TEXT NOT NULL, seq INTEGER NOT NULL, "
+                "created_at TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (thread_id, seq))"
+            )
 
     def touch(self, thread_id: str, first_question: str) -> None:
         """Record activity on a thread; its title is the first question (shortened)."""
@@ -57,20 +61,27 @@ class ConversationStore:
         title = " ".join(first_question.split())[:80] or "(untitled)"
         with self._lock, self._conn:
             self._conn.execute(
-                "INSERT INTO conversations (thread_id, title, created_at, updated_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(thread_id) DO UPDATE SET updated_at = excluded.updated_at",
-                (thread_id, title, now, now))
+                "INSERT INTO conversations (thread_id, title, created_at, updated_at) VALUES (?, ?,"
+                " ?, ?) ON CONFLICT(thread_id) DO UPDATE SET updated_at = excluded.updated_at",
+                (thread_id, title, now, now),
+            )
 
     def list(self, limit: int = 50) -> list[Conversation]:
         with self._lock:
-            rows = self._conn.execute("SELECT thread_id, title, created_at, updated_at FROM conversations "
-                                      "ORDER BY updated_at DESC, created_at DESC LIMIT ?", (limit,)).fetchall()
+            rows = self._conn.execute(
+                "SELECT thread_id, title, created_at, updated_at FROM conversations "
+                "ORDER BY updated_at DESC, created_at DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
         return [Conversation(*row) for row in rows]
 
     def get(self, thread_id: str) -> Conversation | None:
         with self._lock:
-            row = self._conn.execute("SELECT thread_id, title, created_at, updated_at FROM conversations "
-                                     "WHERE thread_id = ?", (thread_id,)).fetchone()
+            row = self._conn.execute(
+                "SELECT thread_id, title, created_at, updated_at FROM conversations "
+                "WHERE thread_id = ?",
+                (thread_id,),
+            ).fetchone()
         return Conversation(*row) if row else None
 
     def add_turn(self, thread_id: str, record: dict) -> None:
@@ -81,13 +92,15 @@ class ConversationStore:
             self._conn.execute(
                 "INSERT INTO turns (thread_id, seq, created_at, record) VALUES (?, "
                 "(SELECT COALESCE(MAX(seq), -1) + 1 FROM turns WHERE thread_id = ?), ?, ?)",
-                (thread_id, thread_id, now, payload))
+                (thread_id, thread_id, now, payload),
+            )
 
     def turns(self, thread_id: str) -> list[dict]:
         """The displayed turns of a conversation, oldest first."""
         with self._lock:
-            rows = self._conn.execute("SELECT record FROM turns WHERE thread_id = ? ORDER BY seq",
-                                      (thread_id,)).fetchall()
+            rows = self._conn.execute(
+                "SELECT record FROM turns WHERE thread_id = ? ORDER BY seq", (thread_id,)
+            ).fetchall()
         return [json.loads(row[0]) for row in rows]
 
     def delete(self, thread_id: str) -> None:

@@ -47,24 +47,38 @@ def _openai(name: str, settings: Settings) -> BaseChatModel:
     key = settings.openai_api_key
     if not key and not settings.openai_base_url:
         raise ModelConfigError(
-            f"The model openai:{name} needs an API key: set OPENAI_API_KEY (or enter a key in the app's "
-            "sidebar), point OPENAI_BASE_URL at an OpenAI-compatible server, or use --model offline.")
+            f"The model openai:{name} needs an API key: set OPENAI_API_KEY (or enter a key in the"
+            " app's sidebar), point OPENAI_BASE_URL at an OpenAI-compatible server, or use --model"
+            " offline."
+        )
     from langchain_openai import ChatOpenAI
 
-    return ChatOpenAI(model=name, api_key=key or "not-needed", base_url=settings.openai_base_url,
-                      timeout=settings.limits.timeout_s, max_retries=settings.limits.retries,
-                      streaming=True)
+    return ChatOpenAI(
+        model=name,
+        api_key=key or "not-needed",
+        base_url=settings.openai_base_url,
+        timeout=settings.limits.timeout_s,
+        max_retries=settings.limits.retries,
+        streaming=True,
+    )
 
 
 def _other(provider: str, name: str, settings: Settings) -> BaseChatModel:
     from langchain.chat_models import init_chat_model
 
     try:
-        return init_chat_model(f"{provider}:{name}", timeout=settings.limits.timeout_s,
-                               max_retries=settings.limits.retries)
+        return init_chat_model(
+            f"{provider}:{name}",
+            timeout=settings.limits.timeout_s,
+            max_retries=settings.limits.retries,
+        )
     except ImportError as exc:
-        raise ModelConfigError(f"The model provider '{provider}' needs its LangChain package "
-                               f"(pip install langchain-{provider}); or use openai:MODEL or offline.") from exc
+        raise ModelConfigError(
+            f"The model provider '{provider}' needs its LangChain package "
+            f"(pip install langchain-{provider}); or use openai:MODEL or offline."
+        ) from exc
     except ValueError as exc:
-        raise ModelConfigError(f"Unknown model id '{provider}:{name}': {str(exc).splitlines()[0][:160]} "
-                               "Use offline, openai:MODEL or another provider:MODEL.") from exc
+        raise ModelConfigError(
+            f"Unknown model id '{provider}:{name}': {str(exc).splitlines()[0][:160]} "
+            "Use offline, openai:MODEL or another provider:MODEL."
+        ) from exc

@@ -73,9 +73,15 @@ class ToolFailure:
 
 
 RESULT_TYPES: dict[Kind, type] = {
-    Kind.PRICE: PriceLookup, Kind.CLOSE_ON: CloseOn, Kind.COMPARE: Comparison,
-    Kind.BREAKOUTS: BreakoutResult, Kind.LEADLAG: LeadLagResult, Kind.LEVEL: LevelCross,
-    Kind.COMMENTARY: Commentary, Kind.BRIEFING: BriefingDigest, Kind.ERROR: ToolFailure,
+    Kind.PRICE: PriceLookup,
+    Kind.CLOSE_ON: CloseOn,
+    Kind.COMPARE: Comparison,
+    Kind.BREAKOUTS: BreakoutResult,
+    Kind.LEADLAG: LeadLagResult,
+    Kind.LEVEL: LevelCross,
+    Kind.COMMENTARY: Commentary,
+    Kind.BRIEFING: BriefingDigest,
+    Kind.ERROR: ToolFailure,
 }
 
 
@@ -90,7 +96,8 @@ def kind_of(artifact: Any) -> Kind | None:
 
 
 def read(artifact: Any):
-    """The typed result inside a tool artifact (``PriceLookup``, ``LeadLagResult``, ...), or None."""
+    """The typed result inside a tool artifact (``PriceLookup``, ``LeadLagResult``, ...), or
+    None."""
     kind = kind_of(artifact)
     if kind is None:
         return None

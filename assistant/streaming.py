@@ -18,7 +18,17 @@ def chunks_of(message: AIMessage) -> Iterator[AIMessageChunk]:
         payload = json.dumps(call["args"])
         half = len(payload) // 2
         for part_no, part in enumerate((payload[:half], payload[half:])):
-            yield AIMessageChunk(content="", id=message.id, tool_call_chunks=[{
-                "name": call["name"] if part_no == 0 else None, "args": part,
-                "id": call["id"] if part_no == 0 else None, "index": index, "type": "tool_call_chunk"}])
+            yield AIMessageChunk(
+                content="",
+                id=message.id,
+                tool_call_chunks=[
+                    {
+                        "name": call["name"] if part_no == 0 else None,
+                        "args": part,
+                        "id": call["id"] if part_no == 0 else None,
+                        "index": index,
+                        "type": "tool_call_chunk",
+                    }
+                ],
+            )
     yield AIMessageChunk(content="", id=message.id, chunk_position="last")

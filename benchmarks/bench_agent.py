@@ -1,4 +1,5 @@
-"""Agent economy and speed: offline ask warm, CLI cold start, model calls, content and prompt size."""
+"""Agent economy and speed: offline ask warm, CLI cold start, model calls, content and prompt
+size."""
 
 from __future__ import annotations
 
@@ -11,8 +12,13 @@ from pathlib import Path
 
 from benchmarks.harness import Row, measure
 
-QUESTIONS = ["How much is silver?", "Is silver breaking out?", "Does bitcoin follow silver?",
-             "Has silver outperformed gold over the last three months?", "Why is silver rising?"]
+QUESTIONS = [
+    "How much is silver?",
+    "Is silver breaking out?",
+    "Does bitcoin follow silver?",
+    "Has silver outperformed gold over the last three months?",
+    "Why is silver rising?",
+]
 
 
 def _cli(args: list[str], env: dict) -> float:
@@ -56,17 +62,40 @@ def run() -> list[Row]:
         calls = len(model.calls)
         content = max((len(r["summary"]) for r in reply.tool_results), default=0)
         seconds = measure(lambda q=question: assistant.ask(q), repeat=7)
-        rows.append(Row(f"offline ask warm: {question[:30]}", seconds, "price_lookup (tool only)", baseline,
-                        budget_seconds=0.150, checks_ok=calls <= 2 and content <= 1500,
-                        note=f"model calls {calls} (budget 2), largest tool content {content} chars (budget 1500), "
-                             f"grounded {reply.grounding.ok}"))
+        rows.append(
+            Row(
+                f"offline ask warm: {question[:30]}",
+                seconds,
+                "price_lookup (tool only)",
+                baseline,
+                budget_seconds=0.150,
+                checks_ok=calls <= 2 and content <= 1500,
+                note=(
+                    f"model calls {calls} (budget 2), largest tool content {content} chars (budget"
+                    f" 1500), grounded {reply.grounding.ok}"
+                ),
+            )
+        )
     tokens = count_tokens(prompt_and_schema_text(assistant))
-    rows.append(Row("system prompt + tool schemas (tokens, not time)", 0.0, checks_ok=tokens <= 2500,
-                    note=f"{tokens} tokens in cl100k_base (budget 2500)"))
+    rows.append(
+        Row(
+            "system prompt + tool schemas (tokens, not time)",
+            0.0,
+            checks_ok=tokens <= 2500,
+            note=f"{tokens} tokens in cl100k_base (budget 2500)",
+        )
+    )
     env = {**os.environ, "MARKET_ASSISTANT_HOME": str(home), "MARKET_ASSISTANT_DATA": "demo"}
     exe = str(Path(sys.executable).parent / "market-assistant")
     base_cold = min(_cli([sys.executable, "-c", "import typer, pandas"], env) for _ in range(3))
     cold = min(_cli([exe, "ask", "How much is silver?"], env) for _ in range(3))
-    rows.append(Row("market-assistant ask, cold process", cold, "python -c 'import typer, pandas'", base_cold,
-                    budget_seconds=4.0))
+    rows.append(
+        Row(
+            "market-assistant ask, cold process",
+            cold,
+            "python -c 'import typer, pandas'",
+            base_cold,
+            budget_seconds=4.0,
+        )
+    )
     return rows

@@ -25,15 +25,22 @@ from pathlib import Path
 from benchmarks.harness import Row, measure
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))  # the server and browser helpers shared with the browser test
+sys.path.insert(
+    0, str(ROOT / "tests")
+)  # the server and browser helpers shared with the browser test
 
 from app_browser import app_server, ask, chromium, chromium_missing_reason, open_app  # noqa: E402
 
 RENDER_BUDGET = 4.0
 TURN_BUDGET = 1.5
 RERUN_BUDGET = 0.150
-QUESTIONS = ("Is silver breaking out?", "How much is gold?", "Does bitcoin follow silver with a lag?",
-             "Has silver outperformed gold over the last three months?", "How much is bitcoin?")
+QUESTIONS = (
+    "Is silver breaking out?",
+    "How much is gold?",
+    "Does bitcoin follow silver with a lag?",
+    "Has silver outperformed gold over the last three months?",
+    "How much is bitcoin?",
+)
 
 
 class _Env:
@@ -43,7 +50,9 @@ class _Env:
         self.values = {"MARKET_ASSISTANT_DATA": "demo", "MARKET_ASSISTANT_HOME": str(home)}
 
     def __enter__(self):
-        self.saved = {k: os.environ.get(k) for k in (*self.values, "OPENAI_API_KEY", "MARKET_ASSISTANT_MODEL")}
+        self.saved = {
+            k: os.environ.get(k) for k in (*self.values, "OPENAI_API_KEY", "MARKET_ASSISTANT_MODEL")
+        }
         os.environ.update(self.values)
         os.environ.pop("OPENAI_API_KEY", None)
         os.environ.pop("MARKET_ASSISTANT_MODEL", None)
@@ -71,14 +80,32 @@ def _render_rows(browser, root: Path) -> list[Row]:
     hello.write_text('import streamlit as st\n\nst.write("hello")\n')
     app_times, hello_times = [], []
     for i in range(3):
-        hello_times.append(_first_render(browser, hello, root / f"hello-{i}",
-                                         lambda page: page.get_by_text("hello").wait_for(timeout=30_000)))
-        app_times.append(_first_render(browser, ROOT / "streamlit_app.py", root / f"app-{i}",
-                                       lambda page: page.get_by_test_id("stChatInputTextArea")
-                                       .wait_for(timeout=30_000)))
-    return [Row(name="app: first render (server start -> chat input)", seconds=statistics.median(app_times),
-                baseline="bare 'hello' page, same way", baseline_seconds=statistics.median(hello_times),
-                budget_seconds=RENDER_BUDGET, note="median of 3 fresh servers, each with an empty data directory")]
+        hello_times.append(
+            _first_render(
+                browser,
+                hello,
+                root / f"hello-{i}",
+                lambda page: page.get_by_text("hello").wait_for(timeout=30_000),
+            )
+        )
+        app_times.append(
+            _first_render(
+                browser,
+                ROOT / "streamlit_app.py",
+                root / f"app-{i}",
+                lambda page: page.get_by_test_id("stChatInputTextArea").wait_for(timeout=30_000),
+            )
+        )
+    return [
+        Row(
+            name="app: first render (server start -> chat input)",
+            seconds=statistics.median(app_times),
+            baseline="bare 'hello' page, same way",
+            baseline_seconds=statistics.median(hello_times),
+            budget_seconds=RENDER_BUDGET,
+            note="median of 3 fresh servers, each with an empty data directory",
+        )
+    ]
 
 
 def _turn_rows(browser, root: Path) -> list[Row]:
@@ -101,16 +128,28 @@ def _turn_rows(browser, root: Path) -> list[Row]:
             badges.nth(n).wait_for(timeout=30_000)  # drawn after the final answer and its charts
             times.append(time.perf_counter() - started)
         page.close()
-    return [Row(name="app: chat turn, offline (submit -> answer shown)", seconds=statistics.median(times),
-                baseline="Assistant.ask in process, warm", baseline_seconds=baseline, budget_seconds=TURN_BUDGET,
-                note=f"median of {len(times)} questions in one conversation; slowest {max(times) * 1000:.0f} ms")]
+    return [
+        Row(
+            name="app: chat turn, offline (submit -> answer shown)",
+            seconds=statistics.median(times),
+            baseline="Assistant.ask in process, warm",
+            baseline_seconds=baseline,
+            budget_seconds=TURN_BUDGET,
+            note=(
+                f"median of {len(times)} questions in one conversation; slowest"
+                f" {max(times) * 1000:.0f} ms"
+            ),
+        )
+    ]
 
 
 def _rerun_rows(root: Path) -> list[Row]:
     from streamlit.testing.v1 import AppTest
 
     with _Env(root / "rerun"):
-        bare = AppTest.from_string('import streamlit as st\n\nst.write("hello")\n', default_timeout=60).run()
+        bare = AppTest.from_string(
+            'import streamlit as st\n\nst.write("hello")\n', default_timeout=60
+        ).run()
         baseline = measure(bare.run, repeat=15)
         at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
         empty = measure(at.run, repeat=15)
@@ -118,11 +157,23 @@ def _rerun_rows(root: Path) -> list[Row]:
         at.chat_input(key="question").set_value("Does bitcoin follow silver with a lag?").run()
         assert not at.exception and len(at.get("plotly_chart")) == 2
         with_turns = measure(at.run, repeat=15)
-    return [Row(name="app: rerun, nothing changed (empty chat)", seconds=empty, baseline="AppTest run of a one-line page",
-                baseline_seconds=baseline, budget_seconds=RERUN_BUDGET),
-            Row(name="app: rerun, nothing changed (2 turns, 2 charts)", seconds=with_turns,
-                baseline="AppTest run of a one-line page", baseline_seconds=baseline, budget_seconds=RERUN_BUDGET,
-                note="AppTest time includes compiling the scripts and parsing the element tree")]
+    return [
+        Row(
+            name="app: rerun, nothing changed (empty chat)",
+            seconds=empty,
+            baseline="AppTest run of a one-line page",
+            baseline_seconds=baseline,
+            budget_seconds=RERUN_BUDGET,
+        ),
+        Row(
+            name="app: rerun, nothing changed (2 turns, 2 charts)",
+            seconds=with_turns,
+            baseline="AppTest run of a one-line page",
+            baseline_seconds=baseline,
+            budget_seconds=RERUN_BUDGET,
+            note="AppTest time includes compiling the scripts and parsing the element tree",
+        ),
+    ]
 
 
 def run() -> list[Row]:

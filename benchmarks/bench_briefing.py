@@ -60,21 +60,41 @@ def run() -> list[Row]:
 
         analysis = measure(lambda: compute(market, ASSETS), repeat=7)
         lookups = measure(lambda: [price_lookup(s) for s in series], repeat=21)
-        total = measure(lambda: generate(settings, market=market, knowledge=kb, commentary=kb is not None),
-                        repeat=7)
+        total = measure(
+            lambda: generate(settings, market=market, knowledge=kb, commentary=kb is not None),
+            repeat=7,
+        )
         assistant = Assistant(settings, market=market, knowledge=lambda: kb)
         ask = measure(lambda: assistant.ask("How much is silver?"), repeat=7)
         briefing = generate(settings, market=market, knowledge=kb, commentary=kb is not None)
         html = measure(lambda: br.to_html(briefing), repeat=3)
-        quoted = f"{len(briefing.passages)} passages quoted" if kb is not None else "library unavailable"
+        quoted = (
+            f"{len(briefing.passages)} passages quoted" if kb is not None else "library unavailable"
+        )
         return [
-            Row(f"briefing analysis, 5 assets ({label})", analysis, "5 price lookups (Moves table only)",
-                lookups, budget_seconds=0.5,
+            Row(
+                f"briefing analysis, 5 assets ({label})",
+                analysis,
+                "5 price lookups (Moves table only)",
+                lookups,
+                budget_seconds=0.5,
                 note="price lookups, all-time and 252-day breakouts, 3 ratios, 2 weekly lead/lags "
-                     "(1,000 permutations each)"),
-            Row(f"briefing total, offline, warm ({label})", total, "one offline ask() turn", ask,
-                budget_seconds=2.0, note=f"analysis + commentary search + templates + grounding; {quoted}; "
-                                         f"{briefing.grounding.checked} figures checked"),
-            Row("briefing HTML with 11 charts (no budget)", html, "briefing total", total,
-                note=f"{len(br.to_html(briefing)) / 1e6:.1f} MB, plotly.js inlined"),
+                "(1,000 permutations each)",
+            ),
+            Row(
+                f"briefing total, offline, warm ({label})",
+                total,
+                "one offline ask() turn",
+                ask,
+                budget_seconds=2.0,
+                note=f"analysis + commentary search + templates + grounding; {quoted}; "
+                f"{briefing.grounding.checked} figures checked",
+            ),
+            Row(
+                "briefing HTML with 11 charts (no budget)",
+                html,
+                "briefing total",
+                total,
+                note=f"{len(br.to_html(briefing)) / 1e6:.1f} MB, plotly.js inlined",
+            ),
         ]

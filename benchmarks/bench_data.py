@@ -24,8 +24,11 @@ from tools.data import YahooSource
 BUDGET_SECONDS = 0.020
 MAX_RATIO = 2.0
 YEARS = 25
-MARKET_DATA = Path(os.environ.get("MARKET_ASSISTANT_TEST_DATA",
-                                  Path(__file__).resolve().parents[2] / "shared" / "market-data"))
+MARKET_DATA = Path(
+    os.environ.get(
+        "MARKET_ASSISTANT_TEST_DATA", Path(__file__).resolve().parents[2] / "shared" / "market-data"
+    )
+)
 
 
 def synthetic_history(years: int = YEARS, seed: int = 0) -> pd.DataFrame:
@@ -37,8 +40,9 @@ def synthetic_history(years: int = YEARS, seed: int = 0) -> pd.DataFrame:
     high = np.maximum(opens, close) * 1.005
     low = np.minimum(opens, close) * 0.995
     volume = rng.integers(1_000, 100_000, len(dates)).astype("float64")
-    return pd.DataFrame({"open": opens, "high": high, "low": low, "close": close, "volume": volume},
-                        index=dates)
+    return pd.DataFrame(
+        {"open": opens, "high": high, "low": low, "close": close, "volume": volume}, index=dates
+    )
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -55,20 +59,36 @@ def _pair(name: str, symbol: str, frame: pd.DataFrame, csv_path: Path, root: Pat
     assert np.allclose(entry.frame["close"].to_numpy(), frame["close"].to_numpy())
 
     baseline = measure(lambda: pd.read_csv(csv_path), repeat=15)
-    baseline_dates = measure(lambda: pd.read_csv(csv_path, index_col="date", parse_dates=["date"]), repeat=15)
+    baseline_dates = measure(
+        lambda: pd.read_csv(csv_path, index_col="date", parse_dates=["date"]), repeat=15
+    )
     cached = measure(lambda: store.read(symbol), repeat=15)
-    rows = [Row(name=f"cache read, {name} ({len(frame):,} bars)", seconds=cached,
-                baseline="pandas.read_csv, same bars", baseline_seconds=baseline,
-                budget_seconds=BUDGET_SECONDS, max_ratio=MAX_RATIO,
-                note=f"read_csv with date parsing: {baseline_dates * 1000:.2f} ms")]
+    rows = [
+        Row(
+            name=f"cache read, {name} ({len(frame):,} bars)",
+            seconds=cached,
+            baseline="pandas.read_csv, same bars",
+            baseline_seconds=baseline,
+            budget_seconds=BUDGET_SECONDS,
+            max_ratio=MAX_RATIO,
+            note=f"read_csv with date parsing: {baseline_dates * 1000:.2f} ms",
+        )
+    ]
 
     source = YahooSource(home)  # a warm hit: no download, the same file read plus provenance
     asset = assets.resolve(symbol, allow_ticker=True)
     assert not source.history(asset).provenance.stale
     warm = measure(lambda: source.history(asset), repeat=15)
-    rows.append(Row(name=f"YahooSource warm hit, {name}", seconds=warm,
-                    baseline="pandas.read_csv, same bars", baseline_seconds=baseline,
-                    budget_seconds=BUDGET_SECONDS, max_ratio=MAX_RATIO))
+    rows.append(
+        Row(
+            name=f"YahooSource warm hit, {name}",
+            seconds=warm,
+            baseline="pandas.read_csv, same bars",
+            baseline_seconds=baseline,
+            budget_seconds=BUDGET_SECONDS,
+            max_ratio=MAX_RATIO,
+        )
+    )
     return rows
 
 
@@ -87,10 +107,15 @@ def run() -> list[Row]:
             span = (silver.index[-1] - silver.index[0]).days / 365.25
             rows += _pair(f"real silver {span:.0f}y", "SI=F", silver, silver_csv, root)
             csv_load = measure(lambda: read_price_csv(silver_csv), repeat=7)
-            rows.append(Row(name="csv source validation, real silver", seconds=csv_load,
-                            baseline="pandas.read_csv, same file",
-                            baseline_seconds=measure(lambda: pd.read_csv(silver_csv), repeat=7),
-                            note="informational: the CSV source validates every row (no budget)"))
+            rows.append(
+                Row(
+                    name="csv source validation, real silver",
+                    seconds=csv_load,
+                    baseline="pandas.read_csv, same file",
+                    baseline_seconds=measure(lambda: pd.read_csv(silver_csv), repeat=7),
+                    note="informational: the CSV source validates every row (no budget)",
+                )
+            )
     return rows
 
 

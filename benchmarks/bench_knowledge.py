@@ -15,10 +15,18 @@ import numpy as np
 
 from benchmarks.harness import Row, measure
 
-QUERIES = ["why is silver rising?", "does bitcoin follow gold with a lag?", "what do record highs mean",
-           "dollar strength and commodity prices", "halving cycles and liquidity", "gold and real yields",
-           "safe havens in a crash", "solar demand for silver", "gold silver ratio extremes",
-           "is a lagged correlation meaningful"]
+QUERIES = [
+    "why is silver rising?",
+    "does bitcoin follow gold with a lag?",
+    "what do record highs mean",
+    "dollar strength and commodity prices",
+    "halving cycles and liquidity",
+    "gold and real yields",
+    "safe havens in a crash",
+    "solar demand for silver",
+    "gold silver ratio extremes",
+    "is a lagged correlation meaningful",
+]
 
 
 def _corpus_chunks() -> list[str]:
@@ -42,11 +50,17 @@ def embedding_rows(model) -> list[Row]:
         seconds = measure(lambda t=texts: model.embed(t), repeat=3)
         base = measure(lambda t=texts: tokenizer.encode_batch(t), repeat=3)
         tokens = np.mean([len(e.ids) for e in tokenizer.encode_batch(texts)])
-        rows.append(Row(name=f"embed {len(texts)} {label}", seconds=seconds,
-                        baseline="tokenisation only", baseline_seconds=base,
-                        budget_seconds=len(texts) / 200,
-                        note=f"{len(texts) / seconds:.0f} chunks/s (budget >= 200/s), "
-                             f"mean {tokens:.0f} tokens per text"))
+        rows.append(
+            Row(
+                name=f"embed {len(texts)} {label}",
+                seconds=seconds,
+                baseline="tokenisation only",
+                baseline_seconds=base,
+                budget_seconds=len(texts) / 200,
+                note=f"{len(texts) / seconds:.0f} chunks/s (budget >= 200/s), "
+                f"mean {tokens:.0f} tokens per text",
+            )
+        )
     return rows
 
 
@@ -60,8 +74,17 @@ def _fill(kb, model, n: int) -> np.ndarray:
     vectors = base[picks] + rng.normal(0, 0.035, (n, base.shape[1])).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     ids = [f"synthetic-{i // 8}:{i % 8}:{i:06d}" for i in range(n)]
-    metas = [{"doc_id": f"synthetic-{i // 8}", "title": f"Synthetic {i // 8}", "source": "benchmark",
-              "position": i % 8, "assets": "silver", "asset_silver": True} for i in range(n)]
+    metas = [
+        {
+            "doc_id": f"synthetic-{i // 8}",
+            "title": f"Synthetic {i // 8}",
+            "source": "benchmark",
+            "position": i % 8,
+            "assets": "silver",
+            "asset_silver": True,
+        }
+        for i in range(n)
+    ]
     kb.store.upsert(ids, vectors, [chunks[p] for p in picks], metas)
     return vectors
 
@@ -69,7 +92,9 @@ def _fill(kb, model, n: int) -> np.ndarray:
 def search_row(model, n: int = 5000) -> Row:
     from knowledge.base import open_knowledge_base
 
-    kb = open_knowledge_base(Path(tempfile.mkdtemp(prefix="bench-kb-")), embedder=model, corpus_dir=None)
+    kb = open_knowledge_base(
+        Path(tempfile.mkdtemp(prefix="bench-kb-")), embedder=model, corpus_dir=None
+    )
     matrix = _fill(kb, model, n)
     kb.search(QUERIES[0])
     times, base = [], []
@@ -82,11 +107,15 @@ def search_row(model, n: int = 5000) -> Row:
             vec = model.embed([q])[0]
             np.argsort(-(matrix @ vec))[:20]
             base.append(time.perf_counter() - t0)
-    return Row(name=f"warm search, {kb.count():,} chunks (p50)", seconds=statistics.median(times),
-               baseline="embed + numpy brute-force cosine", baseline_seconds=statistics.median(base),
-               budget_seconds=0.030,
-               note=f"p90 {np.percentile(times, 90) * 1000:.1f} ms; search = embed query + Chroma "
-                    "HNSW top-20 + MMR over 4")
+    return Row(
+        name=f"warm search, {kb.count():,} chunks (p50)",
+        seconds=statistics.median(times),
+        baseline="embed + numpy brute-force cosine",
+        baseline_seconds=statistics.median(base),
+        budget_seconds=0.030,
+        note=f"p90 {np.percentile(times, 90) * 1000:.1f} ms; search = embed query + Chroma "
+        "HNSW top-20 + MMR over 4",
+    )
 
 
 def cold_row() -> Row:
@@ -94,13 +123,20 @@ def cold_row() -> Row:
 
     home = Path(tempfile.mkdtemp(prefix="bench-cold-"))
     open_knowledge_base(home)  # ingest once, so the timed run only loads and searches
-    code = ("from knowledge.base import open_knowledge_base; "
-            f"kb = open_knowledge_base({str(home)!r}); kb.search('why is silver rising?')")
+    code = (
+        "from knowledge.base import open_knowledge_base; "
+        f"kb = open_knowledge_base({str(home)!r}); kb.search('why is silver rising?')"
+    )
     cold = _subprocess_seconds(code)
     bare = _subprocess_seconds("pass")
-    return Row(name="cold first search (new process, model load)", seconds=cold,
-               baseline="python -c pass", baseline_seconds=bare, budget_seconds=2.0,
-               note="wall time of the whole process: interpreter, imports, store, model, search")
+    return Row(
+        name="cold first search (new process, model load)",
+        seconds=cold,
+        baseline="python -c pass",
+        baseline_seconds=bare,
+        budget_seconds=2.0,
+        note="wall time of the whole process: interpreter, imports, store, model, search",
+    )
 
 
 def _subprocess_seconds(code: str, runs: int = 3) -> float:
@@ -126,9 +162,14 @@ def ingest_row(model) -> Row:
             chunk_text(load_file(path).text)
 
     n = len(list(BUNDLED_CORPUS.glob("*.md")))
-    return Row(name=f"ingest bundled corpus ({n} notes)", seconds=measure(ingest, repeat=3),
-               baseline="load + chunk only", baseline_seconds=measure(read_and_chunk, repeat=3),
-               budget_seconds=5.0, note="fresh store each time; model already loaded")
+    return Row(
+        name=f"ingest bundled corpus ({n} notes)",
+        seconds=measure(ingest, repeat=3),
+        baseline="load + chunk only",
+        baseline_seconds=measure(read_and_chunk, repeat=3),
+        budget_seconds=5.0,
+        note="fresh store each time; model already loaded",
+    )
 
 
 def run() -> list[Row]:

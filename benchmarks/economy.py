@@ -14,7 +14,9 @@ def prompt_and_schema_text(assistant: Assistant) -> str:
     from assistant.lc_tools import ToolContext, tools_for
     from assistant.prompts import system_prompt
 
-    tools = tools_for(ToolContext(market=assistant.market, knowledge=lambda: None))  # every tool offered
+    tools = tools_for(
+        ToolContext(market=assistant.market, knowledge=lambda: None)
+    )  # every tool offered
     schemas = [convert_to_openai_tool(t) for t in tools]
     return system_prompt(assistant.source_label(), assistant.settings.as_of) + json.dumps(schemas)
 

@@ -21,7 +21,9 @@ class Row:
     baseline_seconds: float | None = None
     budget_seconds: float | None = None  # absolute budget from the issue
     max_ratio: float | None = None  # budget as ratio to the baseline (seconds / baseline), if any
-    min_speedup: float | None = None  # budget as speed-up over the baseline (baseline / seconds), if any
+    min_speedup: float | None = (
+        None  # budget as speed-up over the baseline (baseline / seconds), if any
+    )
     note: str = ""
     checks_ok: bool = True  # non-timing budgets of the row (counts, sizes) were met
 
@@ -67,7 +69,10 @@ def fmt_ms(seconds: float | None) -> str:
 
 
 def table(rows: list[Row]) -> str:
-    lines = [f"{'benchmark':<48} {'time':>12} {'baseline':<34} {'base time':>12} {'ratio':>8} {'budget':<22} ok"]
+    lines = [
+        f"{'benchmark':<48} {'time':>12} {'baseline':<34} {'base time':>12} {'ratio':>8}"
+        f" {'budget':<22} ok"
+    ]
     for r in rows:
         budget = []
         if r.budget_seconds is not None:
@@ -77,8 +82,11 @@ def table(rows: list[Row]) -> str:
         if r.min_speedup is not None:
             budget.append(f">= {r.min_speedup:g}x faster")
         ratio = f"{r.ratio:8.3f}" if r.ratio is not None else " " * 8
-        lines.append(f"{r.name:<48} {fmt_ms(r.seconds):>12} {r.baseline:<34} {fmt_ms(r.baseline_seconds):>12} "
-                     f"{ratio} {', '.join(budget):<22} {'yes' if r.ok else 'NO'}")
+        lines.append(
+            f"{r.name:<48} {fmt_ms(r.seconds):>12} {r.baseline:<34}"
+            f" {fmt_ms(r.baseline_seconds):>12} {ratio} {', '.join(budget):<22}"
+            f" {'yes' if r.ok else 'NO'}"
+        )
         if r.note:
             lines.append(f"    {r.note}")
     return "\n".join(lines)

@@ -1,6 +1,6 @@
 """Run every benchmark module (or those named) and print one table.
 
-    python benchmarks/run.py [data analysis knowledge ...] [--json PATH]
+python benchmarks/run.py [data analysis knowledge ...] [--json PATH]
 """
 
 from __future__ import annotations
@@ -33,8 +33,9 @@ def main(argv: list[str] | None = None) -> int:
         rows.extend(module.run())
     print(table(rows))
     if args.json:
-        Path(args.json).write_text(json.dumps([{**r.__dict__, "ratio": r.ratio, "ok": r.ok} for r in rows],
-                                              indent=2))
+        Path(args.json).write_text(
+            json.dumps([{**r.__dict__, "ratio": r.ratio, "ok": r.ok} for r in rows], indent=2)
+        )
     return 0 if all(r.ok for r in rows) else 1
 
 

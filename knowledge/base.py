@@ -1,4 +1,5 @@
-"""``KnowledgeBase``: the one object the assistant layer holds (search, ingest, list, remove, rebuild).
+"""``KnowledgeBase``: the one object the assistant layer holds (search, ingest, list, remove,
+rebuild).
 
 Settings arrive as parameters: the data directory, an optional Chroma server, an optional
 embedder. Nothing here reads the environment.
@@ -50,8 +51,9 @@ class DocumentInfo:
 class KnowledgeBase:
     """Commentary chunks in a Chroma collection, searched with one embedding model."""
 
-    def __init__(self, store, embedder, max_bytes: int = MAX_BYTES,
-                 corpus_dir: Path | None = BUNDLED_CORPUS):
+    def __init__(
+        self, store, embedder, max_bytes: int = MAX_BYTES, corpus_dir: Path | None = BUNDLED_CORPUS
+    ):
         self.store = store
         self.embedder = embedder
         self.corpus_dir = corpus_dir
@@ -67,8 +69,13 @@ class KnowledgeBase:
         return self.store.count()
 
     # -- retrieval ------------------------------------------------------------------------
-    def search(self, query: str, k: int = 4, assets: Sequence[str] | str | None = None,
-               since: dt.date | str | None = None) -> list[Passage]:
+    def search(
+        self,
+        query: str,
+        k: int = 4,
+        assets: Sequence[str] | str | None = None,
+        since: dt.date | str | None = None,
+    ) -> list[Passage]:
         """Up to ``k`` passages for ``query``, diverse across documents, best first.
 
         Args:
@@ -89,8 +96,10 @@ class KnowledgeBase:
             return []
         vectors = np.asarray([r.vector for r in rows], dtype=np.float32)
         picked = mmr(vector, vectors, k, [r.metadata.get("doc_id", r.id) for r in rows])
-        return [passage_from(rows[i].id, rows[i].text, rows[i].metadata, 1.0 - rows[i].distance)
-                for i in picked]
+        return [
+            passage_from(rows[i].id, rows[i].text, rows[i].metadata, 1.0 - rows[i].distance)
+            for i in picked
+        ]
 
     # -- writing ----------------------------------------------------------------------------
     def ingest(self, paths: Iterable[Path | str], progress: Progress | None = None) -> IngestReport:
@@ -109,8 +118,10 @@ class KnowledgeBase:
 
                 near = get_close_matches(doc_id, known, n=3, cutoff=0.5)
                 hint = f" Did you mean {', '.join(near)}?" if near else ""
-                raise DocumentIdError(f"No document '{doc_id}' in the knowledge base.{hint} "
-                                      "See 'market-assistant kb list'.")
+                raise DocumentIdError(
+                    f"No document '{doc_id}' in the knowledge base.{hint} "
+                    "See 'market-assistant kb list'."
+                )
             self.store.delete(ids)
         return len(ids)
 
@@ -123,8 +134,11 @@ class KnowledgeBase:
             self.store.collection()
             report = self._ensure_corpus(force=True) or IngestReport()
             present = [p for p in user if Path(p).is_file()]
-            report.failed.extend((p, "the source file no longer exists; ingest it again from its "
-                                     "new location") for p in user if p not in present)
+            report.failed.extend(
+                (p, "the source file no longer exists; ingest it again from its new location")
+                for p in user
+                if p not in present
+            )
             return self.ingestor.ingest_paths(present, "user", progress, report)
 
     def ensure_corpus(self) -> IngestReport | None:
@@ -147,7 +161,9 @@ class KnowledgeBase:
                 self.ingestor.ingest_document(load_file(path), "bundled", report, slug(path.stem))
             except KnowledgeError as exc:
                 report.failed.append((str(path), str(exc)))
-        stale = [d.doc_id for d in self.documents() if d.origin == "bundled" and d.doc_id not in names]
+        stale = [
+            d.doc_id for d in self.documents() if d.origin == "bundled" and d.doc_id not in names
+        ]
         for doc_id in stale:
             self.store.delete(list(self.store.get({"doc_id": doc_id})))
         report.removed.extend(stale)
@@ -164,11 +180,19 @@ class KnowledgeBase:
             doc_id = str(meta.get("doc_id", ""))
             docs.setdefault(doc_id, meta)
             counts[doc_id] = counts.get(doc_id, 0) + 1
-        infos = [DocumentInfo(doc_id=i, title=str(m.get("title", "")), source=str(m.get("source", "")),
-                              published=m.get("published") or None, chunks=counts[i],
-                              origin=str(m.get("origin", "user")), path=str(m.get("path", "")),
-                              assets=tuple(a for a in str(m.get("assets", "")).split(",") if a))
-                 for i, m in docs.items()]
+        infos = [
+            DocumentInfo(
+                doc_id=i,
+                title=str(m.get("title", "")),
+                source=str(m.get("source", "")),
+                published=m.get("published") or None,
+                chunks=counts[i],
+                origin=str(m.get("origin", "user")),
+                path=str(m.get("path", "")),
+                assets=tuple(a for a in str(m.get("assets", "")).split(",") if a),
+            )
+            for i, m in docs.items()
+        ]
         return sorted(infos, key=lambda d: (d.origin != "bundled", d.doc_id))
 
     def embedding_model(self) -> str | None:
@@ -187,11 +211,15 @@ def corpus_signature(folder: Path) -> str:
 def _check_search(query, k, assets, since):
     """Validated (query, k, asset keys, since date); KnowledgeError says what is valid."""
     # Control characters carry no meaning for a search; a query made only of them is empty.
-    query = " ".join("".join(ch for ch in str(query or "") if ch.isprintable() or ch.isspace()).split())
+    query = " ".join(
+        "".join(ch for ch in str(query or "") if ch.isprintable() or ch.isspace()).split()
+    )
     if not query:
         raise KnowledgeError("The search query is empty; ask a question or give some key words.")
     if len(query) > MAX_QUERY_CHARS:
-        raise KnowledgeError(f"The search query is {len(query)} characters; keep it under {MAX_QUERY_CHARS}.")
+        raise KnowledgeError(
+            f"The search query is {len(query)} characters; keep it under {MAX_QUERY_CHARS}."
+        )
     if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
         raise KnowledgeError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}.")
     keys = [assets] if isinstance(assets, str) else list(assets or [])
@@ -199,7 +227,9 @@ def _check_search(query, k, assets, since):
         try:
             since = dt.date.fromisoformat(since.strip())
         except ValueError:
-            raise KnowledgeError(f"Bad since date {since[:30]!r}; use YYYY-MM-DD, e.g. 2026-01-01.") from None
+            raise KnowledgeError(
+                f"Bad since date {since[:30]!r}; use YYYY-MM-DD, e.g. 2026-01-01."
+            ) from None
     if isinstance(since, dt.datetime):
         since = since.date()
     return query, k, keys, since
@@ -222,11 +252,17 @@ def default_embedder(cache_dir: Path | None = None):
         return _shared[0]
 
 
-def open_knowledge_base(home: Path | str, chroma_host: str | None = None,
-                        chroma_port: int | None = None, embedder=None, *,
-                        auto_ingest: bool = True, check_model: bool = True,
-                        corpus_dir: Path | None = BUNDLED_CORPUS,
-                        max_bytes: int = MAX_BYTES) -> KnowledgeBase:
+def open_knowledge_base(
+    home: Path | str,
+    chroma_host: str | None = None,
+    chroma_port: int | None = None,
+    embedder=None,
+    *,
+    auto_ingest: bool = True,
+    check_model: bool = True,
+    corpus_dir: Path | None = BUNDLED_CORPUS,
+    max_bytes: int = MAX_BYTES,
+) -> KnowledgeBase:
     """Open (creating if needed) the knowledge base and ingest the bundled corpus once.
 
     Args:
@@ -254,7 +290,9 @@ def open_knowledge_base(home: Path | str, chroma_host: str | None = None,
     if check_model:
         store.check_model()
     kb = KnowledgeBase(store, embedder, max_bytes, corpus_dir)
-    if auto_ingest and (check_model or store.metadata().get("embedding_model") == embedder.model_id):
+    if auto_ingest and (
+        check_model or store.metadata().get("embedding_model") == embedder.model_id
+    ):
         kb.ensure_corpus()
     return kb
 

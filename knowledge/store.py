@@ -51,19 +51,45 @@ def guard(location: str, action: str) -> Iterator[None]:
 
 def _classify(exc: Exception, location: str) -> str | None:
     text = f"{type(exc).__name__}: {exc}".lower()
-    if location.startswith("http") and any(s in text for s in (
-            "could not connect", "connect", "timed out", "timeout", "refused", "unreachable",
-            "name or service", "remoteprotocol", "readerror")):
-        return ("the Chroma server does not answer; check that it is running and that "
-                "CHROMA_HOST and CHROMA_PORT point at it, or unset them to use the local store")
-    if isinstance(exc, PermissionError) or any(s in text for s in (
-            "readonly", "read-only", "permission denied", "operation not permitted",
-            "unable to open database", "code: 14", "code: 8")):
-        return ("the folder is not writable; fix its permissions or set MARKET_ASSISTANT_HOME "
-                "to a writable folder")
+    if location.startswith("http") and any(
+        s in text
+        for s in (
+            "could not connect",
+            "connect",
+            "timed out",
+            "timeout",
+            "refused",
+            "unreachable",
+            "name or service",
+            "remoteprotocol",
+            "readerror",
+        )
+    ):
+        return (
+            "the Chroma server does not answer; check that it is running and that "
+            "CHROMA_HOST and CHROMA_PORT point at it, or unset them to use the local store"
+        )
+    if isinstance(exc, PermissionError) or any(
+        s in text
+        for s in (
+            "readonly",
+            "read-only",
+            "permission denied",
+            "operation not permitted",
+            "unable to open database",
+            "code: 14",
+            "code: 8",
+        )
+    ):
+        return (
+            "the folder is not writable; fix its permissions or set MARKET_ASSISTANT_HOME "
+            "to a writable folder"
+        )
     if "not a directory" in text or "file exists" in text:
-        return ("a file stands where the store's folder should be; set MARKET_ASSISTANT_HOME to a "
-                "folder")
+        return (
+            "a file stands where the store's folder should be; set MARKET_ASSISTANT_HOME to a "
+            "folder"
+        )
     if "disk i/o" in text or "no space" in text:
         return "the disk is full or failing; free some space and retry"
     return None
@@ -96,17 +122,20 @@ class ChromaStore:
 
     # -- opening ----------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: Path | None, host: str | None, port: int | None, embedder,
-             name: str = COLLECTION) -> ChromaStore:
-        """Connect (server when ``host`` is given, else the folder ``path``) and open the collection."""
+    def open(
+        cls, path: Path | None, host: str | None, port: int | None, embedder, name: str = COLLECTION
+    ) -> ChromaStore:
+        """Connect (server when ``host`` is given, else the folder ``path``) and open the
+        collection."""
         import chromadb
 
         _register(embedder)
         if host:
             location = f"http://{host}:{port or DEFAULT_PORT}"
             with guard(location, "connect to"):
-                client = chromadb.HttpClient(host=host, port=int(port or DEFAULT_PORT),
-                                             settings=_settings())
+                client = chromadb.HttpClient(
+                    host=host, port=int(port or DEFAULT_PORT), settings=_settings()
+                )
             store = cls(client, location, embedder, name)
         else:
             assert path is not None, "a local store needs a folder"
@@ -125,21 +154,28 @@ class ChromaStore:
 
             with guard(self.location, "open"):
                 try:
-                    self._collection = self.client.get_collection(self.name, embedding_function=None)
+                    self._collection = self.client.get_collection(
+                        self.name, embedding_function=None
+                    )
                 except NotFoundError:
                     self._collection = self._create()
         return self._collection
 
     def _create(self):
         if self.read_only:
-            raise StoreError(f"Cannot create the knowledge store at {self.location}: the folder is "
-                             "not writable; fix its permissions or set MARKET_ASSISTANT_HOME to a "
-                             "writable folder")
-        meta = {"embedding_model": self.embedder.model_id,
-                "embedding_dimensions": int(self.embedder.dimensions),
-                "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
-        return self.client.get_or_create_collection(self.name, metadata=meta,
-                                                    embedding_function=self.embedder)
+            raise StoreError(
+                f"Cannot create the knowledge store at {self.location}: the folder is "
+                "not writable; fix its permissions or set MARKET_ASSISTANT_HOME to a "
+                "writable folder"
+            )
+        meta = {
+            "embedding_model": self.embedder.model_id,
+            "embedding_dimensions": int(self.embedder.dimensions),
+            "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+        return self.client.get_or_create_collection(
+            self.name, metadata=meta, embedding_function=self.embedder
+        )
 
     def check_model(self) -> None:
         """ModelMismatchError when the collection was built with another embedding model."""
@@ -148,7 +184,8 @@ class ChromaStore:
             raise ModelMismatchError(
                 f"The knowledge base at {self.location} was built with the embedding model "
                 f"'{built_with}', but '{self.embedder.model_id}' is in use; run "
-                "'market-assistant kb rebuild' to re-embed it with the current model.")
+                "'market-assistant kb rebuild' to re-embed it with the current model."
+            )
 
     # -- collection metadata -------------------------------------------------------------------
     def metadata(self) -> dict:
@@ -162,9 +199,11 @@ class ChromaStore:
 
     def require_writable(self) -> None:
         if self.read_only:
-            raise StoreError(f"Cannot change the knowledge store at {self.location}: the folder is "
-                             "read-only; fix its permissions or set MARKET_ASSISTANT_HOME to a "
-                             "writable folder. Searching still works.")
+            raise StoreError(
+                f"Cannot change the knowledge store at {self.location}: the folder is "
+                "read-only; fix its permissions or set MARKET_ASSISTANT_HOME to a "
+                "writable folder. Searching still works."
+            )
 
     # -- rows ---------------------------------------------------------------------------------
     def count(self) -> int:
@@ -176,8 +215,12 @@ class ChromaStore:
         with guard(self.location, "write to"):
             for start in range(0, len(ids), _PAGE):
                 end = start + _PAGE
-                self.collection().upsert(ids=ids[start:end], embeddings=vectors[start:end],
-                                         documents=texts[start:end], metadatas=metadatas[start:end])
+                self.collection().upsert(
+                    ids=ids[start:end],
+                    embeddings=vectors[start:end],
+                    documents=texts[start:end],
+                    metadatas=metadatas[start:end],
+                )
 
     def delete(self, ids: list[str]) -> None:
         if not ids:
@@ -185,7 +228,7 @@ class ChromaStore:
         self.require_writable()
         with guard(self.location, "write to"):
             for start in range(0, len(ids), _PAGE):
-                self.collection().delete(ids=ids[start:start + _PAGE])
+                self.collection().delete(ids=ids[start : start + _PAGE])
 
     def get(self, where: dict | None = None) -> dict[str, dict]:
         """Chunk id -> metadata for the rows matching ``where`` (all rows without it)."""
@@ -193,8 +236,9 @@ class ChromaStore:
         with guard(self.location, "read"):
             offset = 0
             while True:
-                page = self.collection().get(where=where, include=["metadatas"],
-                                             limit=_PAGE, offset=offset)
+                page = self.collection().get(
+                    where=where, include=["metadatas"], limit=_PAGE, offset=offset
+                )
                 out.update(zip(page["ids"], page["metadatas"], strict=True))
                 if len(page["ids"]) < _PAGE:
                     return out
@@ -203,15 +247,31 @@ class ChromaStore:
     def query(self, vector, n: int, where: dict | None = None) -> list[Row]:
         """The ``n`` nearest chunks to ``vector`` (cosine distance), with their vectors."""
         with guard(self.location, "search"):
-            res = self.collection().query(query_embeddings=[list(map(float, vector))], n_results=n,
-                                          where=where,
-                                          include=["documents", "metadatas", "distances", "embeddings"])
+            res = self.collection().query(
+                query_embeddings=[list(map(float, vector))],
+                n_results=n,
+                where=where,
+                include=["documents", "metadatas", "distances", "embeddings"],
+            )
         vectors = res.get("embeddings")
-        return [Row(id=i, text=t or "", metadata=m or {}, distance=float(d),
-                    vector=None if vectors is None else vectors[0][j])
-                for j, (i, t, m, d) in enumerate(zip(res["ids"][0], res["documents"][0],
-                                                     res["metadatas"][0], res["distances"][0],
-                                                     strict=True))]
+        return [
+            Row(
+                id=i,
+                text=t or "",
+                metadata=m or {},
+                distance=float(d),
+                vector=None if vectors is None else vectors[0][j],
+            )
+            for j, (i, t, m, d) in enumerate(
+                zip(
+                    res["ids"][0],
+                    res["documents"][0],
+                    res["metadatas"][0],
+                    res["distances"][0],
+                    strict=True,
+                )
+            )
+        ]
 
     def drop(self) -> None:
         """Delete the whole collection (for a rebuild); the next use creates it afresh."""

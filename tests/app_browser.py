@@ -21,8 +21,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 CHAT_INPUT = "stChatInputTextArea"  # Streamlit's data-testid for the chat input's text area
 CHART = '[data-testid="stPlotlyChart"] .main-svg'  # drawn by plotly.js, not just a placeholder
 
@@ -53,18 +60,42 @@ class Server:
 
 
 @contextlib.contextmanager
-def app_server(home: Path, data: str = "demo", script: Path = ROOT / "streamlit_app.py",
-               timeout: float = 30.0) -> Iterator[Server]:
+def app_server(
+    home: Path, data: str = "demo", script: Path = ROOT / "streamlit_app.py", timeout: float = 30.0
+) -> Iterator[Server]:
     """``streamlit run`` headless on loopback; stopped (by its own pid) on exit."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL",
-                                                           "MARKET_ASSISTANT_MODEL", "MARKET_ASSISTANT_AS_OF")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in (
+            "OPENAI_API_KEY",
+            "OPENAI_BASE_URL",
+            "MARKET_ASSISTANT_MODEL",
+            "MARKET_ASSISTANT_AS_OF",
+        )
+    }
     env.update(MARKET_ASSISTANT_DATA=data, MARKET_ASSISTANT_HOME=str(home), PYTHONUNBUFFERED="1")
     ARTIFACTS.mkdir(exist_ok=True)
     log = ARTIFACTS / f"streamlit-{script.stem}-{port}.log"
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     with open(log, "wb") as out:
         started = time.perf_counter()
         process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -85,7 +116,9 @@ def _wait_healthy(server: Server, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            raise RuntimeError(f"streamlit exited early; see {server.log}:\n{server.log.read_text()[-2000:]}")
+            raise RuntimeError(
+                f"streamlit exited early; see {server.log}:\n{server.log.read_text()[-2000:]}"
+            )
         try:
             with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=1) as resp:
                 if resp.status == 200:

@@ -17,8 +17,15 @@ def isolated_home(tmp_path_factory, monkeypatch):
     """Every test gets its own data directory and never the user's environment settings."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("MARKET_ASSISTANT_HOME", str(home))
-    for var in ("MARKET_ASSISTANT_DATA", "MARKET_ASSISTANT_AS_OF", "MARKET_ASSISTANT_MODEL",
-                "OPENAI_API_KEY", "OPENAI_BASE_URL", "CHROMA_HOST", "CHROMA_PORT"):
+    for var in (
+        "MARKET_ASSISTANT_DATA",
+        "MARKET_ASSISTANT_AS_OF",
+        "MARKET_ASSISTANT_MODEL",
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "CHROMA_HOST",
+        "CHROMA_PORT",
+    ):
         monkeypatch.delenv(var, raising=False)
     return home
 

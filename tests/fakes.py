@@ -26,8 +26,16 @@ from tools.frames import COLUMNS
 from tools.results import Provenance
 
 
-def series(closes, dates=None, key: str = "silver", *, start: str = "2020-01-01", highs=None,
-           synthetic: bool = False, location: str | None = None) -> PriceSeries:
+def series(
+    closes,
+    dates=None,
+    key: str = "silver",
+    *,
+    start: str = "2020-01-01",
+    highs=None,
+    synthetic: bool = False,
+    location: str | None = None,
+) -> PriceSeries:
     """A registry asset's series of ``closes`` on ``dates`` (default: business days from ``start``).
 
     The provenance is a CSV file's (or the demo source's with ``synthetic``), dated by the last bar.
@@ -40,9 +48,12 @@ def series(closes, dates=None, key: str = "silver", *, start: str = "2020-01-01"
     frame["close"] = np.asarray(closes, dtype="float64")
     if highs is not None:
         frame["high"] = np.asarray(highs, dtype="float64")
-    prov = Provenance(source="demo" if synthetic else "csv",
-                      as_of=idx[-1].date().isoformat() if len(idx) else None, synthetic=synthetic,
-                      location=None if synthetic else (location or f"/x/{key}.csv"))
+    prov = Provenance(
+        source="demo" if synthetic else "csv",
+        as_of=idx[-1].date().isoformat() if len(idx) else None,
+        synthetic=synthetic,
+        location=None if synthetic else (location or f"/x/{key}.csv"),
+    )
     return PriceSeries(assets.get(key), frame, prov)
 
 
@@ -83,7 +94,9 @@ class ScriptedChatModel(GenericFakeChatModel):
     def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
         return ChatResult(generations=[ChatGeneration(message=self._next(messages))])
 
-    def _stream(self, messages, stop=None, run_manager=None, **kwargs) -> Iterator[ChatGenerationChunk]:
+    def _stream(
+        self, messages, stop=None, run_manager=None, **kwargs
+    ) -> Iterator[ChatGenerationChunk]:
         for chunk in chunks_of(self._next(messages)):
             if run_manager:
                 run_manager.on_llm_new_token(chunk.text, chunk=ChatGenerationChunk(message=chunk))

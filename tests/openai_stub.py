@@ -73,9 +73,17 @@ class StubOpenAI:
                     time.sleep(step["delay"])
                 status = step.get("status", 200)
                 if status != 200:
-                    return self._send_json(status, {"error": {"message": step.get("message", f"stub error {status}"),
-                                                              "type": "stub_error", "code": str(status)}},
-                                           step.get("headers", {}))
+                    return self._send_json(
+                        status,
+                        {
+                            "error": {
+                                "message": step.get("message", f"stub error {status}"),
+                                "type": "stub_error",
+                                "code": str(status),
+                            }
+                        },
+                        step.get("headers", {}),
+                    )
                 if "raw" in step:
                     return self._send_raw(step["raw"], "application/json")
                 if body.get("stream"):
@@ -121,9 +129,14 @@ class StubOpenAI:
 
 
 def _calls(step: dict) -> list[dict]:
-    return [{"id": c.get("id", f"call_{i}"), "type": "function",
-             "function": {"name": c["name"], "arguments": json.dumps(c.get("args", {}))}}
-            for i, c in enumerate(step.get("tool_calls", []))]
+    return [
+        {
+            "id": c.get("id", f"call_{i}"),
+            "type": "function",
+            "function": {"name": c["name"], "arguments": json.dumps(c.get("args", {}))},
+        }
+        for i, c in enumerate(step.get("tool_calls", []))
+    ]
 
 
 def _completion(body: dict, step: dict) -> dict:
@@ -131,27 +144,72 @@ def _completion(body: dict, step: dict) -> dict:
     message = {"role": "assistant", "content": step.get("text") if not calls else step.get("text")}
     if calls:
         message["tool_calls"] = calls
-    return {"id": "chatcmpl-stub", "object": "chat.completion", "created": int(time.time()),
-            "model": body.get("model", "stub"),
-            "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls" if calls else "stop"}],
-            "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}}
+    return {
+        "id": "chatcmpl-stub",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": body.get("model", "stub"),
+        "choices": [
+            {"index": 0, "message": message, "finish_reason": "tool_calls" if calls else "stop"}
+        ],
+        "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+    }
 
 
 def _chunks(body: dict, step: dict):
-    base = {"id": "chatcmpl-stub", "object": "chat.completion.chunk", "created": int(time.time()),
-            "model": body.get("model", "stub")}
-    yield {**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]}
+    base = {
+        "id": "chatcmpl-stub",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": body.get("model", "stub"),
+    }
+    yield {
+        **base,
+        "choices": [
+            {"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}
+        ],
+    }
     text = step.get("text") or ""
     for word in text.split(" "):
         piece = word + " " if word is not text.split(" ")[-1] else word
-        yield {**base, "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
+        yield {
+            **base,
+            "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}],
+        }
     for i, call in enumerate(_calls(step)):
         args = call["function"]["arguments"]
         half = len(args) // 2
-        yield {**base, "choices": [{"index": 0, "delta": {"tool_calls": [
-            {"index": i, "id": call["id"], "type": "function",
-             "function": {"name": call["function"]["name"], "arguments": args[:half]}}]}, "finish_reason": None}]}
-        yield {**base, "choices": [{"index": 0, "delta": {"tool_calls": [
-            {"index": i, "function": {"arguments": args[half:]}}]}, "finish_reason": None}]}
+        yield {
+            **base,
+            "choices": [
+                {
+                    "index": 0,
+                    "delta": {
+                        "tool_calls": [
+                            {
+                                "index": i,
+                                "id": call["id"],
+                                "type": "function",
+                                "function": {
+                                    "name": call["function"]["name"],
+                                    "arguments": args[:half],
+                                },
+                            }
+                        ]
+                    },
+                    "finish_reason": None,
+                }
+            ],
+        }
+        yield {
+            **base,
+            "choices": [
+                {
+                    "index": 0,
+                    "delta": {"tool_calls": [{"index": i, "function": {"arguments": args[half:]}}]},
+                    "finish_reason": None,
+                }
+            ],
+        }
     finish = "tool_calls" if step.get("tool_calls") else "stop"
     yield {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": finish}]}

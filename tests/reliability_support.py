@@ -56,7 +56,10 @@ def snapshot(root: Path, skip: tuple[Path, ...] = ()) -> dict[str, tuple[int, in
                 st = path.lstat()
             except FileNotFoundError:
                 continue
-            out[str(path.relative_to(root))] = (st.st_size, st.st_mtime_ns if not path.is_dir() else 0)
+            out[str(path.relative_to(root))] = (
+                st.st_size,
+                st.st_mtime_ns if not path.is_dir() else 0,
+            )
     return out
 
 
@@ -65,7 +68,7 @@ def changes(before: dict, after: dict) -> list[str]:
     return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
 
 
-# -- tools ------------------------------------------------------------------------------------------
+# -- tools -----------------------------------------------------------------------------------------
 def invoke(name: str, args: dict, ctx):
     """Call a tool as the agent's ToolNode does, with ``ctx`` as its runtime context."""
     from assistant.lc_tools import run_tool
@@ -73,15 +76,16 @@ def invoke(name: str, args: dict, ctx):
     return run_tool(name, args, ctx, call_id="call-x")
 
 
-# -- Yahoo Finance without a network ----------------------------------------------------------------
+# -- Yahoo Finance without a network ---------------------------------------------------------------
 def no_network_yahoo(monkeypatch):
-    """A fake ``yfinance.download`` that always fails as yfinance does offline (and records calls)."""
+    """A fake ``yfinance.download`` that always fails as yfinance does offline (and records
+    calls)."""
     from yf_fakes import FakeYahoo, install
 
     return install(monkeypatch, FakeYahoo(default="dns"))
 
 
-# -- the knowledge base -------------------------------------------------------------------------------
+# -- the knowledge base ----------------------------------------------------------------------------
 def seeded_home(home: Path) -> Path:
     """``home`` with a copy of a store that already holds the bundled corpus (fast)."""
     from test_knowledge_support import seed_home
@@ -91,7 +95,7 @@ def seeded_home(home: Path) -> Path:
     return home
 
 
-# -- the report -----------------------------------------------------------------------------------------
+# -- the report ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class LoadFigures:
     measured_on: str
@@ -107,19 +111,27 @@ class LoadFigures:
 
     def lines(self) -> list[str]:
         return [
-            f"- Measured on {self.measured_on} on this machine ({os.cpu_count()} cores): "
-            f"{self.conversations} concurrent conversations for {self.seconds:.0f} s with the offline model, "
-            "sharing one Market (one price cache) and one knowledge base, while one thread refreshed "
-            "prices and another ingested documents.",
-            f"- Answers: {self.answers}, throughput {self.throughput:.1f} answers/s, "
-            f"latency p50 {self.p50_ms:.0f} ms, p95 {self.p95_ms:.0f} ms.",
-            f"- Refreshes during the run: {self.refreshes}; documents ingested: {self.ingests}; "
-            f"errors: {self.errors}; answers that crossed into another conversation: 0; ungrounded answers: 0.",
+            (
+                f"- Measured on {self.measured_on} on this machine ({os.cpu_count()} cores):"
+                f" {self.conversations} concurrent conversations for {self.seconds:.0f} s with the"
+                " offline model, sharing one Market (one price cache) and one knowledge base,"
+                " while one thread refreshed prices and another ingested documents."
+            ),
+            (
+                f"- Answers: {self.answers}, throughput {self.throughput:.1f} answers/s, "
+                f"latency p50 {self.p50_ms:.0f} ms, p95 {self.p95_ms:.0f} ms."
+            ),
+            (
+                f"- Refreshes during the run: {self.refreshes}; documents ingested: {self.ingests};"
+                f" errors: {self.errors}; answers that crossed into another conversation: 0;"
+                " ungrounded answers: 0."
+            ),
         ]
 
 
-_LOAD_LINE = re.compile(r"^- Answers: (\d+), throughput ([\d.]+) answers/s, latency p50 (\d+) ms, p95 (\d+) ms\.$",
-                        re.M)
+_LOAD_LINE = re.compile(
+    r"^- Answers: (\d+), throughput ([\d.]+) answers/s, latency p50 (\d+) ms, p95 (\d+) ms\.$", re.M
+)
 
 
 def recorded_load_section(text: str) -> str | None:
@@ -135,12 +147,12 @@ def _suite(name: str):
 
 
 def _documented_tests(module) -> list[tuple[str, str]]:
-    """(test name, first docstring line) of every test function in ``module``, in file order."""
+    """(test name, first docstring paragraph) of each test function in ``module``, in file order."""
     out = []
     for name, fn in vars(module).items():
         if name.startswith("test_") and callable(fn):
-            doc = (fn.__doc__ or "").strip().splitlines()
-            out.append((name, doc[0] if doc else ""))
+            first = (fn.__doc__ or "").strip().split("\n\n")[0]
+            out.append((name, " ".join(first.split())))
     return out
 
 
@@ -160,24 +172,42 @@ def report_text(load_section: str) -> str:
     lines = [
         "# Reliability report",
         "",
-        "This file is checked by `tests/test_load.py::test_reliability_report_is_current`: every count below",
-        "is computed from the suites' own case tables, so it cannot drift from what the tests run. Regenerate",
-        f"it with `{WRITE_REPORT}=1 .venv/bin/pytest tests/test_reliability_inputs.py "
-        "tests/test_reliability_faults.py tests/test_security.py tests/test_load.py`.",
+        (
+            "This file is checked by `tests/test_load.py::test_reliability_report_is_current`:"
+            " every count below"
+        ),
+        (
+            "is computed from the suites' own case tables, so it cannot drift from what the tests"
+            " run. Regenerate"
+        ),
+        (
+            f"it with `{WRITE_REPORT}=1 .venv/bin/pytest tests/test_reliability_inputs.py "
+            "tests/test_reliability_faults.py tests/test_security.py tests/test_load.py`."
+        ),
         "",
         "## Bad input (`tests/test_reliability_inputs.py`)",
         "",
-        f"{n_cli + n_tool + n_ok} cases tried: {n_cli} through the command line (`assistant.cli.main.main`), "
-        f"{n_tool} through the agent's tools, and {n_ok} inputs that are odd but answerable.",
+        (
+            f"{n_cli + n_tool + n_ok} cases tried: {n_cli} through the command line"
+            f" (`assistant.cli.main.main`), {n_tool} through the agent's tools, and {n_ok} inputs"
+            " that are odd but answerable."
+        ),
         "",
-        "- Command line: each case exits non-zero with exactly one `Error: ...` line that names the fix, "
-        "no traceback, within its stated timeout, and writes nothing outside the data directory "
-        "(the test's folders, the working directory and the temporary directory are compared before and after).",
-        "- Tools: each case returns `Input error: ...` to the model and the artifact "
-        "`{\"kind\": \"error\", \"error\": ..., \"options\": [...]}`.",
-        "- Odd but answerable (control characters, right-to-left text, SQL-looking words in a question, "
-        "duplicate dates, a few non-numeric rows, Latin-1 and UTF-16 CSVs): answered or loaded, "
-        "with a notice where rows were dropped, and nothing unprintable echoed.",
+        (
+            "- Command line: each case exits non-zero with exactly one `Error: ...` line that names"
+            " the fix, no traceback, within its stated timeout, and writes nothing outside the data"
+            " directory (the test's folders, the working directory and the temporary directory are"
+            " compared before and after)."
+        ),
+        (
+            "- Tools: each case returns `Input error: ...` to the model and the artifact "
+            '`{"kind": "error", "error": ..., "options": [...]}`.'
+        ),
+        (
+            "- Odd but answerable (control characters, right-to-left text, SQL-looking words in a"
+            " question, duplicate dates, a few non-numeric rows, Latin-1 and UTF-16 CSVs): answered"
+            " or loaded, with a notice where rows were dropped, and nothing unprintable echoed."
+        ),
         "",
         "| group | command-line cases |",
         "|---|---|",
@@ -189,7 +219,10 @@ def report_text(load_section: str) -> str:
         "|---|---|",
         *[f"| `{name.removeprefix('test_')}` | {doc} |" for name, doc in fault_tests],
         "",
-        f"## Prompt injection, excessive agency and secrets (`tests/test_security.py`): {len(security_tests)} checks",
+        (
+            "## Prompt injection, excessive agency and secrets (`tests/test_security.py`):"
+            f" {len(security_tests)} checks"
+        ),
         "",
         f"{len(poisoned)} poisoned documents in `tests/data/poisoned/`: {', '.join(poisoned)}.",
         "",
@@ -197,16 +230,21 @@ def report_text(load_section: str) -> str:
         "|---|---|",
         *[f"| `{name.removeprefix('test_')}` | {doc} |" for name, doc in security_tests],
         "",
-        "That document and model HTML render as text in the app is shown by the app's own tests "
-        "(the Streamlit engineer's suite), not here.",
+        (
+            "That document and model HTML render as text in the app is shown by the app's own tests"
+            " (the Streamlit engineer's suite), not here."
+        ),
         "",
         "## Load (`tests/test_load.py`)",
         "",
-        f"{load.CONVERSATIONS} concurrent conversations in one process, {load.DEFAULT_SECONDS} s by default "
-        f"({load.CI_SECONDS} s when CI=true; `{load.ENV_SECONDS}` overrides). Each conversation asks about "
-        "its own asset and then \"and over 3 months?\", which must stay on that asset; every answer must be "
-        "fully grounded; any error fails the test. After the run the cache and the store are reopened and "
-        "checked: every cached series reads back, every ingested document is whole (nothing lost).",
+        (
+            f"{load.CONVERSATIONS} concurrent conversations in one process, {load.DEFAULT_SECONDS}"
+            f" s by default ({load.CI_SECONDS} s when CI=true; `{load.ENV_SECONDS}` overrides)."
+            ' Each conversation asks about its own asset and then "and over 3 months?", which must'
+            " stay on that asset; every answer must be fully grounded; any error fails the test."
+            " After the run the cache and the store are reopened and checked: every cached series"
+            " reads back, every ingested document is whole (nothing lost)."
+        ),
         "",
         "<!-- load:begin -->",
         load_section,
@@ -221,29 +259,54 @@ def report_text(load_section: str) -> str:
 
 
 FINDINGS = (
-    "`data show ASSET --start 2999-01-01` crashed with pandas' OutOfBoundsDatetime; a range outside the data "
-    "is now the usual one-line error (`assistant/cli_data.py`).",
-    "The commentary tool cut its quoted block at 1,500 characters, leaving the last passage without its "
-    "closing delimiter; passages are now shortened to fit and every one is closed (`knowledge/retrieval.py`, "
-    "`assistant/adapters.py`).",
-    "A model API that echoes the key in an error body had the key written to `conversations.sqlite`, because "
-    "LangGraph stores a failed node's exception; model errors are now scrubbed before they are stored "
-    "(`assistant/agent.py`).",
-    "A stream cut off before its end was shown as a complete answer; it is now reported as cut off "
-    "(`assistant/agent.py`), and a non-stream body is reported as a malformed response (`assistant/failures.py`).",
-    "A document cut short by a killed ingestion would have been skipped as unchanged on the next run; a "
-    "document is now skipped only when all its chunks are stored (`knowledge/ingest.py`).",
-    "A `javascript:` url in front matter became a citation link, and direction overrides and control "
-    "characters survived in titles; urls must be http(s), titles and sources are cleaned "
-    "(`knowledge/loaders.py`).",
-    "`kb ingest` failures printed no `Error:` line and some reasons named no fix (empty, binary, UTF-16, bad "
-    "YAML, broken PDF); UTF-16 text was called binary. Fixed in `assistant/cli_kb.py` and `knowledge/loaders.py`; "
-    "UTF-16 CSVs are now read (`tools/csvfile.py`), and CSV errors say what to change.",
-    "`--home` pointing at a file gave \"unexpected failure (InternalError)\"; it is now a one-line input error "
-    "(`assistant/cli.py`, `knowledge/store.py`).",
-    "A minimum gap of 10**9 bars was accepted; gaps longer than the history are refused (`tools/breakouts.py`).",
-    "A search query made only of control characters searched for nothing; it is now an empty-query error, "
-    "and terminal escape sequences are stripped from questions (`knowledge/base.py`, `assistant/agent.py`).",
+    (
+        "`data show ASSET --start 2999-01-01` crashed with pandas' OutOfBoundsDatetime; a range"
+        " outside the data is now the usual one-line error (`assistant/cli_data.py`)."
+    ),
+    (
+        "The commentary tool cut its quoted block at 1,500 characters, leaving the last passage"
+        " without its closing delimiter; passages are now shortened to fit and every one is closed"
+        " (`knowledge/retrieval.py`, `assistant/adapters.py`)."
+    ),
+    (
+        "A model API that echoes the key in an error body had the key written to"
+        " `conversations.sqlite`, because LangGraph stores a failed node's exception; model errors"
+        " are now scrubbed before they are stored (`assistant/agent.py`)."
+    ),
+    (
+        "A stream cut off before its end was shown as a complete answer; it is now reported as cut"
+        " off (`assistant/agent.py`), and a non-stream body is reported as a malformed response"
+        " (`assistant/failures.py`)."
+    ),
+    (
+        "A document cut short by a killed ingestion would have been skipped as unchanged on the"
+        " next run; a document is now skipped only when all its chunks are stored"
+        " (`knowledge/ingest.py`)."
+    ),
+    (
+        "A `javascript:` url in front matter became a citation link, and direction overrides and"
+        " control characters survived in titles; urls must be http(s), titles and sources are"
+        " cleaned (`knowledge/loaders.py`)."
+    ),
+    (
+        "`kb ingest` failures printed no `Error:` line and some reasons named no fix (empty,"
+        " binary, UTF-16, bad YAML, broken PDF); UTF-16 text was called binary. Fixed in"
+        " `assistant/cli_kb.py` and `knowledge/loaders.py`; UTF-16 CSVs are now read"
+        " (`tools/csvfile.py`), and CSV errors say what to change."
+    ),
+    (
+        '`--home` pointing at a file gave "unexpected failure (InternalError)"; it is now a'
+        " one-line input error (`assistant/cli.py`, `knowledge/store.py`)."
+    ),
+    (
+        "A minimum gap of 10**9 bars was accepted; gaps longer than the history are refused"
+        " (`tools/breakouts.py`)."
+    ),
+    (
+        "A search query made only of control characters searched for nothing; it is now an"
+        " empty-query error, and terminal escape sequences are stripped from questions"
+        " (`knowledge/base.py`, `assistant/agent.py`)."
+    ),
 )
 
 

@@ -35,10 +35,12 @@ def close_from(messages) -> str:
 
 
 def test_one_tool_call_then_answer_is_grounded():
-    model = ScriptedChatModel([
-        AIMessage("", tool_calls=[tool_call("get_price", {"asset": "silver"})]),
-        lambda msgs: f"Silver closed at {close_from(msgs)}.",
-    ])
+    model = ScriptedChatModel(
+        [
+            AIMessage("", tool_calls=[tool_call("get_price", {"asset": "silver"})]),
+            lambda msgs: f"Silver closed at {close_from(msgs)}.",
+        ]
+    )
     reply = Assistant(settings(), model=model).ask("How much is silver?")
     assert [c["name"] for c in reply.tool_calls] == ["get_price"]
     assert reply.tool_calls[0]["args"] == {"asset": "silver"}
@@ -49,16 +51,26 @@ def test_one_tool_call_then_answer_is_grounded():
 
 
 def test_parallel_tool_calls_run_in_one_step():
-    model = ScriptedChatModel([
-        AIMessage("", tool_calls=[tool_call("get_price", {"asset": "gold"}),
-                                  tool_call("find_breakouts", {"asset": "silver"})]),
-        "Done.",
-    ])
+    model = ScriptedChatModel(
+        [
+            AIMessage(
+                "",
+                tool_calls=[
+                    tool_call("get_price", {"asset": "gold"}),
+                    tool_call("find_breakouts", {"asset": "silver"}),
+                ],
+            ),
+            "Done.",
+        ]
+    )
     events = list(Assistant(settings(), model=model).stream("gold and silver?"))
     kinds = [type(e).__name__ for e in events]
     # both calls start before either result arrives: they were issued in one model step
     assert kinds.index("ToolFinished") > max(i for i, k in enumerate(kinds) if k == "ToolStarted")
-    assert {e.name for e in events if isinstance(e, ToolFinished)} == {"get_price", "find_breakouts"}
+    assert {e.name for e in events if isinstance(e, ToolFinished)} == {
+        "get_price",
+        "find_breakouts",
+    }
     assert len(model.calls) == 2
 
 
@@ -69,11 +81,13 @@ def test_tool_input_error_lets_the_model_correct_itself():
         assert "silver" in error.content
         return AIMessage("", tool_calls=[tool_call("get_price", {"asset": "silver"})])
 
-    model = ScriptedChatModel([
-        AIMessage("", tool_calls=[tool_call("get_price", {"asset": "silverr"})]),
-        correct,
-        lambda msgs: f"Silver closed at {close_from(msgs)}.",
-    ])
+    model = ScriptedChatModel(
+        [
+            AIMessage("", tool_calls=[tool_call("get_price", {"asset": "silverr"})]),
+            correct,
+            lambda msgs: f"Silver closed at {close_from(msgs)}.",
+        ]
+    )
     reply = Assistant(settings(), model=model).ask("price of silverr")
     assert [r["error"] for r in reply.tool_results] == [True, False]
     assert reply.tool_results[0]["artifact"]["options"][0] == "silver"
@@ -81,9 +95,13 @@ def test_tool_input_error_lets_the_model_correct_itself():
 
 
 def test_model_that_keeps_calling_tools_is_stopped_at_the_limit():
-    looping = [AIMessage("", tool_calls=[tool_call("get_price", {"asset": "gold"})]) for _ in range(20)]
+    looping = [
+        AIMessage("", tool_calls=[tool_call("get_price", {"asset": "gold"})]) for _ in range(20)
+    ]
     model = ScriptedChatModel(looping)
-    reply = Assistant(settings(limits=Limits(model_calls=3, tool_calls=10)), model=model).ask("loop")
+    reply = Assistant(settings(limits=Limits(model_calls=3, tool_calls=10)), model=model).ask(
+        "loop"
+    )
     assert len(model.calls) == 3
     assert "per-turn limit" in reply.answer
     assert reply.error is None
@@ -98,11 +116,18 @@ def test_tool_call_limit_stops_the_turn():
 
 
 def test_unknown_tool_and_bad_arguments_come_back_as_errors():
-    model = ScriptedChatModel([
-        AIMessage("", tool_calls=[tool_call("delete_everything", {"path": "/"}),
-                                  tool_call("find_breakouts", {"asset": "silver", "window": "huge"})]),
-        "I could not do that.",
-    ])
+    model = ScriptedChatModel(
+        [
+            AIMessage(
+                "",
+                tool_calls=[
+                    tool_call("delete_everything", {"path": "/"}),
+                    tool_call("find_breakouts", {"asset": "silver", "window": "huge"}),
+                ],
+            ),
+            "I could not do that.",
+        ]
+    )
     reply = Assistant(settings(), model=model).ask("do something bad")
     assert all(r["error"] for r in reply.tool_results)
     assert len(reply.tool_results) == 2
@@ -110,13 +135,18 @@ def test_unknown_tool_and_bad_arguments_come_back_as_errors():
 
 
 def test_follow_up_sees_the_earlier_turn():
-    model = ScriptedChatModel([
-        AIMessage("", tool_calls=[tool_call("get_price", {"asset": "silver"})]),
-        lambda msgs: f"Silver closed at {close_from(msgs)}.",
-        lambda msgs: AIMessage("", tool_calls=[tool_call("get_price", {"asset": "gold"})])
-        if any("silver" in str(m.content).lower() for m in msgs[:-1]) else "no memory",
-        lambda msgs: f"Gold closed at {close_from(msgs)}.",
-    ])
+    model = ScriptedChatModel(
+        [
+            AIMessage("", tool_calls=[tool_call("get_price", {"asset": "silver"})]),
+            lambda msgs: f"Silver closed at {close_from(msgs)}.",
+            lambda msgs: (
+                AIMessage("", tool_calls=[tool_call("get_price", {"asset": "gold"})])
+                if any("silver" in str(m.content).lower() for m in msgs[:-1])
+                else "no memory"
+            ),
+            lambda msgs: f"Gold closed at {close_from(msgs)}.",
+        ]
+    )
     assistant = Assistant(settings(), model=model)
     first = assistant.ask("How much is silver?", thread_id="t1")
     second = assistant.ask("and gold?", thread_id="t1")
@@ -138,10 +168,12 @@ def test_threads_do_not_share_memory():
 
 
 def test_event_stream_order():
-    model = ScriptedChatModel([
-        AIMessage("", tool_calls=[tool_call("get_price", {"asset": "silver"})]),
-        lambda msgs: f"Silver closed at {close_from(msgs)} today.",
-    ])
+    model = ScriptedChatModel(
+        [
+            AIMessage("", tool_calls=[tool_call("get_price", {"asset": "silver"})]),
+            lambda msgs: f"Silver closed at {close_from(msgs)} today.",
+        ]
+    )
     events = list(Assistant(settings(), model=model).stream("silver?"))
     names = [type(e).__name__ for e in events]
     assert names[0] == "ToolStarted" and names[1] == "ToolFinished"
@@ -156,19 +188,20 @@ def test_event_stream_order():
 
 
 def test_ungrounded_figure_is_reported():
-    model = ScriptedChatModel([
-        AIMessage("", tool_calls=[tool_call("get_price", {"asset": "silver"})]),
-        "Silver will reach 1234.56 soon.",
-    ])
+    model = ScriptedChatModel(
+        [
+            AIMessage("", tool_calls=[tool_call("get_price", {"asset": "silver"})]),
+            "Silver will reach 1234.56 soon.",
+        ]
+    )
     reply = Assistant(settings(), model=model).ask("silver?")
     assert reply.grounding.ungrounded == ["1234.56"]
 
 
-@pytest.mark.parametrize("question,fragment", [
-    ("", "empty"),
-    ("   \x00\x07  ", "empty"),
-    ("x" * 100_000, "100,000 characters"),
-])
+@pytest.mark.parametrize(
+    "question,fragment",
+    [("", "empty"), ("   \x00\x07  ", "empty"), ("x" * 100_000, "100,000 characters")],
+)
 def test_bad_questions_get_a_clear_message(question, fragment):
     model = ScriptedChatModel(["unused"])
     events = list(Assistant(settings(), model=model).stream(question))

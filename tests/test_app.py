@@ -53,9 +53,18 @@ def ask(at: AppTest, question: str) -> AppTest:
 
 def texts(at: AppTest) -> list[str]:
     """Every piece of text on the page (main area and sidebar)."""
-    out = [m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning]
+    out = (
+        [m.value for m in at.markdown]
+        + [c.value for c in at.caption]
+        + [w.value for w in at.warning]
+    )
     out += [e.value for e in at.error] + [s.value for s in at.success] + [c.value for c in at.code]
-    return out + [b.label for b in at.button] + [e.label for e in at.expander] + [s.label for s in at.status]
+    return (
+        out
+        + [b.label for b in at.button]
+        + [e.label for e in at.expander]
+        + [s.label for s in at.status]
+    )
 
 
 def joined(at: AppTest) -> str:
@@ -89,7 +98,9 @@ def test_clicking_an_example_answers_with_tools_chart_and_grounding():
     at.button(key="example-0").click().run()  # "Is silver breaking out?"
     assert_clean(at)
     assert [m.name for m in at.chat_message] == ["user", "assistant"]
-    assert [s.label for s in at.status] == ["Used 3 tools: find_breakouts, get_price, search_commentary"]
+    assert [s.label for s in at.status] == [
+        "Used 3 tools: find_breakouts, get_price, search_commentary"
+    ]
     assert at.status[0].state == "complete"
     page = joined(at)
     assert "Breakouts in silver (all-time closing records)" in page and "Price of silver" in page
@@ -115,7 +126,9 @@ def test_follow_up_uses_the_conversation():
     at = ask(start(), "How much is silver?")
     at = ask(at, "and gold?")
     assert_clean(at)
-    assert len(at.status) == 1  # the finished turn shows its tools in an expander, the live one in a status
+    assert (
+        len(at.status) == 1
+    )  # the finished turn shows its tools in an expander, the live one in a status
     page = joined(at)
     assert "Price of silver" in page and "Price of gold" in page
     assert len([m for m in at.chat_message if m.name == "assistant"]) == 2
@@ -130,7 +143,7 @@ def test_rerun_keeps_the_conversation_without_asking_again():
     assert joined(at).count("Price of silver") == before.count("Price of silver")
 
 
-# -- errors ------------------------------------------------------------------------------------------
+# -- errors ----------------------------------------------------------------------------------------
 def use_openai(at: AppTest, base_url: str = "", key: str = "") -> AppTest:
     at.radio(key="model_mode").set_value("OpenAI-compatible API").run()
     at.text_input(key="base_url").input(base_url)
@@ -150,9 +163,13 @@ def test_missing_api_key_is_a_plain_message_and_offline_still_works():
 
 
 def test_model_error_is_friendly_and_the_next_question_works(isolated_home):
-    with StubOpenAI([{"status": 401},
-                     {"tool_calls": [{"name": "get_price", "args": {"asset": "silver"}}]},
-                     {"text": "Silver closed at 88.49 on 2026-10-30."}]) as stub:
+    with StubOpenAI(
+        [
+            {"status": 401},
+            {"tool_calls": [{"name": "get_price", "args": {"asset": "silver"}}]},
+            {"text": "Silver closed at 88.49 on 2026-10-30."},
+        ]
+    ) as stub:
         at = use_openai(start(), stub.base_url, SECRET)
         at = ask(at, "How much is silver?")
         assert_clean(at)
@@ -188,12 +205,13 @@ def test_model_and_document_text_is_never_html():
     assert not at.get("html")
 
 
-# -- persistence ----------------------------------------------------------------------------------------
+# -- persistence -----------------------------------------------------------------------------------
 def test_conversation_resumes_after_a_restart_and_can_be_deleted(isolated_home):
     first = ask(start(), "Is silver breaking out?")
     first = ask(first, "and gold?")
     thread = first.session_state["thread_id"]
-    st.cache_resource.clear()  # a restart: no resource survives, only the files in the data directory
+    # a restart: no resource survives, only the files in the data directory
+    st.cache_resource.clear()
 
     at = start()
     assert not at.chat_message  # a new session starts with a new chat
@@ -225,13 +243,15 @@ def test_new_chat_and_export():
     assert not at.chat_message and at.button(key="example-0")
 
 
-# -- knowledge page ----------------------------------------------------------------------------------------
+# -- knowledge page --------------------------------------------------------------------------------
 def test_upload_ingests_a_file_and_it_can_be_removed(with_library):
     at = start()
     at.switch_page("ui/knowledge.py").run()
     assert_clean(at)
-    note = (b"---\ntitle: Copper and the grid\npublished: 2026-10-01\n---\n\n"
-            b"# Copper and the grid\n\nGrid investment keeps copper demand high. <script>alert(1)</script>\n")
+    note = (
+        b"---\ntitle: Copper and the grid\npublished: 2026-10-01\n---\n\n# Copper and the"
+        b" grid\n\nGrid investment keeps copper demand high. <script>alert(1)</script>\n"
+    )
     at.file_uploader[0].set_value(("copper-notes.md", note, "text/markdown")).run()
     at.button(key="ingest").click().run()
     assert_clean(at)

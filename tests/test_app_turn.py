@@ -17,17 +17,37 @@ from assistant.memory import ConversationStore
 TITLES = [
     ("get_price", {"asset": "silver"}, "Price of silver"),
     ("get_price", {"asset": "gold", "on": "2026-01-02"}, "Price of gold on 2026-01-02"),
-    ("compare_assets", {"assets": ["silver", "gold", "bitcoin"]}, "Compare silver, gold and bitcoin"),
+    (
+        "compare_assets",
+        {"assets": ["silver", "gold", "bitcoin"]},
+        "Compare silver, gold and bitcoin",
+    ),
     ("find_breakouts", {"asset": "silver"}, "Breakouts in silver (all-time closing records)"),
-    ("find_breakouts", {"asset": "silver", "vs": "gold", "window": 252},
-     "Breakouts in silver against gold (252-day highs)"),
-    ("lead_lag", {"leader": "silver", "follower": "bitcoin", "freq": "weekly"},
-     "Does bitcoin follow silver? (weekly)"),
-    ("lead_lag", {"leader": "gold", "follower": "bitcoin", "freq": "daily", "max_lag": 30, "events": True},
-     "Does bitcoin follow gold? (daily, lags up to 30, with event study)"),
-    ("first_close_above", {"asset": "silver", "level": 100}, "First close of silver at or above 100"),
-    ("search_commentary", {"query": "why is silver rising", "asset": "silver"},
-     "Search commentary about silver for “why is silver rising”"),
+    (
+        "find_breakouts",
+        {"asset": "silver", "vs": "gold", "window": 252},
+        "Breakouts in silver against gold (252-day highs)",
+    ),
+    (
+        "lead_lag",
+        {"leader": "silver", "follower": "bitcoin", "freq": "weekly"},
+        "Does bitcoin follow silver? (weekly)",
+    ),
+    (
+        "lead_lag",
+        {"leader": "gold", "follower": "bitcoin", "freq": "daily", "max_lag": 30, "events": True},
+        "Does bitcoin follow gold? (daily, lags up to 30, with event study)",
+    ),
+    (
+        "first_close_above",
+        {"asset": "silver", "level": 100},
+        "First close of silver at or above 100",
+    ),
+    (
+        "search_commentary",
+        {"query": "why is silver rising", "asset": "silver"},
+        "Search commentary about silver for “why is silver rising”",
+    ),
     ("market_briefing", {}, "Market briefing on the default watchlist"),
     ("market_briefing", {"assets": ["gold", "silver"]}, "Market briefing on gold and silver"),
     ("mystery_tool", {"x": 1}, "mystery_tool(x=1)"),
@@ -40,21 +60,40 @@ def test_tool_calls_in_plain_words(name, args, title):
 
 
 def reply(answer="Silver closed at 88.49.", error=None) -> Reply:
-    return Reply(answer=error or answer, sources=[{"title": "Note", "text": "Quoted."}], model="offline",
-                 tool_calls=[{"id": "c1", "name": "get_price", "args": {"asset": "silver"}}],
-                 tool_results=[{"id": "c1", "name": "get_price", "summary": "Silver closed at 88.49.",
-                                "artifact": {"kind": "price"}, "error": False}],
-                 grounding=GroundingReport(1, [], ["88.49"]), data_source="demo", error=error,
-                 error_kind="model" if error else None)
+    return Reply(
+        answer=error or answer,
+        sources=[{"title": "Note", "text": "Quoted."}],
+        model="offline",
+        tool_calls=[{"id": "c1", "name": "get_price", "args": {"asset": "silver"}}],
+        tool_results=[
+            {
+                "id": "c1",
+                "name": "get_price",
+                "summary": "Silver closed at 88.49.",
+                "artifact": {"kind": "price"},
+                "error": False,
+            }
+        ],
+        grounding=GroundingReport(1, [], ["88.49"]),
+        data_source="demo",
+        error=error,
+        error_kind="model" if error else None,
+    )
 
 
 def test_turn_is_built_from_the_reply():
     turn = session.Turn.from_reply("How much is silver?", reply())
     assert turn.answer == "Silver closed at 88.49."
-    assert [(c.name, c.title, c.done) for c in turn.tools] == [("get_price", "Price of silver", True)]
+    assert [(c.name, c.title, c.done) for c in turn.tools] == [
+        ("get_price", "Price of silver", True)
+    ]
     assert turn.tools_label == "Used 1 tool: get_price"
-    assert turn.grounding == {"checked": 1, "ungrounded": [], "ok": True,
-                              "badge": "all figures from tools (1 checked)"}
+    assert turn.grounding == {
+        "checked": 1,
+        "ungrounded": [],
+        "ok": True,
+        "badge": "all figures from tools (1 checked)",
+    }
     assert turn.sources[0]["title"] == "Note" and turn.finished
     assert turn.footer.startswith("Offline analyst · data: demo · latest data")
 
@@ -75,7 +114,11 @@ def test_turn_round_trips_through_a_record(tmp_path):
     store.add_turn("t1", session.Turn("and gold?", answer="Gold…").to_record())
     back = [session.Turn.from_record(r) for r in store.turns("t1")]
     assert [t.question for t in back] == ["How much is silver?", "and gold?"]
-    assert back[0].answer == turn.answer and back[0].tools == turn.tools and back[0].grounding == turn.grounding
+    assert (
+        back[0].answer == turn.answer
+        and back[0].tools == turn.tools
+        and back[0].grounding == turn.grounding
+    )
     assert back[0].charts[0][0] == "Silver price" and list(back[0].charts[0][1].data[0].y) == [3, 4]
     assert store.get("t1").title == "How much is silver?"
     store.delete("t1")
@@ -84,18 +127,28 @@ def test_turn_round_trips_through_a_record(tmp_path):
 
 def test_markdown_export():
     turn = session.Turn.from_reply("How much is silver?", reply())
-    text = session.conversation_markdown("How much is silver?", [turn], now=dt.datetime(2026, 11, 24, 9, 30))
-    assert text.startswith("# How much is silver?\n\n_Exported from Market Assistant on 2026-11-24 09:30._")
+    text = session.conversation_markdown(
+        "How much is silver?", [turn], now=dt.datetime(2026, 11, 24, 9, 30)
+    )
+    assert text.startswith(
+        "# How much is silver?\n\n_Exported from Market Assistant on 2026-11-24 09:30._"
+    )
     assert "## 1. How much is silver?" in text and "Silver closed at 88.49." in text
     assert "- Price of silver (`get_price`): Silver closed at 88.49." in text
     assert "- Note: “Quoted.”" in text and "_Grounding: all figures from tools (1 checked)." in text
-    assert session.export_name("Is silver breaking out?", "abcdef123456") == \
-        "market-assistant-is-silver-breaking-out-abcdef12.md"
+    assert (
+        session.export_name("Is silver breaking out?", "abcdef123456")
+        == "market-assistant-is-silver-breaking-out-abcdef12.md"
+    )
 
 
 def test_data_status_for_demo_and_csv(tmp_path, market_data):
     demo = status.data_status(Settings(data="demo", home=tmp_path).market())
-    assert (demo.freshness, demo.badge, demo.refreshable) == ("synthetic", "Synthetic demo data", False)
+    assert (demo.freshness, demo.badge, demo.refreshable) == (
+        "synthetic",
+        "Synthetic demo data",
+        False,
+    )
     csv = status.data_status(Settings(data=f"csv:{market_data}", home=tmp_path).market())
     assert csv.freshness == "csv" and str(market_data) in csv.detail and not csv.refreshable
 
@@ -105,15 +158,24 @@ def test_data_status_when_the_source_fails(tmp_path):
     assert shown.freshness == "unavailable" and "No CSV for Silver" in shown.detail
 
 
-@pytest.mark.parametrize(("name", "safe"), [
-    ("notes.md", "notes.md"), ("../../etc/passwd", "passwd"), ("C:\\Users\\me\\report.PDF", "report.pdf"),
-    (".hidden.txt", "hidden.txt"), ("weird <name>.html", "weird -name.html"), ("", "upload"),
-])
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        ("notes.md", "notes.md"),
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\me\\report.PDF", "report.pdf"),
+        (".hidden.txt", "hidden.txt"),
+        ("weird <name>.html", "weird -name.html"),
+        ("", "upload"),
+    ],
+)
 def test_upload_names_are_plain(name, safe):
     assert uploads.safe_filename(name) == safe
 
 
 def test_save_uploads_writes_into_the_folder(tmp_path):
     paths = uploads.save_uploads(tmp_path / "uploads", [("../a.md", b"# A"), ("b.txt", b"B")])
-    assert [p.name for p in paths] == ["a.md", "b.txt"] and all(p.parent == tmp_path / "uploads" for p in paths)
+    assert [p.name for p in paths] == ["a.md", "b.txt"] and all(
+        p.parent == tmp_path / "uploads" for p in paths
+    )
     assert paths[0].read_bytes() == b"# A"

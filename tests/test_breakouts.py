@@ -17,7 +17,8 @@ from tools.formatting import price as fmt_price
 
 
 def planted() -> tuple[np.ndarray, pd.DatetimeIndex]:
-    """Noise in [40, 60] with a record of 60 at bar 37, then records at bars 100-102 and 133, 140."""
+    """Noise in [40, 60] with a record of 60 at bar 37, then records at bars 100-102 and 133,
+    140."""
     rng = np.random.default_rng(7)
     c = rng.uniform(40, 59, 200)
     c[37] = 60.0
@@ -47,7 +48,9 @@ def test_planted_breakouts_are_found_on_exactly_those_dates_with_the_right_prior
 
 def test_a_larger_min_gap_merges_episodes():
     c, _ = planted()
-    assert len(find_breakouts(series(c), min_gap=31).episodes) < len(find_breakouts(series(c)).episodes)
+    assert len(find_breakouts(series(c), min_gap=31).episodes) < len(
+        find_breakouts(series(c)).episodes
+    )
 
 
 def reference_records(c: np.ndarray, window: int | None) -> list[int]:
@@ -57,7 +60,7 @@ def reference_records(c: np.ndarray, window: int | None) -> list[int]:
         if window is None:
             if c[t] > c[:t].max():
                 out.append(t)
-        elif t >= window and c[t] > c[t - window:t].max():
+        elif t >= window and c[t] > c[t - window : t].max():
             out.append(t)
     return out
 
@@ -101,11 +104,14 @@ def test_ratio_breakouts_find_the_numerator_outperforming():
     assert r.episodes[0].prior_record == pytest.approx(0.02)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"window": 50}, "at most 49 bars"),
-    ({"window": 0}, "at least 1"),
-    ({"min_gap": 0}, "minimum gap"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"window": 50}, "at most 49 bars"),
+        ({"window": 0}, "at least 1"),
+        ({"min_gap": 0}, "minimum gap"),
+    ],
+)
 def test_bad_windows_and_gaps_say_what_is_valid(kwargs, message):
     with pytest.raises(InputError, match=message):
         find_breakouts(series(np.linspace(1, 2, 50)), **kwargs)
@@ -141,8 +147,15 @@ def test_json_keys_and_summary_on_demo_data():
     d = json.loads(json.dumps(r.to_dict()))
     for key in ("asset", "as_of", "episodes", "breaking_out"):
         assert key in d
-    for key in ("start", "start_close", "prior_record", "prior_record_date", "peak", "peak_date",
-                "record_closes"):
+    for key in (
+        "start",
+        "start_close",
+        "prior_record",
+        "prior_record_date",
+        "peak",
+        "peak_date",
+        "record_closes",
+    ):
         assert key in d["episodes"][0]
     text = r.summary()
     assert len(text) <= 600 and "synthetic demo data" in text

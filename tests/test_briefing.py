@@ -19,8 +19,15 @@ from assistant.briefing.pipeline import generate
 from assistant.config import Settings
 from tools.errors import DateRangeError, InputError
 
-SECTIONS = ["Headline", "Moves", "Records and breakouts", "Relationships", "Context", "What to watch",
-            "Provenance"]
+SECTIONS = [
+    "Headline",
+    "Moves",
+    "Records and breakouts",
+    "Relationships",
+    "Context",
+    "What to watch",
+    "Provenance",
+]
 AS_OF = "2025-06-30"
 NOW = dt.datetime(2026, 1, 2, 7, 0, tzinfo=dt.UTC)
 GROUNDED = re.compile(r"\*\*Grounding\*\*: all (\d+) figures from tools and cited sources\.\n\Z")
@@ -61,8 +68,16 @@ class _Passage:
         return dict(self.data)
 
 
-def passage(text: str, title: str = "A note", published: str | None = "2025-01", chunk: str = "c1") -> dict:
-    return {"text": text, "title": title, "source": "Test Desk", "published": published, "chunk_id": chunk}
+def passage(
+    text: str, title: str = "A note", published: str | None = "2025-01", chunk: str = "c1"
+) -> dict:
+    return {
+        "text": text,
+        "title": title,
+        "source": "Test Desk",
+        "published": published,
+        "chunk_id": chunk,
+    }
 
 
 # --- structure and grounding ------------------------------------------------------------------
@@ -75,7 +90,10 @@ def test_every_section_is_present_in_order():
     assert b.markdown.startswith(f"# Market briefing — {b.as_of.isoformat()}\n")
     moves = b.markdown.split("## Moves")[1].split("## Records")[0]
     assert "| Asset | Close | 1d | 1w | 1m | YTD | From ATH |" in moves
-    assert all(f"**{name}**" in moves for name in ("Gold", "Silver", "Bitcoin", "S&P 500", "US Dollar Index"))
+    assert all(
+        f"**{name}**" in moves
+        for name in ("Gold", "Silver", "Bitcoin", "S&P 500", "US Dollar Index")
+    )
 
 
 def test_offline_briefing_is_fully_grounded_and_says_so():
@@ -151,7 +169,9 @@ def test_unknown_asset_is_skipped_and_said():
     assert b.grounding.ok
 
 
-@pytest.mark.parametrize("assets", [[], "", " , ,"], ids=["empty-list", "empty-text", "only-commas"])
+@pytest.mark.parametrize(
+    "assets", [[], "", " , ,"], ids=["empty-list", "empty-text", "only-commas"]
+)
 def test_empty_asset_list_is_an_input_error(assets):
     with pytest.raises(InputError, match="empty"):
         generate(demo(), assets, commentary=False)
@@ -224,7 +244,9 @@ HEADLINE_CASES = [
 ]
 
 
-@pytest.mark.parametrize("case,series,subject,kind", HEADLINE_CASES, ids=[c[0] for c in HEADLINE_CASES])
+@pytest.mark.parametrize(
+    "case,series,subject,kind", HEADLINE_CASES, ids=[c[0] for c in HEADLINE_CASES]
+)
 def test_headline_scoring_table(case, series, subject, kind):
     b = generate(demo(), list(series), market=_Market(**series), commentary=False)
     top = b.headline[0]
@@ -235,12 +257,19 @@ def test_headline_scoring_table(case, series, subject, kind):
 
 
 SHORT_HISTORY = [
-    ("two-months", "2014-03-01", "**Silver underperformed Gold over 1 month**", "**Silver → Bitcoin**: not computed"),
+    (
+        "two-months",
+        "2014-03-01",
+        "**Silver underperformed Gold over 1 month**",
+        "**Silver → Bitcoin**: not computed",
+    ),
     ("first-day", "2014-01-02", "too little shared history", "**Gold → Bitcoin**: not computed"),
 ]
 
 
-@pytest.mark.parametrize("case,as_of,ratio_text,pair_text", SHORT_HISTORY, ids=[c[0] for c in SHORT_HISTORY])
+@pytest.mark.parametrize(
+    "case,as_of,ratio_text,pair_text", SHORT_HISTORY, ids=[c[0] for c in SHORT_HISTORY]
+)
 def test_short_histories_still_give_a_grounded_briefing(case, as_of, ratio_text, pair_text):
     b = generate(demo(as_of=as_of), commentary=False)
     assert ratio_text in b.markdown and pair_text in b.markdown
@@ -288,8 +317,12 @@ def test_llm_ungrounded_figures_get_one_rewrite():
 
 
 def test_llm_ungrounded_figures_that_stay_are_flagged_visibly():
-    model = ScriptedChatModel(["Gold jumped 987,654.32% to 123,456.78.",
-                               AIMessage("Gold rose 876,543.21% to 234,567.89.")])
+    model = ScriptedChatModel(
+        [
+            "Gold jumped 987,654.32% to 123,456.78.",
+            AIMessage("Gold rose 876,543.21% to 234,567.89."),
+        ]
+    )
     b = generate(demo(as_of=AS_OF), model=model, commentary=False)
     assert len(model.calls) == 2
     assert b.flagged == ["876,543.21%", "234,567.89"]
@@ -319,7 +352,9 @@ def test_a_configured_model_without_a_key_fails_before_any_work():
 
 
 def test_quoted_commentary_cannot_inject_markup():
-    hostile = passage("Gold <script>alert(1)</script> **bold** [click](http://evil.example) $5 ![x](y.png)")
+    hostile = passage(
+        "Gold <script>alert(1)</script> **bold** [click](http://evil.example) $5 ![x](y.png)"
+    )
     b = generate(demo(as_of=AS_OF), ["gold"], knowledge=FakeKB([hostile]))
     assert "<script>" not in b.markdown and r"\<script\>" in b.markdown
     assert r"\[click\](http://evil.example)" in b.markdown and r"\$5" in b.markdown
@@ -329,7 +364,12 @@ def test_quoted_commentary_cannot_inject_markup():
 
 
 def test_commentary_published_after_the_as_of_date_is_left_out():
-    kb = FakeKB([passage("Later view.", "Late", "2025-09-01", "c2"), passage("Earlier view.", "Early", "2025-06", "c1")])
+    kb = FakeKB(
+        [
+            passage("Later view.", "Late", "2025-09-01", "c2"),
+            passage("Earlier view.", "Early", "2025-06", "c1"),
+        ]
+    )
     b = generate(demo(as_of=AS_OF), ["gold"], knowledge=kb)
     assert [p["title"] for p in b.passages] == ["Early"]
     assert f"published on or before {AS_OF}" in b.markdown
@@ -342,7 +382,10 @@ def test_an_unavailable_library_still_gives_a_briefing():
         raise StoreError("Cannot open the knowledge store at /x: the folder is not writable")
 
     b = generate(demo(as_of=AS_OF), ["gold"], knowledge=broken)
-    assert b.commentary.startswith("Cannot open") and "commentary library is not available" in b.markdown
+    assert (
+        b.commentary.startswith("Cannot open")
+        and "commentary library is not available" in b.markdown
+    )
 
 
 # --- outputs ----------------------------------------------------------------------------------
@@ -351,8 +394,22 @@ def test_an_unavailable_library_still_gives_a_briefing():
 def test_json_has_the_facts_and_metadata():
     b = generate(demo(as_of=AS_OF), commentary=False, now=NOW)
     data = json.loads(br.to_json(b))
-    assert {"kind", "as_of", "watchlist", "assets", "skipped", "model", "synthetic", "generated_at", "grounding",
-            "headline", "sections", "commentary", "facts", "markdown"} <= set(data)
+    assert {
+        "kind",
+        "as_of",
+        "watchlist",
+        "assets",
+        "skipped",
+        "model",
+        "synthetic",
+        "generated_at",
+        "grounding",
+        "headline",
+        "sections",
+        "commentary",
+        "facts",
+        "markdown",
+    } <= set(data)
     assert data["generated_at"] == "2026-01-02T07:00:00+00:00" and data["markdown"] == b.markdown
     gold = data["facts"]["assets"][0]
     assert gold["asset"] == "gold" and {"price", "records", "highs", "levels"} <= set(gold)
@@ -376,9 +433,11 @@ def test_html_is_self_contained():
 def test_dated_files_never_overwrite(tmp_path):
     b = generate(demo(as_of=AS_OF), ["gold"], commentary=False, now=NOW)
     paths = [br.write_new(tmp_path, br.dated_stem(b), "md", b.markdown) for _ in range(3)]
-    assert [p.name for p in paths] == [f"briefing-2026-01-02-asof-{b.as_of}.md",
-                                       f"briefing-2026-01-02-asof-{b.as_of}-2.md",
-                                       f"briefing-2026-01-02-asof-{b.as_of}-3.md"]
+    assert [p.name for p in paths] == [
+        f"briefing-2026-01-02-asof-{b.as_of}.md",
+        f"briefing-2026-01-02-asof-{b.as_of}-2.md",
+        f"briefing-2026-01-02-asof-{b.as_of}-3.md",
+    ]
 
 
 def test_archive_and_browse(isolated_home):
@@ -392,7 +451,9 @@ def test_archive_and_browse(isolated_home):
 
 
 def test_watchlists_round_trip_through_toml(isolated_home):
-    saved = watchlists.save(isolated_home, "metals", 'gold, silver ,xag "quoted" \\ ünï', "silver>bitcoin")
+    saved = watchlists.save(
+        isolated_home, "metals", 'gold, silver ,xag "quoted" \\ ünï', "silver>bitcoin"
+    )
     assert saved.assets == ("gold", "silver", 'xag "quoted" \\ ünï')
     loaded = watchlists.load(isolated_home)
     assert loaded["metals"] == saved and loaded["default"].builtin
@@ -444,14 +505,18 @@ def test_the_offline_analyst_answers_a_briefing_question_with_it():
 
     reply = Assistant(demo()).ask("Write a market briefing on gold and silver")
     assert [c["name"] for c in reply.tool_calls] == ["market_briefing"]
-    assert "## Records and breakouts" in reply.answer and reply.grounding.ok, reply.grounding.ungrounded
+    assert "## Records and breakouts" in reply.answer and reply.grounding.ok, (
+        reply.grounding.ungrounded
+    )
 
 
 def test_the_briefing_page_generates_shows_and_archives(isolated_home, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("MARKET_ASSISTANT_DATA", "demo")
-    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "ui" / "briefing.py"), default_timeout=90)
+    at = AppTest.from_file(
+        str(Path(__file__).resolve().parents[1] / "ui" / "briefing.py"), default_timeout=90
+    )
     at.run()
     assert not at.exception
     at.checkbox(key="bp_quotes").uncheck()
@@ -473,7 +538,9 @@ def test_real_data_silver_record_and_outperformance_of_gold(market_data):
     assert silver.records.last_record.close == pytest.approx(100.925, abs=1e-4)
     assert silver.records.breaking_out and str(silver.records.last_record.date) == "2026-01-23"
     assert "**Silver**: new all-time closing high 100.93 on 2026-01-23" in b.markdown
-    ratio = next(r for r in b.facts.ratios if (r.numerator.key, r.denominator.key) == ("silver", "gold"))
+    ratio = next(
+        r for r in b.facts.ratios if (r.numerator.key, r.denominator.key) == ("silver", "gold")
+    )
     rows = {row.asset: row.change_pct["3m"] for row in ratio.comparison.rows}
     assert rows["silver"] > rows["gold"] and ratio.comparison.ratio.change_pct["3m"] > 0
     assert "**Silver outperformed Gold over 3 months**" in b.markdown

@@ -15,7 +15,12 @@ from assistant.config import Settings
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 LOCAL = ("file:", "data:", "blob:", "about:")
 
@@ -48,12 +53,19 @@ def test_html_briefing_opens_offline_with_every_chart_drawn(chromium, tmp_path, 
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.goto(page_file.as_uri())
     page.wait_for_function(
-        f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {len(figs)}", timeout=30_000)
+        f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {len(figs)}",
+        timeout=30_000,
+    )
 
     plots = page.locator(".js-plotly-plot")
     assert plots.count() == len(figs) == 11
     for i in range(plots.count()):  # each chart drew its traces, not only an empty frame
-        assert plots.nth(i).locator(".main-svg .scatterlayer .trace, .main-svg .barlayer .trace").count() > 0
+        assert (
+            plots.nth(i)
+            .locator(".main-svg .scatterlayer .trace, .main-svg .barlayer .trace")
+            .count()
+            > 0
+        )
     assert page.locator("h2").all_inner_texts()[0] == "Headline"
     assert page.locator(".warning").first.inner_text().startswith("Warning:")
     assert [u for u in requests if not u.startswith(LOCAL)] == []

@@ -1,4 +1,5 @@
-"""End to end in a real browser: ``streamlit run`` on loopback, Debian's Chromium through Playwright.
+"""End to end in a real browser: ``streamlit run`` on loopback, Debian's Chromium through
+Playwright.
 
 Asks "Is silver breaking out?" and waits for the answer, the tool status, the grounding badge and
 a chart drawn by plotly.js; screenshots go to test-artifacts/. Skipped when Chromium is missing,
@@ -54,7 +55,10 @@ def test_chat_answers_with_tools_chart_and_grounding(browser, tmp_path):
         finally:
             page.set_viewport_size({"width": 1360, "height": 1700})  # the whole turn in one picture
             page.screenshot(path=str(ARTIFACTS / "chat-answer.png"))
-        assert page.get_by_text("Used 3 tools: find_breakouts, get_price, search_commentary").count() == 1
+        assert (
+            page.get_by_text("Used 3 tools: find_breakouts, get_price, search_commentary").count()
+            == 1
+        )
         assert page.get_by_test_id("stPlotlyChart").count() == 1
         assert not page.get_by_test_id("stException").count()
 
@@ -62,7 +66,11 @@ def test_chat_answers_with_tools_chart_and_grounding(browser, tmp_path):
 def test_html_in_a_question_shows_as_text(browser, tmp_path):
     with app_server(tmp_path / "home") as server:
         page = open_app(browser, server.url)
-        ask(page, "<script>window.pwned = 1</script><img src=x onerror='window.pwned = 2'> How much is silver?")
+        ask(
+            page,
+            "<script>window.pwned = 1</script><img src=x onerror='window.pwned = 2'> How much is"
+            " silver?",
+        )
         answer(page, "closed at").wait_for(timeout=30_000)
         page.get_by_text("All figures from tools").wait_for(timeout=10_000)
         user = page.get_by_test_id("stChatMessage").first

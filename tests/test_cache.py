@@ -47,13 +47,16 @@ def test_missing_symbol_reads_as_none(tmp_path):
     assert PriceCache(tmp_path / "nowhere").entries() == []
 
 
-@pytest.mark.parametrize("content", [
-    pytest.param(b"", id="zero-bytes"),
-    pytest.param(b"not a zip file at all", id="garbage"),
-    pytest.param("truncated", id="truncated-archive"),
-    pytest.param("no-meta", id="archive-without-metadata"),
-    pytest.param("bad-timestamp", id="metadata-with-bad-timestamp"),
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"", id="zero-bytes"),
+        pytest.param(b"not a zip file at all", id="garbage"),
+        pytest.param("truncated", id="truncated-archive"),
+        pytest.param("no-meta", id="archive-without-metadata"),
+        pytest.param("bad-timestamp", id="metadata-with-bad-timestamp"),
+    ],
+)
 def test_damaged_file_reads_as_none(tmp_path, content):
     store = PriceCache(tmp_path)
     target = store.path("SI=F")
@@ -66,22 +69,29 @@ def test_damaged_file_reads_as_none(tmp_path, content):
         content = target.read_bytes()
     elif content == "bad-timestamp":
         with open(target, "wb") as fh:
-            np.savez(fh, days=np.arange(3), values=np.ones((3, 5)),
-                     meta=np.array('{"symbol": "SI=F", "fetched_at": "yesterday"}'))
+            np.savez(
+                fh,
+                days=np.arange(3),
+                values=np.ones((3, 5)),
+                meta=np.array('{"symbol": "SI=F", "fetched_at": "yesterday"}'),
+            )
         content = target.read_bytes()
     target.write_bytes(content)
     assert store.read("SI=F") is None
     assert store.entries() == []
 
 
-@pytest.mark.parametrize("symbol, name", [
-    pytest.param("SI=F", "SI=F", id="futures"),
-    pytest.param("^GSPC", "_GSPC", id="caret"),
-    pytest.param("BTC-USD", "BTC-USD", id="dash"),
-    pytest.param("../../etc/passwd", "_.._etc_passwd", id="traversal"),
-    pytest.param("..", "_", id="dots-only"),
-    pytest.param("", "_", id="empty"),
-])
+@pytest.mark.parametrize(
+    "symbol, name",
+    [
+        pytest.param("SI=F", "SI=F", id="futures"),
+        pytest.param("^GSPC", "_GSPC", id="caret"),
+        pytest.param("BTC-USD", "BTC-USD", id="dash"),
+        pytest.param("../../etc/passwd", "_.._etc_passwd", id="traversal"),
+        pytest.param("..", "_", id="dots-only"),
+        pytest.param("", "_", id="empty"),
+    ],
+)
 def test_safe_name(symbol, name):
     assert safe_name(symbol) == name
 
@@ -100,7 +110,10 @@ def test_entries_lists_every_symbol(tmp_path):
     for i, sym in enumerate(["SI=F", "^GSPC", "BTC-USD"]):
         store.write(sym, frame(10 + i))
     assert sorted((e.symbol, len(e.frame)) for e in store.entries()) == [
-        ("BTC-USD", 12), ("SI=F", 10), ("^GSPC", 11)]
+        ("BTC-USD", 12),
+        ("SI=F", 10),
+        ("^GSPC", 11),
+    ]
 
 
 # --- atomic replacement ------------------------------------------------------------------------
@@ -156,7 +169,8 @@ KILLED_WRITER = textwrap.dedent("""
 
     n = 5000
     idx = pd.bdate_range("2000-01-03", periods=n)
-    new = pd.DataFrame(np.full((n, 5), 7.0), index=idx, columns=["open", "high", "low", "close", "volume"])
+    columns = ["open", "high", "low", "close", "volume"]
+    new = pd.DataFrame(np.full((n, 5), 7.0), index=idx, columns=columns)
     files.os.replace = die
     PriceCache(sys.argv[1]).write("SI=F", new)
 """)
@@ -166,8 +180,13 @@ def test_writer_killed_before_rename_leaves_old_file_and_an_ignored_orphan(tmp_p
     store = PriceCache(tmp_path)
     old = frame(200, seed=3)
     store.write("SI=F", old)
-    proc = subprocess.run([sys.executable, "-c", KILLED_WRITER, str(tmp_path)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLED_WRITER, str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == -9, proc.stderr
     orphans = list(tmp_path.glob(".*.tmp"))
     assert len(orphans) == 1 and orphans[0].stat().st_size > 0
@@ -210,7 +229,11 @@ def test_concurrent_readers_never_see_a_half_written_file(tmp_path):
         try:
             while not stop.is_set():
                 entry = store.read("SI=F")
-                seen.append(None if entry is None else (len(entry.frame), float(entry.frame["close"].iloc[-1])))
+                seen.append(
+                    None
+                    if entry is None
+                    else (len(entry.frame), float(entry.frame["close"].iloc[-1]))
+                )
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 

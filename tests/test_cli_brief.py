@@ -31,7 +31,9 @@ def test_markdown_to_stdout(capsys):
     assert "**Grounding**: all" in out and err == ""
 
 
-@pytest.mark.parametrize("flag", [("--json",), ("--format", "json")], ids=["json-flag", "format-json"])
+@pytest.mark.parametrize(
+    "flag", [("--json",), ("--format", "json")], ids=["json-flag", "format-json"]
+)
 def test_json_output(capsys, flag):
     code, out, _ = run(capsys, *FAST, *flag)
     data = json.loads(out)
@@ -55,16 +57,24 @@ def test_out_dir_writes_dated_files_without_overwriting(capsys, tmp_path):
         assert code == 0 and out == ""
     names = sorted(p.name for p in folder.iterdir())
     assert len(names) == 3 and all(DATED.match(n) for n in names)
-    assert {n.rsplit("-asof-", 1)[1] for n in names} == {"2025-06-30.md", "2025-06-30-2.md", "2025-06-30-3.md"}
+    assert {n.rsplit("-asof-", 1)[1] for n in names} == {
+        "2025-06-30.md",
+        "2025-06-30-2.md",
+        "2025-06-30-3.md",
+    }
 
 
 def test_watchlist_commands_and_a_brief_from_one(capsys, isolated_home):
-    assert main(["watchlist", "save", "metals", "gold,silver,zinc-ore", "--pairs", "gold>silver"]) == 0
+    assert (
+        main(["watchlist", "save", "metals", "gold,silver,zinc-ore", "--pairs", "gold>silver"]) == 0
+    )
     saved = capsys.readouterr()
     assert "Saved watchlist metals" in saved.out and "zinc-ore" in saved.err
     assert main(["watchlist", "list", "--json"]) == 0
     lists = {w["name"]: w for w in json.loads(capsys.readouterr().out)}
-    assert lists["metals"]["assets"] == ["gold", "silver", "zinc-ore"] and lists["default"]["builtin"]
+    assert (
+        lists["metals"]["assets"] == ["gold", "silver", "zinc-ore"] and lists["default"]["builtin"]
+    )
     code, out, _ = run(capsys, *FAST, "--watchlist", "metals")
     assert code == 0 and "Watchlist **metals**" in out and "skipped 'zinc-ore'" in out
     assert "**Gold → Silver**" in out
@@ -105,7 +115,9 @@ def test_as_of_before_the_data_exits_2(capsys):
 def test_unwritable_output_exits_2_before_any_work(capsys, tmp_path, where):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    args = ("--out", str(blocker / "b.md")) if where == "file-as-folder" else ("--out", str(tmp_path))
+    args = (
+        ("--out", str(blocker / "b.md")) if where == "file-as-folder" else ("--out", str(tmp_path))
+    )
     code, out, err = run(capsys, *FAST, *args)
     assert code == 2 and out == "" and err.startswith("Error: ") and err.count("\n") == 1
     code, _, err = run(capsys, *FAST, "--out-dir", str(blocker))
@@ -113,15 +125,24 @@ def test_unwritable_output_exits_2_before_any_work(capsys, tmp_path, where):
 
 
 def test_help_documents_exit_codes_and_cron():
-    result = subprocess.run([str(EXE), "brief", "--help"], capture_output=True, text=True, timeout=60,
-                            env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [str(EXE), "brief", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+    )
     text = " ".join(result.stdout.split())
     assert result.returncode == 0 and "Exit codes: 0" in text and "0 7 * * 1-5" in text
 
 
 def test_the_installed_command_writes_a_dated_file(tmp_path, isolated_home):
-    result = subprocess.run([str(EXE), "brief", *FAST, "--out-dir", str(tmp_path), "--format", "json"],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [str(EXE), "brief", *FAST, "--out-dir", str(tmp_path), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     written = Path(result.stdout.strip())
     assert written.parent == tmp_path and DATED.match(written.name)

@@ -35,19 +35,24 @@ def test_search_json_has_the_cited_fields(home, capsys):
 
 
 def test_search_text_filters_and_aliases(home, capsys):
-    code, out, _ = run(capsys, "kb", "search", "what lifts prices", "--asset", "xag", "--since", "2026-01-01")
+    code, out, _ = run(
+        capsys, "kb", "search", "what lifts prices", "--asset", "xag", "--since", "2026-01-01"
+    )
     assert code == 0 and out.startswith("[1] ") and "score" in out
     code, out, _ = run(capsys, "kb", "search", "anything", "--since", "2031-01-01")
     assert code == 0 and "No passages matched the filters." in out
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("kb", "search", "gold", "--asset", "unobtainium"), "Unknown asset 'unobtainium'"),
-    (("kb", "search", "gold", "--since", "soon"), "Bad since date"),
-    (("kb", "search", "gold", "--k", "0"), "k must be a whole number"),
-    (("kb", "remove", "../../etc/passwd"), "is not a document id"),
-    (("kb", "remove", "gold-real-yields"), "Did you mean gold-and-real-yields?"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("kb", "search", "gold", "--asset", "unobtainium"), "Unknown asset 'unobtainium'"),
+        (("kb", "search", "gold", "--since", "soon"), "Bad since date"),
+        (("kb", "search", "gold", "--k", "0"), "k must be a whole number"),
+        (("kb", "remove", "../../etc/passwd"), "is not a document id"),
+        (("kb", "remove", "gold-real-yields"), "Did you mean gold-and-real-yields?"),
+    ],
+)
 def test_input_errors_are_one_line_and_exit_2(home, capsys, args, message):
     code, out, err = run(capsys, *args)
     assert code == 2 and message in err
@@ -63,7 +68,10 @@ def test_ingest_list_remove(home, tmp_path, capsys):
     assert "0 added, 0 replaced, 1 skipped, 0 failed" in out
     code, out, _ = run(capsys, "kb", "list", "--json")
     docs = {d["doc_id"]: d for d in json.loads(out)}
-    assert docs["copper"]["origin"] == "user" and docs["silvers-defensive-rally"]["origin"] == "bundled"
+    assert (
+        docs["copper"]["origin"] == "user"
+        and docs["silvers-defensive-rally"]["origin"] == "bundled"
+    )
     code, out, _ = run(capsys, "kb", "list")
     assert "copper" in out and "11 document(s)" in out
     code, out, _ = run(capsys, "kb", "remove", "copper")
@@ -73,7 +81,9 @@ def test_ingest_list_remove(home, tmp_path, capsys):
 def test_ingest_with_failures_exits_1_and_names_them(home, tmp_path, capsys):
     write(tmp_path / "ok.txt", "Platinum Notes\n\nPlatinum is used in catalytic converters.")
     write(tmp_path / "empty.md", "")
-    code, out, err = run(capsys, "kb", "ingest", str(tmp_path / "ok.txt"), str(tmp_path / "empty.md"))
+    code, out, err = run(
+        capsys, "kb", "ingest", str(tmp_path / "ok.txt"), str(tmp_path / "empty.md")
+    )
     assert code == 1
     assert "1 added, 0 replaced, 0 skipped, 1 failed" in out
     assert "empty.md: the file is empty" in err and "Traceback" not in err
@@ -111,7 +121,11 @@ def test_bad_chroma_port(isolated_home, capsys, monkeypatch):
 
 
 def test_importing_the_cli_does_not_load_chromadb_or_onnxruntime():
-    code = ("import sys, assistant.cli.kb, knowledge; "
-            "print(sorted(m for m in ('chromadb', 'onnxruntime', 'tokenizers') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    code = (
+        "import sys, assistant.cli.kb, knowledge; "
+        "print(sorted(m for m in ('chromadb', 'onnxruntime', 'tokenizers') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"

@@ -9,9 +9,14 @@ from assistant.config import Settings
 from assistant.offline.analyst import OfflineAnalyst
 from benchmarks.economy import count_tokens, prompt_and_schema_text
 
-SINGLE_INTENT = ["How much is silver?", "Is silver breaking out?", "Does bitcoin follow silver?",
-                 "Has silver outperformed gold over the last three months?", "Why is silver rising?",
-                 "Is the dollar down this month?"]
+SINGLE_INTENT = [
+    "How much is silver?",
+    "Is silver breaking out?",
+    "Does bitcoin follow silver?",
+    "Has silver outperformed gold over the last three months?",
+    "Why is silver rising?",
+    "Is the dollar down this month?",
+]
 
 
 class CountingAnalyst(OfflineAnalyst):
@@ -24,7 +29,9 @@ class CountingAnalyst(OfflineAnalyst):
 
 @pytest.fixture(scope="module")
 def assistant(knowledge_base):
-    return Assistant(Settings(data="demo"), model=CountingAnalyst(), knowledge=lambda: knowledge_base)
+    return Assistant(
+        Settings(data="demo"), model=CountingAnalyst(), knowledge=lambda: knowledge_base
+    )
 
 
 @pytest.mark.parametrize("question", SINGLE_INTENT)

@@ -25,7 +25,7 @@ def staircase(n_events: int, spacing: int = 60):
     marks = [300 + i * spacing for i in range(n_events)]
     for i, t in enumerate(marks):
         c[t] = 110 + 2 * i
-        c[t + 1:] = np.minimum(c[t + 1:], 100 + 2 * i + 1)
+        c[t + 1 :] = np.minimum(c[t + 1 :], 100 + 2 * i + 1)
     return c, marks, pd.bdate_range("2010-01-04", periods=n)
 
 
@@ -49,7 +49,9 @@ def test_follower_that_jumps_after_each_breakout_is_detected():
 def test_forward_returns_follow_the_definition():
     c, _, days = staircase(8)
     close = pd.Series(np.linspace(50, 150, len(days)), days)
-    es = event_study(series(c, days), series(close.to_numpy(), days, key="bitcoin"), horizons=(1,), draws=100)
+    es = event_study(
+        series(c, days), series(close.to_numpy(), days, key="bitcoin"), horizons=(1,), draws=100
+    )
 
     def forward(day) -> float:  # last close on or before day + 7 against the last on or before day
         t0 = pd.Timestamp(day)
@@ -63,14 +65,22 @@ def test_forward_returns_follow_the_definition():
 def test_too_few_events_is_stated_plainly():
     c, _, days = staircase(3)
     rng = np.random.default_rng(1)
-    es = event_study(series(c, days), series(100 * np.exp(np.cumsum(rng.normal(0, .01, len(days)))), days,
-                                             key="gold"))
+    es = event_study(
+        series(c, days),
+        series(100 * np.exp(np.cumsum(rng.normal(0, 0.01, len(days)))), days, key="gold"),
+    )
     assert len(es.events) == 3 and not es.conclusive and es.verdict.startswith("Too few events")
     assert str(MIN_EVENTS) in es.verdict and len(es.summary()) <= 600
 
 
-@pytest.mark.parametrize("kwargs, message", [({"horizons": (0,)}, "1 to 520"), ({"horizons": ()}, "1 to 520"),
-                                             ({"draws": 5}, "at least 100")])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"horizons": (0,)}, "1 to 520"),
+        ({"horizons": ()}, "1 to 520"),
+        ({"draws": 5}, "at least 100"),
+    ],
+)
 def test_bad_event_study_input(kwargs, message):
     c, _, days = staircase(3)
     with pytest.raises(InputError, match=message):

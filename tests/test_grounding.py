@@ -4,11 +4,22 @@ import pytest
 
 from assistant.grounding import check, extract_figures
 
-EVIDENCE = [{
-    "close": 100.925, "as_of": "2026-01-23", "change_pct": {"3m": 108.1734, "1d": -3.2101},
-    "all_time_high": {"close": 100.925, "date": "2026-01-23"}, "bars": 6375, "btc": 101234.5,
-    "prior_record": 48.584, "prior_record_date": "2011-04-29", "corr": 0.0912, "lag": 4, "p": 0.0004,
-}, "Silver closed at 100.93 on 2026-01-23."]
+EVIDENCE = [
+    {
+        "close": 100.925,
+        "as_of": "2026-01-23",
+        "change_pct": {"3m": 108.1734, "1d": -3.2101},
+        "all_time_high": {"close": 100.925, "date": "2026-01-23"},
+        "bars": 6375,
+        "btc": 101234.5,
+        "prior_record": 48.584,
+        "prior_record_date": "2011-04-29",
+        "corr": 0.0912,
+        "lag": 4,
+        "p": 0.0004,
+    },
+    "Silver closed at 100.93 on 2026-01-23.",
+]
 
 CASES = [
     # (id, answer, expected ungrounded)
@@ -17,7 +28,11 @@ CASES = [
     ("rounded-1dp", "Silver is near 100.9.", []),
     ("rounded-int", "Silver is about 101.", []),
     ("wrong-price", "Silver closed at 101.50.", ["101.50"]),
-    ("planted-among-good", "Silver closed at 100.93, up 108.17% over 3 months, and will hit 150.", ["150"]),
+    (
+        "planted-among-good",
+        "Silver closed at 100.93, up 108.17% over 3 months, and will hit 150.",
+        ["150"],
+    ),
     ("percent", "It rose 108.2% in three months.", []),
     ("negative-as-fell", "It fell 3.21% yesterday.", []),
     ("percent-wrong", "It fell 4.5% yesterday.", ["4.5%"]),
@@ -62,5 +77,10 @@ def test_no_evidence_means_every_figure_is_ungrounded():
 
 def test_extracts_currency_and_percent_kinds():
     kinds = [(f.text, f.kind) for f in extract_figures("€12.5, 3%, 2026-01-23, July 2025, 2024")]
-    assert kinds == [("€12.5", "number"), ("3%", "percent"), ("2026-01-23", "date"), ("July 2025", "month"),
-                     ("2024", "year")]
+    assert kinds == [
+        ("€12.5", "number"),
+        ("3%", "percent"),
+        ("2026-01-23", "date"),
+        ("July 2025", "month"),
+        ("2024", "year"),
+    ]

@@ -52,7 +52,9 @@ def test_positions_run_in_document_order():
 
 def test_no_overlap_and_giant_words():
     chunks = chunk_text("x" * 2500, size=1000, overlap=0)
-    assert [len(c.text) for c in chunks] == [1000, 1000, 500] or all(len(c.text) <= 1000 for c in chunks)
+    assert [len(c.text) for c in chunks] == [1000, 1000, 500] or all(
+        len(c.text) <= 1000 for c in chunks
+    )
 
 
 @pytest.mark.parametrize(("size", "overlap"), [(50, 0), (800, 400), (800, -1)])

@@ -34,9 +34,13 @@ def test_verification_is_remembered_on_disk(tmp_path):
 
 
 def test_vectors_are_unit_length_and_meaningful():
-    vecs = embedder().embed(["Gold rises when real yields fall.",
-                             "Gold prices go up when real interest rates go down.",
-                             "The halving cuts the bitcoin block reward."])
+    vecs = embedder().embed(
+        [
+            "Gold rises when real yields fall.",
+            "Gold prices go up when real interest rates go down.",
+            "The halving cuts the bitcoin block reward.",
+        ]
+    )
     assert vecs.shape == (3, 384) and vecs.dtype == np.float32
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
     assert vecs[0] @ vecs[1] > vecs[0] @ vecs[2] + 0.2
@@ -44,7 +48,11 @@ def test_vectors_are_unit_length_and_meaningful():
 
 def test_batching_and_padding_do_not_change_a_vector():
     model = embedder()
-    texts = ["short", "a much longer sentence about silver supply and solar demand " * 3, "mid length text"]
+    texts = [
+        "short",
+        "a much longer sentence about silver supply and solar demand " * 3,
+        "mid length text",
+    ]
     together = model.embed(texts)
     alone = np.vstack([model.embed([t]) for t in texts])
     assert np.allclose(together, alone, atol=1e-4)
@@ -74,7 +82,9 @@ def test_chroma_protocol():
 def test_make_embedder_choices():
     assert isinstance(emb.make_embedder("local"), emb.MiniLMEmbedder)
     openai = emb.make_embedder("openai:text-embedding-3-large", api_key="k")
-    assert openai.model_id == "openai:text-embedding-3-large" and "k" not in str(openai.get_config())
+    assert openai.model_id == "openai:text-embedding-3-large" and "k" not in str(
+        openai.get_config()
+    )
     with pytest.raises(KnowledgeError, match="Unknown embedding model"):
         emb.make_embedder("word2vec")
     with pytest.raises(KnowledgeError, match="API key"):

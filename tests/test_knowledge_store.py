@@ -28,7 +28,10 @@ from knowledge.errors import DocumentIdError, ModelMismatchError, StoreError
 from knowledge.ingest import check_doc_id, slug
 from knowledge.loaders import load_file
 
-NOTE = "---\ntitle: Copper note\nsource: Desk\npublished: 2025-05-01\nassets: [copper]\n---\n\n{body}\n"
+NOTE = (
+    "---\ntitle: Copper note\nsource: Desk\npublished: 2025-05-01\nassets:"
+    " [copper]\n---\n\n{body}\n"
+)
 
 
 @pytest.fixture
@@ -57,7 +60,10 @@ def test_a_changed_file_replaces_its_chunks(isolated_home, docs):
     kb = tiny_kb(isolated_home)
     kb.ingest([docs])
     old = chunk_ids(kb, "copper")
-    write(docs / "copper.md", NOTE.format(body="Copper demand from grids and electric cars is rising."))
+    write(
+        docs / "copper.md",
+        NOTE.format(body="Copper demand from grids and electric cars is rising."),
+    )
     report = kb.ingest([docs / "copper.md"])
     assert report.replaced == ["copper"]
     new = chunk_ids(kb, "copper")
@@ -69,8 +75,12 @@ def test_a_changed_file_replaces_its_chunks(isolated_home, docs):
 def test_metadata_only_change_is_a_replacement(isolated_home, docs):
     kb = tiny_kb(isolated_home)
     kb.ingest([docs])
-    write(docs / "copper.md", NOTE.format(body="Copper tracks factory activity in China.")
-          .replace("Desk", "Research desk"))
+    write(
+        docs / "copper.md",
+        NOTE.format(body="Copper tracks factory activity in China.").replace(
+            "Desk", "Research desk"
+        ),
+    )
     assert kb.ingest([docs / "copper.md"]).replaced == ["copper"]
     assert {m["source"] for m in kb.store.get({"doc_id": "copper"}).values()} == {"Research desk"}
 
@@ -85,8 +95,9 @@ def test_removed_document_leaves_no_chunks(isolated_home, docs):
         kb.remove("oil")
 
 
-@pytest.mark.parametrize("bad", ["../../etc/passwd", "/etc/passwd", "a/b", "..", "", "A B", "x" * 200,
-                                 "id\x00", "-lead"])
+@pytest.mark.parametrize(
+    "bad", ["../../etc/passwd", "/etc/passwd", "a/b", "..", "", "A B", "x" * 200, "id\x00", "-lead"]
+)
 def test_unsafe_document_ids_are_refused_before_any_store_access(isolated_home, bad, monkeypatch):
     kb = tiny_kb(isolated_home)
     monkeypatch.setattr(kb.store, "get", lambda *a, **k: pytest.fail("store touched"))
@@ -101,8 +112,9 @@ def test_file_names_become_safe_ids(isolated_home, tmp_path):
     report = kb.ingest([odd])  # named directly: a folder walk skips dot files
     assert len(report.added) == 1 and check_doc_id(report.added[0])
     with pytest.raises(DocumentIdError):
-        kb.ingestor.ingest_document(load_file(tmp_path / "..%2F..%2Fetc%2Fpasswd.md"),
-                                    doc_id="../../etc/passwd")
+        kb.ingestor.ingest_document(
+            load_file(tmp_path / "..%2F..%2Fetc%2Fpasswd.md"), doc_id="../../etc/passwd"
+        )
 
 
 def test_same_file_name_in_two_folders_keeps_both(isolated_home, tmp_path):
@@ -132,8 +144,15 @@ def test_bad_files_are_reported_and_the_rest_ingested(isolated_home, tmp_path, d
     report = kb.ingest([bad, bad / "notes.rtf"])
     assert sorted(report.added) == ["fine", "good"]
     reasons = {Path(p).name: r for p, r in report.failed}
-    assert set(reasons) == {"empty.md", "binary.txt", "broken.pdf", "bad.md", "latin.txt",
-                            "huge.md", "notes.rtf"}
+    assert set(reasons) == {
+        "empty.md",
+        "binary.txt",
+        "broken.pdf",
+        "bad.md",
+        "latin.txt",
+        "huge.md",
+        "notes.rtf",
+    }
     assert "over the" in reasons["huge.md"] and "unsupported" in reasons["notes.rtf"]
     assert before <= set(kb.store.get())  # nothing already ingested was lost
 
@@ -207,15 +226,20 @@ def test_unreachable_server_gives_a_clear_error(isolated_home):
     with pytest.raises(StoreError) as err:
         open_knowledge_base(isolated_home, "127.0.0.1", port, embedder=FakeEmbedder())
     message = str(err.value)
-    assert f"http://127.0.0.1:{port}" in message and "CHROMA_HOST" in message and "\n" not in message
+    assert (
+        f"http://127.0.0.1:{port}" in message and "CHROMA_HOST" in message and "\n" not in message
+    )
 
 
 def test_search_while_ingesting_from_other_threads(isolated_home, tmp_path):
     kb = seed_home(isolated_home) and open_knowledge_base(isolated_home, embedder=embedder())
     folder = tmp_path / "many"
     for i in range(6):
-        write(folder / f"note-{i}.md", f"# Note {i}\n\nCopper and crude oil note number {i} "
-                                       "about factory demand and shipping.")
+        write(
+            folder / f"note-{i}.md",
+            f"# Note {i}\n\nCopper and crude oil note number {i} "
+            "about factory demand and shipping.",
+        )
     known = {d.doc_id for d in kb.documents()} | {f"note-{i}" for i in range(6)}
     errors: list[BaseException] = []
     done = threading.Event()
@@ -254,8 +278,20 @@ def chroma_server(tmp_path):
             pytest.skip("the chroma command line (from the chromadb package) is not installed")
     port = free_port()
     log = open(tmp_path / "chroma.log", "wb")
-    proc = subprocess.Popen([str(exe), "run", "--path", str(tmp_path / "server"), "--host",
-                             "127.0.0.1", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            str(exe),
+            "run",
+            "--path",
+            str(tmp_path / "server"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -264,7 +300,9 @@ def chroma_server(tmp_path):
                     break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"chroma run did not start: {(tmp_path / 'chroma.log').read_text()[-500:]}")
+                    pytest.fail(
+                        f"chroma run did not start: {(tmp_path / 'chroma.log').read_text()[-500:]}"
+                    )
                 time.sleep(0.1)
         yield proc, port
     finally:

@@ -21,7 +21,9 @@ MAX_FUNCTION_LINES = 60
 
 
 def sources() -> list[Path]:
-    return sorted(p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")) + [ROOT / "streamlit_app.py"]
+    return sorted(p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")) + [
+        ROOT / "streamlit_app.py"
+    ]
 
 
 def module_name(path: Path) -> str:
@@ -30,7 +32,8 @@ def module_name(path: Path) -> str:
 
 
 def imported_modules(path: Path) -> set[str]:
-    """Full dotted names of everything ``path`` imports (``from a.b import c`` gives a.b and a.b.c)."""
+    """Full dotted names of everything ``path`` imports (``from a.b import c`` gives a.b and
+    a.b.c)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found: set[str] = set()
     for node in ast.walk(tree):
@@ -51,19 +54,50 @@ def modules(package: str) -> list[Path]:
 
 
 FORBIDDEN = {
-    "tools": {"knowledge", "assistant", "ui", "langchain", "langchain_core", "langgraph", "openai",
-              "streamlit", "chromadb", "langchain_openai"},
-    "knowledge": {"tools", "assistant", "ui", "langchain", "langchain_core", "langgraph", "openai",
-                  "streamlit", "langchain_openai"},
+    "tools": {
+        "knowledge",
+        "assistant",
+        "ui",
+        "langchain",
+        "langchain_core",
+        "langgraph",
+        "openai",
+        "streamlit",
+        "chromadb",
+        "langchain_openai",
+    },
+    "knowledge": {
+        "tools",
+        "assistant",
+        "ui",
+        "langchain",
+        "langchain_core",
+        "langgraph",
+        "openai",
+        "streamlit",
+        "langchain_openai",
+    },
     "assistant": {"ui", "streamlit", "chromadb", "yfinance"},
-    "ui": {"tools", "knowledge", "langchain", "langchain_core", "langgraph", "openai", "chromadb",
-           "yfinance", "langchain_openai"},
+    "ui": {
+        "tools",
+        "knowledge",
+        "langchain",
+        "langchain_core",
+        "langgraph",
+        "openai",
+        "chromadb",
+        "yfinance",
+        "langchain_openai",
+    },
 }
 
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
 def test_layer_imports(package):
-    bad = {str(p.relative_to(ROOT)): sorted(imports_of(p) & FORBIDDEN[package]) for p in modules(package)}
+    bad = {
+        str(p.relative_to(ROOT)): sorted(imports_of(p) & FORBIDDEN[package])
+        for p in modules(package)
+    }
     assert {k: v for k, v in bad.items() if v} == {}
 
 
@@ -77,16 +111,22 @@ def test_only_the_seam_imports_yfinance():
 
 
 def test_only_the_ui_imports_streamlit():
-    users = {str(p.relative_to(ROOT)) for pkg in ("tools", "knowledge", "assistant")
-             for p in (ROOT / pkg).rglob("*.py") if "streamlit" in imports_of(p)}
+    users = {
+        str(p.relative_to(ROOT))
+        for pkg in ("tools", "knowledge", "assistant")
+        for p in (ROOT / pkg).rglob("*.py")
+        if "streamlit" in imports_of(p)
+    }
     assert users == set()
 
 
 def import_graph() -> dict[str, set[str]]:
     """Module -> the project modules it imports (a package import counts as its __init__)."""
     paths = {module_name(p): p for p in sources()}
-    return {name: {m for m in imported_modules(path) if m in paths and m != name}
-            for name, path in paths.items()}
+    return {
+        name: {m for m in imported_modules(path) if m in paths and m != name}
+        for name, path in paths.items()
+    }
 
 
 def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
@@ -98,7 +138,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         stack.append(node)
         for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == 1:
-                return stack[stack.index(nxt):] + [nxt]
+                return stack[stack.index(nxt) :] + [nxt]
             if nxt not in state and (cycle := visit(nxt)):
                 return cycle
         stack.pop()
@@ -142,3 +182,16 @@ def test_modules_and_functions_stay_small():
                 if length > MAX_FUNCTION_LINES:
                     long_functions.append(f"{path.relative_to(ROOT)}:{node.name} ({length} lines)")
     assert long_modules == [] and long_functions == []
+
+
+def test_ruff_finds_nothing_and_the_layout_is_formatted():
+    """Line length (100) and the lint rules hold everywhere; ``ruff format`` has nothing to do."""
+    import subprocess
+    import sys
+
+    ruff = Path(sys.executable).with_name("ruff")
+    if not ruff.exists():
+        pytest.skip("ruff is not installed next to this Python")
+    for args in (["check", "--no-cache", "."], ["format", "--check", "--no-cache", "."]):
+        done = subprocess.run([str(ruff), *args], cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]

@@ -26,7 +26,8 @@ def pandas_loop(x: pd.Series, y: pd.Series, k_max: int) -> np.ndarray:
 
 
 def planted_pair(seed=1, weeks=4, beta=0.6, years=10):
-    """A business-day leader and a follower that repeats its returns 5*weeks bars later, plus noise."""
+    """A business-day leader and a follower that repeats its returns 5*weeks bars later, plus
+    noise."""
     rng = np.random.default_rng(seed)
     days = pd.bdate_range("2012-01-02", periods=261 * years)
     lead_ret = rng.normal(0, 0.01, len(days))
@@ -42,16 +43,25 @@ def test_corr_equals_the_pandas_shift_loop_for_every_lag(freq, k_max):
     rng = np.random.default_rng(3)
     btc_days = pd.date_range("2015-01-01", periods=3000, freq="D")
     ex_days = pd.bdate_range("2015-01-01", periods=2200)
-    rets = aligned_returns(pd.Series(walk(rng, 3000), btc_days), pd.Series(walk(rng, 2200), ex_days), freq)
-    r = lead_lag(series(np.exp(rets["leader"].cumsum()), rets.index),  # any series with these returns
-                 series(np.exp(rets["follower"].cumsum()), rets.index, key="bitcoin"), freq="daily",
-                 max_lag=k_max, permutations=0)
+    rets = aligned_returns(
+        pd.Series(walk(rng, 3000), btc_days), pd.Series(walk(rng, 2200), ex_days), freq
+    )
+    r = lead_lag(
+        series(np.exp(rets["leader"].cumsum()), rets.index),  # any series with these returns
+        series(np.exp(rets["follower"].cumsum()), rets.index, key="bitcoin"),
+        freq="daily",
+        max_lag=k_max,
+        permutations=0,
+    )
     got, ref = lagged_corr(rets["leader"].to_numpy(), rets["follower"].to_numpy(), k_max)
     want = pandas_loop(rets["leader"], rets["follower"], k_max)
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)
     assert [c.lag for c in r.lags] == list(range(-k_max, k_max + 1))
-    np.testing.assert_allclose([c.corr for c in r.lags][1:], pandas_loop(
-        rets["leader"].iloc[1:], rets["follower"].iloc[1:], k_max)[1:], atol=1e-9)
+    np.testing.assert_allclose(
+        [c.corr for c in r.lags][1:],
+        pandas_loop(rets["leader"].iloc[1:], rets["follower"].iloc[1:], k_max)[1:],
+        atol=1e-9,
+    )
     assert [c.n for c in r.lags] == [len(rets) - 1 - abs(k) for k in range(-k_max, k_max + 1)]
 
 
@@ -94,8 +104,13 @@ def test_independent_random_walks_are_rarely_significant():
     days = pd.date_range("2010-01-01", periods=520, freq="W-FRI")
     for seed in range(100):
         rng = np.random.default_rng(1000 + seed)
-        r = lead_lag(series(walk(rng, 520, 0.03), days), series(walk(rng, 520, 0.05), days, key="gold"),
-                     freq="weekly", max_lag=26, seed=seed)
+        r = lead_lag(
+            series(walk(rng, 520, 0.03), days),
+            series(walk(rng, 520, 0.05), days, key="gold"),
+            freq="weekly",
+            max_lag=26,
+            seed=seed,
+        )
         hits += r.best_lag.significant
         if not r.best_lag.significant:
             assert "No significant lead/lag" in r.verdict
@@ -125,16 +140,32 @@ def bad_cases():
     a, b = series(walk(rng, 600), days), series(walk(rng, 600), days, key="gold")
     flat = series(np.full(600, 5.0), days, key="gold")
     return {
-        "unknown frequency": ((a, b), {"freq": "hourly"}, InputError, "use daily, weekly or monthly"),
+        "unknown frequency": (
+            (a, b),
+            {"freq": "hourly"},
+            InputError,
+            "use daily, weekly or monthly",
+        ),
         "same asset": ((a, a), {}, InputError, "two different assets"),
-        "start after end": ((a, b), {"start": pd.Timestamp("2021-01-01").date(),
-                                     "end": pd.Timestamp("2020-06-01").date()}, DateRangeError, "swap them"),
-        "start after the data": ((a, b), {"start": pd.Timestamp("2030-01-01").date()}, DateRangeError,
-                                 "they run from 2020-01-10 to"),
-        "end before the data": ((a, b), {"end": pd.Timestamp("2019-01-01").date()}, DateRangeError,
-                                "they run from"),
-        "max lag too large": ((a, b), {"freq": "weekly", "max_lag": 100}, InputError,
-                              "at most 90"),
+        "start after end": (
+            (a, b),
+            {"start": pd.Timestamp("2021-01-01").date(), "end": pd.Timestamp("2020-06-01").date()},
+            DateRangeError,
+            "swap them",
+        ),
+        "start after the data": (
+            (a, b),
+            {"start": pd.Timestamp("2030-01-01").date()},
+            DateRangeError,
+            "they run from 2020-01-10 to",
+        ),
+        "end before the data": (
+            (a, b),
+            {"end": pd.Timestamp("2019-01-01").date()},
+            DateRangeError,
+            "they run from",
+        ),
+        "max lag too large": ((a, b), {"freq": "weekly", "max_lag": 100}, InputError, "at most 90"),
         "max lag zero": ((a, b), {"max_lag": 0}, InputError, "at least 1"),
         "too few returns": ((a, b), {"freq": "monthly"}, InputError, "needs at least 31"),
         "flat series": ((a, flat), {}, InputError, "do not change"),
@@ -162,7 +193,10 @@ def edge_cases():
         "one bar": (series([10.0], EDGE_DAYS[:1]), InputError),
         "flat": (series(np.full(400, 3.0), EDGE_DAYS), InputError),
         "nan gaps": (series(gappy, EDGE_DAYS), None),
-        "24/7 against exchange": (series(walk(rng, 560), pd.date_range("2020-01-01", periods=560)), None),
+        "24/7 against exchange": (
+            series(walk(rng, 560), pd.date_range("2020-01-01", periods=560)),
+            None,
+        ),
     }
 
 
@@ -202,7 +236,13 @@ def test_summaries_stay_within_600_characters_for_every_demo_pair_shape():
     market = Market(make_source("demo"))
     pairs = [("us10y", "nasdaq"), ("ethereum", "platinum"), ("dxy", "bitcoin"), ("crude", "copper")]
     for leader, follower in pairs:
-        r = lead_lag(market.series(leader), market.series(follower), freq="monthly", permutations=100,
-                     granger=True, events=True)
+        r = lead_lag(
+            market.series(leader),
+            market.series(follower),
+            freq="monthly",
+            permutations=100,
+            granger=True,
+            events=True,
+        )
         for text in (r.summary(), r.event_study.summary()):
             assert len(text) <= 600 and text.endswith("(not real prices); data to 2026-10-30.")

@@ -30,7 +30,19 @@ CONVERSATIONS = 20
 DEFAULT_SECONDS = 60
 CI_SECONDS = 15
 ENV_SECONDS = "MARKET_ASSISTANT_LOAD_SECONDS"
-ASSETS = ("silver", "gold", "bitcoin", "ethereum", "sp500", "nasdaq", "dxy", "copper", "crude", "platinum", "us10y")
+ASSETS = (
+    "silver",
+    "gold",
+    "bitcoin",
+    "ethereum",
+    "sp500",
+    "nasdaq",
+    "dxy",
+    "copper",
+    "crude",
+    "platinum",
+    "us10y",
+)
 _measured: list[LoadFigures] = []
 
 
@@ -48,7 +60,8 @@ def percentile(values: list[float], q: float) -> float:
 @pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_twenty_conversations_with_refresh_and_ingestion(isolated_home, monkeypatch, tmp_path):
-    """20 concurrent conversations, a refresher and an ingester: no error, no crossed memory, every answer grounded."""
+    """20 concurrent conversations, a refresher and an ingester: no error, no crossed memory, every
+    answer grounded."""
     from test_knowledge_support import embedder
     from yf_fakes import FakeYahoo, install
 
@@ -64,7 +77,9 @@ def test_twenty_conversations_with_refresh_and_ingestion(isolated_home, monkeypa
     install(monkeypatch, FakeYahoo(histories))
     market = Market(AutoSource(YahooSource(isolated_home)))
     kb = open_knowledge_base(seeded_home(isolated_home), embedder=embedder())
-    assistant = Assistant(Settings(data="auto", home=isolated_home), market=market, knowledge=lambda: kb)
+    assistant = Assistant(
+        Settings(data="auto", home=isolated_home), market=market, knowledge=lambda: kb
+    )
     for key in ASSETS:  # warm: the first fill of the cache is not what is measured
         market.series(key)
     assistant.ask("How much is silver?")
@@ -98,13 +113,19 @@ def test_twenty_conversations_with_refresh_and_ingestion(isolated_home, monkeypa
                 if reply.error:
                     return fail(f"{thread_id} {question!r}: {reply.error}")
                 if not reply.grounding.ok:
-                    return fail(f"{thread_id} {question!r}: ungrounded {reply.grounding.ungrounded}")
+                    return fail(
+                        f"{thread_id} {question!r}: ungrounded {reply.grounding.ungrounded}"
+                    )
                 asked = {c["args"].get("asset") for c in reply.tool_calls}
                 if asked != {key}:
                     return fail(f"{thread_id} {question!r}: asked about {asked}, not {key}")
-                if name not in reply.answer or (horizon and "3m" not in reply.answer and "3 months" not in
-                                                reply.answer):
-                    return fail(f"{thread_id} {question!r}: answer is not about {name}: {reply.answer[:120]}")
+                if name not in reply.answer or (
+                    horizon and "3m" not in reply.answer and "3 months" not in reply.answer
+                ):
+                    return fail(
+                        f"{thread_id} {question!r}: answer is not about {name}:"
+                        f" {reply.answer[:120]}"
+                    )
                 with lock:
                     latencies.append(elapsed)
             round_ += 1
@@ -127,8 +148,10 @@ def test_twenty_conversations_with_refresh_and_ingestion(isolated_home, monkeypa
         i = 0
         while not stop.is_set():
             path = folder / f"load-note-{i:04d}.md"
-            path.write_text(f"# Load note {i}\n\nCopper and crude oil respond to factory orders ({i}).\n\n"
-                            + "Shipping rates and inventories matter too. " * 20)
+            path.write_text(
+                f"# Load note {i}\n\nCopper and crude oil respond to factory orders ({i}).\n\n"
+                + "Shipping rates and inventories matter too. " * 20
+            )
             try:
                 report = kb.ingest([path])
             except Exception as exc:  # noqa: BLE001
@@ -154,7 +177,8 @@ def test_twenty_conversations_with_refresh_and_ingestion(isolated_home, monkeypa
     assert not errors, errors[:3]
     assert counts["refresh"] > 0 and counts["ingest"] > 0 and len(latencies) >= CONVERSATIONS * 2
 
-    # nothing lost: every cached series reads back whole; every ingested note is whole and searchable
+    # nothing lost: every cached series reads back whole; every ingested note is whole and
+    # searchable
     cache = PriceCache(isolated_home / "prices")
     for key in ASSETS:
         entry = cache.read(assets.get(key).symbol)
@@ -165,10 +189,18 @@ def test_twenty_conversations_with_refresh_and_ingestion(isolated_home, monkeypa
     for meta in reopened.store.get({"origin": "user"}).values():
         assert docs[meta["doc_id"]] == meta["n_chunks"]
 
-    figures = LoadFigures(measured_on=today(), seconds=wall, conversations=CONVERSATIONS, answers=len(latencies),
-                          throughput=len(latencies) / wall, p50_ms=statistics.median(latencies) * 1000,
-                          p95_ms=percentile(latencies, 0.95) * 1000, refreshes=counts["refresh"],
-                          ingests=counts["ingest"], errors=len(errors))
+    figures = LoadFigures(
+        measured_on=today(),
+        seconds=wall,
+        conversations=CONVERSATIONS,
+        answers=len(latencies),
+        throughput=len(latencies) / wall,
+        p50_ms=statistics.median(latencies) * 1000,
+        p95_ms=percentile(latencies, 0.95) * 1000,
+        refreshes=counts["refresh"],
+        ingests=counts["ingest"],
+        errors=len(errors),
+    )
     _measured.append(figures)
     print("\n" + "\n".join(figures.lines()))
 
@@ -183,8 +215,14 @@ def test_reliability_report_is_current():
         return
     section = recorded_load_section(current)
     assert section, f"docs/reliability.md has no measured load figures; run with {WRITE_REPORT}=1"
-    assert "answers/s" in section and "p50" in section and "p95" in section and "Measured on 20" in section
+    assert (
+        "answers/s" in section
+        and "p50" in section
+        and "p95" in section
+        and "Measured on 20" in section
+    )
     expected = report_text(section)
-    assert current == expected, (f"docs/reliability.md is out of date; regenerate it with {WRITE_REPORT}=1 "
-                                 "(see the top of the file)")
-
+    assert current == expected, (
+        f"docs/reliability.md is out of date; regenerate it with {WRITE_REPORT}=1 "
+        "(see the top of the file)"
+    )

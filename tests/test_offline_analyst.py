@@ -20,64 +20,241 @@ CASES = [
     ("price-ticker", ["btc price"], [("get_price", {"asset": "bitcoin"})]),
     ("price-index", ["Where is the S&P 500 trading?"], [("get_price", {"asset": "sp500"})]),
     ("price-alias-xag", ["quote for XAG"], [("get_price", {"asset": "silver"})]),
-    ("price-on-date", ["What did silver close at on 2025-06-02?"], [("get_price", {"asset": "silver", "on": "2025-06-02"})]),
+    (
+        "price-on-date",
+        ["What did silver close at on 2025-06-02?"],
+        [("get_price", {"asset": "silver", "on": "2025-06-02"})],
+    ),
     ("price-bare-name", ["ETH?"], [("get_price", {"asset": "ethereum"})]),
     ("price-copper", ["How much is copper now?"], [("get_price", {"asset": "copper"})]),
     ("price-oil", ["What's crude oil worth today?"], [("get_price", {"asset": "crude"})]),
     ("price-10y", ["what is the 10y yield at?"], [("get_price", {"asset": "us10y"})]),
     ("price-dollar", ["the dollar index level?"], [("get_price", {"asset": "dxy"})]),
     ("price-shouting", ["PLATINUM PRICE"], [("get_price", {"asset": "platinum"})]),
-    ("price-two-assets", ["gold and silver prices"], [("get_price", {"asset": "gold"}), ("get_price", {"asset": "silver"})]),
+    (
+        "price-two-assets",
+        ["gold and silver prices"],
+        [("get_price", {"asset": "gold"}), ("get_price", {"asset": "silver"})],
+    ),
     # changes over a horizon
     ("change-month", ["Is the dollar down this month?"], [("get_price", {"asset": "dxy"})]),
     ("change-ytd", ["How has bitcoin performed YTD?"], [("get_price", {"asset": "bitcoin"})]),
     ("change-week", ["What did gold do this week?"], [("get_price", {"asset": "gold"})]),
-    ("change-3m", ["How much has silver risen over 3 months?"], [("get_price", {"asset": "silver"})]),
-    ("change-1y", ["How did the Nasdaq do over the past year?"], [("get_price", {"asset": "nasdaq"})]),
+    (
+        "change-3m",
+        ["How much has silver risen over 3 months?"],
+        [("get_price", {"asset": "silver"})],
+    ),
+    (
+        "change-1y",
+        ["How did the Nasdaq do over the past year?"],
+        [("get_price", {"asset": "nasdaq"})],
+    ),
     # records and breakouts
-    ("breakout-silver", ["Is silver breaking out?"], [("find_breakouts", {"asset": "silver"}), ("get_price", {"asset": "silver"}), ("search_commentary", {})]),
-    ("breakout-ath", ["Did gold hit an all-time high?"], [("find_breakouts", {"asset": "gold"}), ("get_price", {"asset": "gold"}), ("search_commentary", {})]),
-    ("breakout-record", ["Is bitcoin at a record?"], [("find_breakouts", {"asset": "bitcoin"}), ("get_price", {"asset": "bitcoin"}), ("search_commentary", {})]),
-    ("breakout-new-highs", ["any new highs in platinum?"], [("find_breakouts", {"asset": "platinum"}), ("get_price", {"asset": "platinum"}), ("search_commentary", {})]),
-    ("breakout-near-ath", ["Is ethereum near its all-time high?"], [("find_breakouts", {"asset": "ethereum"}), ("get_price", {"asset": "ethereum"}), ("search_commentary", {})]),
+    (
+        "breakout-silver",
+        ["Is silver breaking out?"],
+        [
+            ("find_breakouts", {"asset": "silver"}),
+            ("get_price", {"asset": "silver"}),
+            ("search_commentary", {}),
+        ],
+    ),
+    (
+        "breakout-ath",
+        ["Did gold hit an all-time high?"],
+        [
+            ("find_breakouts", {"asset": "gold"}),
+            ("get_price", {"asset": "gold"}),
+            ("search_commentary", {}),
+        ],
+    ),
+    (
+        "breakout-record",
+        ["Is bitcoin at a record?"],
+        [
+            ("find_breakouts", {"asset": "bitcoin"}),
+            ("get_price", {"asset": "bitcoin"}),
+            ("search_commentary", {}),
+        ],
+    ),
+    (
+        "breakout-new-highs",
+        ["any new highs in platinum?"],
+        [
+            ("find_breakouts", {"asset": "platinum"}),
+            ("get_price", {"asset": "platinum"}),
+            ("search_commentary", {}),
+        ],
+    ),
+    (
+        "breakout-near-ath",
+        ["Is ethereum near its all-time high?"],
+        [
+            ("find_breakouts", {"asset": "ethereum"}),
+            ("get_price", {"asset": "ethereum"}),
+            ("search_commentary", {}),
+        ],
+    ),
     # relative performance
-    ("compare-3m", ["Has silver outperformed gold over the last three months?"], [("compare_assets", {"assets": ["silver", "gold"]})]),
+    (
+        "compare-3m",
+        ["Has silver outperformed gold over the last three months?"],
+        [("compare_assets", {"assets": ["silver", "gold"]})],
+    ),
     ("compare-vs", ["silver vs gold"], [("compare_assets", {"assets": ["silver", "gold"]})]),
-    ("compare-ytd", ["Compare bitcoin and ethereum YTD"], [("compare_assets", {"assets": ["bitcoin", "ethereum"]})]),
-    ("compare-beating", ["Is gold beating the S&P 500 this year?"], [("compare_assets", {"assets": ["gold", "sp500"]})]),
-    ("compare-versus-1y", ["bitcoin versus nasdaq over 1y"], [("compare_assets", {"assets": ["bitcoin", "nasdaq"]})]),
+    (
+        "compare-ytd",
+        ["Compare bitcoin and ethereum YTD"],
+        [("compare_assets", {"assets": ["bitcoin", "ethereum"]})],
+    ),
+    (
+        "compare-beating",
+        ["Is gold beating the S&P 500 this year?"],
+        [("compare_assets", {"assets": ["gold", "sp500"]})],
+    ),
+    (
+        "compare-versus-1y",
+        ["bitcoin versus nasdaq over 1y"],
+        [("compare_assets", {"assets": ["bitcoin", "nasdaq"]})],
+    ),
     # lead/lag, with the leader/follower order read from the phrasing
-    ("lag-follow", ["Does bitcoin follow silver with a lag?"], [("lead_lag", {"leader": "silver", "follower": "bitcoin", "freq": "weekly"}), ("search_commentary", {})]),
-    ("lag-lead", ["Does gold lead bitcoin?"], [("lead_lag", {"leader": "gold", "follower": "bitcoin"}), ("search_commentary", {})]),
-    ("lag-leading", ["Is silver leading bitcoin?"], [("lead_lag", {"leader": "silver", "follower": "bitcoin"}), ("search_commentary", {})]),
-    ("lag-trail", ["Does bitcoin trail gold?"], [("lead_lag", {"leader": "gold", "follower": "bitcoin"}), ("search_commentary", {})]),
-    ("lag-together", ["Do the S&P 500 and bitcoin move together?"], [("lead_lag", {"leader": "sp500", "follower": "bitcoin"}), ("search_commentary", {})]),
-    ("lag-monthly", ["Does copper lead crude on a monthly basis?"], [("lead_lag", {"leader": "copper", "follower": "crude", "freq": "monthly"}), ("search_commentary", {})]),
-    ("lag-daily", ["Does bitcoin follow silver daily?"], [("lead_lag", {"leader": "silver", "follower": "bitcoin", "freq": "daily"}), ("search_commentary", {})]),
-    ("lag-events", ["Does bitcoin rally after silver breakouts?"], [("lead_lag", {"leader": "silver", "follower": "bitcoin", "events": True}), ("search_commentary", {})]),
+    (
+        "lag-follow",
+        ["Does bitcoin follow silver with a lag?"],
+        [
+            ("lead_lag", {"leader": "silver", "follower": "bitcoin", "freq": "weekly"}),
+            ("search_commentary", {}),
+        ],
+    ),
+    (
+        "lag-lead",
+        ["Does gold lead bitcoin?"],
+        [("lead_lag", {"leader": "gold", "follower": "bitcoin"}), ("search_commentary", {})],
+    ),
+    (
+        "lag-leading",
+        ["Is silver leading bitcoin?"],
+        [("lead_lag", {"leader": "silver", "follower": "bitcoin"}), ("search_commentary", {})],
+    ),
+    (
+        "lag-trail",
+        ["Does bitcoin trail gold?"],
+        [("lead_lag", {"leader": "gold", "follower": "bitcoin"}), ("search_commentary", {})],
+    ),
+    (
+        "lag-together",
+        ["Do the S&P 500 and bitcoin move together?"],
+        [("lead_lag", {"leader": "sp500", "follower": "bitcoin"}), ("search_commentary", {})],
+    ),
+    (
+        "lag-monthly",
+        ["Does copper lead crude on a monthly basis?"],
+        [
+            ("lead_lag", {"leader": "copper", "follower": "crude", "freq": "monthly"}),
+            ("search_commentary", {}),
+        ],
+    ),
+    (
+        "lag-daily",
+        ["Does bitcoin follow silver daily?"],
+        [
+            ("lead_lag", {"leader": "silver", "follower": "bitcoin", "freq": "daily"}),
+            ("search_commentary", {}),
+        ],
+    ),
+    (
+        "lag-events",
+        ["Does bitcoin rally after silver breakouts?"],
+        [
+            ("lead_lag", {"leader": "silver", "follower": "bitcoin", "events": True}),
+            ("search_commentary", {}),
+        ],
+    ),
     # why questions: commentary plus the data
-    ("why-silver", ["Why is silver rising?"], [("search_commentary", {"asset": "silver"}), ("get_price", {"asset": "silver"})]),
-    ("why-gold", ["What is driving gold?"], [("search_commentary", {"asset": "gold"}), ("get_price", {"asset": "gold"})]),
-    ("why-group", ["why are metals rallying?"], [("search_commentary", {}), ("get_price", {"asset": "gold"}),
-                                                 ("get_price", {"asset": "silver"})]),
+    (
+        "why-silver",
+        ["Why is silver rising?"],
+        [("search_commentary", {"asset": "silver"}), ("get_price", {"asset": "silver"})],
+    ),
+    (
+        "why-gold",
+        ["What is driving gold?"],
+        [("search_commentary", {"asset": "gold"}), ("get_price", {"asset": "gold"})],
+    ),
+    (
+        "why-group",
+        ["why are metals rallying?"],
+        [
+            ("search_commentary", {}),
+            ("get_price", {"asset": "gold"}),
+            ("get_price", {"asset": "silver"}),
+        ],
+    ),
     ("why-no-asset", ["why do markets move on rate cuts?"], [("search_commentary", {})]),
     # briefing
     ("briefing", ["Write me a market briefing"], [("market_briefing", {})]),
     # follow-ups that need the earlier turn
     ("follow-price", ["How much is silver?", "and gold?"], [("get_price", {"asset": "gold"})]),
-    ("follow-lag", ["Does bitcoin follow silver?", "and gold?"],
-     [("lead_lag", {"leader": "gold", "follower": "bitcoin"}), ("search_commentary", {})]),
-    ("follow-breakout", ["Is silver breaking out?", "what about platinum?"],
-     [("find_breakouts", {"asset": "platinum"}), ("get_price", {"asset": "platinum"}), ("search_commentary", {})]),
-    ("follow-horizon", ["How has gold done this month?", "and over 3 months?"], [("get_price", {"asset": "gold"})]),
+    (
+        "follow-lag",
+        ["Does bitcoin follow silver?", "and gold?"],
+        [("lead_lag", {"leader": "gold", "follower": "bitcoin"}), ("search_commentary", {})],
+    ),
+    (
+        "follow-breakout",
+        ["Is silver breaking out?", "what about platinum?"],
+        [
+            ("find_breakouts", {"asset": "platinum"}),
+            ("get_price", {"asset": "platinum"}),
+            ("search_commentary", {}),
+        ],
+    ),
+    (
+        "follow-horizon",
+        ["How has gold done this month?", "and over 3 months?"],
+        [("get_price", {"asset": "gold"})],
+    ),
     # price levels and groups of assets
-    ("level-hit", ["Did silver hit $80?"], [("first_close_above", {"asset": "silver", "level": 80.0}), ("get_price", {"asset": "silver"})]),
-    ("level-first-close", ["When did gold first close above 2000?"], [("first_close_above", {"asset": "gold", "level": 2000.0}), ("get_price", {"asset": "gold"})]),
-    ("level-k-suffix", ["Did bitcoin break 100k?"], [("first_close_above", {"asset": "bitcoin", "level": 100000.0}), ("get_price", {"asset": "bitcoin"})]),
-    ("lag-group", ["Is bitcoin lagging the metals?"], [("lead_lag", {"leader": "gold", "follower": "bitcoin"}),
-                                                      ("lead_lag", {"leader": "silver", "follower": "bitcoin"}), ("search_commentary", {})]),
+    (
+        "level-hit",
+        ["Did silver hit $80?"],
+        [
+            ("first_close_above", {"asset": "silver", "level": 80.0}),
+            ("get_price", {"asset": "silver"}),
+        ],
+    ),
+    (
+        "level-first-close",
+        ["When did gold first close above 2000?"],
+        [
+            ("first_close_above", {"asset": "gold", "level": 2000.0}),
+            ("get_price", {"asset": "gold"}),
+        ],
+    ),
+    (
+        "level-k-suffix",
+        ["Did bitcoin break 100k?"],
+        [
+            ("first_close_above", {"asset": "bitcoin", "level": 100000.0}),
+            ("get_price", {"asset": "bitcoin"}),
+        ],
+    ),
+    (
+        "lag-group",
+        ["Is bitcoin lagging the metals?"],
+        [
+            ("lead_lag", {"leader": "gold", "follower": "bitcoin"}),
+            ("lead_lag", {"leader": "silver", "follower": "bitcoin"}),
+            ("search_commentary", {}),
+        ],
+    ),
     ("change-1-year", ["silver 1 year performance"], [("get_price", {"asset": "silver"})]),
-    ("compare-three", ["Compare gold, silver and bitcoin over the past month"], [("compare_assets", {"assets": ["gold", "silver", "bitcoin"]})]),
+    (
+        "compare-three",
+        ["Compare gold, silver and bitcoin over the past month"],
+        [("compare_assets", {"assets": ["gold", "silver", "bitcoin"]})],
+    ),
     # advice is declined but the data is given
     ("advice", ["Should I buy silver?"], [("get_price", {"asset": "silver"})]),
     # questions it must decline
@@ -135,7 +312,11 @@ def test_offline_analyst_table(assistant, turns, expected, request):
     if any(name != "search_commentary" for name, _ in expected):
         assert "synthetic demo data" in reply.answer
     elif not expected:
-        assert "Try:" in reply.answer or "Name two assets" in reply.answer or "Which asset" in reply.answer
+        assert (
+            "Try:" in reply.answer
+            or "Name two assets" in reply.answer
+            or "Which asset" in reply.answer
+        )
 
 
 def test_table_is_large_enough():
@@ -162,5 +343,7 @@ def test_answers_are_deterministic(assistant):
 
 def test_unknown_ticker_gets_the_sources_own_advice(assistant):
     reply = assistant.ask("price of AAPL")
-    assert reply.tool_calls == [{"id": reply.tool_calls[0]["id"], "name": "get_price", "args": {"asset": "AAPL"}}]
+    assert reply.tool_calls == [
+        {"id": reply.tool_calls[0]["id"], "name": "get_price", "args": {"asset": "AAPL"}}
+    ]
     assert "live Yahoo source" in reply.answer and reply.grounding.ok

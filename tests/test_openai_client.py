@@ -23,8 +23,13 @@ def stub():
 
 
 def make(stub: StubOpenAI, retries: int = 2, timeout: float = 5.0) -> Assistant:
-    settings = Settings(data="demo", model="openai:gpt-test", openai_api_key=KEY, openai_base_url=stub.base_url,
-                        limits=Limits(retries=retries, timeout_s=timeout))
+    settings = Settings(
+        data="demo",
+        model="openai:gpt-test",
+        openai_api_key=KEY,
+        openai_base_url=stub.base_url,
+        limits=Limits(retries=retries, timeout_s=timeout),
+    )
     return Assistant(settings, knowledge=Library.from_settings(settings))  # opened only if searched
 
 
@@ -45,8 +50,15 @@ def test_whole_turn_with_tool_calls_and_streaming(stub):
     assert sum(isinstance(e, TextDelta) for e in events) > 3  # streamed word by word
     first = stub.requests[0]
     assert first["stream"] is True and first["model"] == "gpt-test"
-    assert {t["function"]["name"] for t in first["tools"]} >= {"get_price", "lead_lag", "search_commentary"}
-    assert first["messages"][0]["role"] == "system" and "Every figure" in first["messages"][0]["content"]
+    assert {t["function"]["name"] for t in first["tools"]} >= {
+        "get_price",
+        "lead_lag",
+        "search_commentary",
+    }
+    assert (
+        first["messages"][0]["role"] == "system"
+        and "Every figure" in first["messages"][0]["content"]
+    )
     assert stub.headers[0]["authorization"] == f"Bearer {KEY}"
     # the second request carries the tool result: the compact summary, not the full artifact
     tool_msg = [m for m in stub.requests[1]["messages"] if m["role"] == "tool"][0]
@@ -93,8 +105,13 @@ def test_missing_key_names_the_variable():
 
 
 def test_unreachable_server_is_a_network_error():
-    settings = Settings(data="demo", model="openai:gpt-test", openai_api_key=KEY,
-                        openai_base_url="http://127.0.0.1:9/v1", limits=Limits(retries=0, timeout_s=2))
+    settings = Settings(
+        data="demo",
+        model="openai:gpt-test",
+        openai_api_key=KEY,
+        openai_base_url="http://127.0.0.1:9/v1",
+        limits=Limits(retries=0, timeout_s=2),
+    )
     reply = Assistant(settings).ask("hi")
     assert reply.error_kind == "network" and "127.0.0.1:9" in reply.error
 
@@ -103,5 +120,13 @@ def test_reply_json_shape(stub):
     stub.push({"text": "No figures here."})
     data = make(stub).ask("hi").to_dict()
     json.dumps(data)
-    assert set(data) >= {"answer", "tool_calls", "sources", "grounding", "model", "data_source", "as_of"}
+    assert set(data) >= {
+        "answer",
+        "tool_calls",
+        "sources",
+        "grounding",
+        "model",
+        "data_source",
+        "as_of",
+    }
     assert data["grounding"] == {"checked": 0, "ungrounded": [], "ok": True}

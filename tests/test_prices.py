@@ -34,8 +34,14 @@ def test_changes_use_the_last_close_on_or_before_each_calendar_offset():
         return at[max(d for d in at if d <= target)]
 
     last = closes[-1]
-    expected = {"1d": closes[-2], "1w": ref(D(2025, 3, 24)), "1m": ref(D(2025, 2, 28)),
-                "3m": ref(D(2024, 12, 31)), "ytd": ref(D(2024, 12, 31)), "1y": None}
+    expected = {
+        "1d": closes[-2],
+        "1w": ref(D(2025, 3, 24)),
+        "1m": ref(D(2025, 2, 28)),
+        "3m": ref(D(2024, 12, 31)),
+        "ytd": ref(D(2024, 12, 31)),
+        "1y": None,
+    }
     for w in HORIZONS:
         if expected[w] is None:
             assert r.change_pct[w] is None and r.change_from[w] is None  # history too short
@@ -74,8 +80,9 @@ def test_close_on_uses_the_last_bar_on_or_before_the_date():
     assert fmt_price(sunday.close) in sunday.summary() and "2025-01-10" in sunday.summary()
 
 
-@pytest.mark.parametrize("day, words", [(D(2024, 12, 31), "before the first bar"),
-                                        (D(2025, 2, 3), "after the last bar")])
+@pytest.mark.parametrize(
+    "day, words", [(D(2024, 12, 31), "before the first bar"), (D(2025, 2, 3), "after the last bar")]
+)
 def test_close_on_outside_the_data_says_which_dates_are_valid(day, words):
     days = bdays("2025-01-01", "2025-01-31")
     with pytest.raises(DateRangeError, match=f"{words}.*between 2025-01-01 and 2025-01-31"):
@@ -105,9 +112,13 @@ def test_compare_ends_on_the_common_date_so_24_7_weekends_are_not_counted():
     assert row_btc.date == D(2025, 3, 7)
     btc_close = dict(zip(btc_days.date, btc.close, strict=True))
     # 1d goes back to the previous date both have (Thursday), not Bitcoin's previous calendar day.
-    assert row_btc.change_pct["1d"] == pytest.approx((btc_close[D(2025, 3, 7)] / btc_close[D(2025, 3, 6)] - 1) * 100)
+    assert row_btc.change_pct["1d"] == pytest.approx(
+        (btc_close[D(2025, 3, 7)] / btc_close[D(2025, 3, 6)] - 1) * 100
+    )
     assert c.best["ytd"] == "bitcoin" and c.rows[0].change_pct["ytd"] < 0
-    assert c.ratio is not None and c.ratio.numerator == "silver" and c.ratio.denominator == "bitcoin"
+    assert (
+        c.ratio is not None and c.ratio.numerator == "silver" and c.ratio.denominator == "bitcoin"
+    )
 
 
 def test_monday_1d_change_of_a_24_7_asset_in_compare_spans_the_weekend():
@@ -119,7 +130,9 @@ def test_monday_1d_change_of_a_24_7_asset_in_compare_spans_the_weekend():
     assert row.change_pct["1d"] == pytest.approx((112 / 109 - 1) * 100)  # Monday vs Friday
 
 
-@pytest.mark.parametrize("keys, message", [(["silver"], "at least two"), (["silver", "silver"], "once")])
+@pytest.mark.parametrize(
+    "keys, message", [(["silver"], "at least two"), (["silver", "silver"], "once")]
+)
 def test_compare_rejects_too_few_or_repeated_assets(keys, message):
     days = bdays("2025-01-01", "2025-01-31")
     with pytest.raises(InputError, match=message):
@@ -173,15 +186,29 @@ def test_price_lookup_edge_cases(name):
     if name == "flat":
         assert r.drawdown_from_ath_pct == 0 and r.change_pct["1d"] == 0
     if name == "nan gaps":
-        assert r.close == 11.0 and r.bars == 3 and r.change_pct["1d"] == pytest.approx((11 / 12 - 1) * 100)
+        assert (
+            r.close == 11.0
+            and r.bars == 3
+            and r.change_pct["1d"] == pytest.approx((11 / 12 - 1) * 100)
+        )
 
 
 def test_json_has_the_issue_keys_and_demo_summaries_say_synthetic():
     market = Market(make_source("demo"))
     r = price_lookup(market.series("silver"))
     d = json.loads(json.dumps(r.to_dict()))
-    for key in ("asset", "symbol", "as_of", "close", "change_pct", "all_time_high", "drawdown_from_ath_pct",
-                "high_52w", "low_52w", "provenance"):
+    for key in (
+        "asset",
+        "symbol",
+        "as_of",
+        "close",
+        "change_pct",
+        "all_time_high",
+        "drawdown_from_ath_pct",
+        "high_52w",
+        "low_52w",
+        "provenance",
+    ):
         assert key in d
     assert list(d["change_pct"]) == ["1d", "1w", "1m", "3m", "ytd", "1y"]
     assert set(d["all_time_high"]) == {"close", "date"} and d["as_of"] == r.as_of.isoformat()
@@ -189,7 +216,7 @@ def test_json_has_the_issue_keys_and_demo_summaries_say_synthetic():
     assert len(text) <= 600 and "synthetic demo data" in text
     # Every figure in the summary is a field, formatted the same way.
     assert fmt_price(r.close) in text and fmt_price(r.all_time_high.close) in text
-    assert fmt_pct(r.change_pct['1y']) in text
+    assert fmt_pct(r.change_pct["1y"]) in text
     both = compare([market.series("silver"), market.series("gold"), market.series("btc")])
     assert len(both.summary()) <= 600 and "synthetic demo data" in both.summary()
 

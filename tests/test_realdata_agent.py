@@ -1,4 +1,5 @@
-"""The offline analyst on the real histories as of 2026-01-23 (skipped without ../shared/market-data)."""
+"""The offline analyst on the real histories as of 2026-01-23 (skipped without
+../shared/market-data)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,11 @@ def test_silver_against_gold_over_three_months(assistant):
     rows = {r["asset"]: r for r in reply.tool_results[0]["artifact"]["rows"]}
     for key in ("silver", "gold"):
         assert f.pct(rows[key]["change_pct"]["3m"]) in reply.answer
-    verb = "outperformed" if rows["silver"]["change_pct"]["3m"] > rows["gold"]["change_pct"]["3m"] else "underperformed"
+    verb = (
+        "outperformed"
+        if rows["silver"]["change_pct"]["3m"] > rows["gold"]["change_pct"]["3m"]
+        else "underperformed"
+    )
     assert f"Silver {verb} Gold" in reply.answer
     assert reply.grounding.ok
 
@@ -38,7 +43,11 @@ def test_silver_against_gold_over_three_months(assistant):
 def test_does_bitcoin_follow_silver_reports_the_tool_verdict(assistant):
     reply = assistant.ask("Does bitcoin follow silver?")
     call = reply.tool_calls[0]
-    assert call["name"] == "lead_lag" and call["args"]["leader"] == "silver" and call["args"]["freq"] == "weekly"
+    assert (
+        call["name"] == "lead_lag"
+        and call["args"]["leader"] == "silver"
+        and call["args"]["freq"] == "weekly"
+    )
     artifact = reply.tool_results[0]["artifact"]
     assert artifact["verdict"] in reply.answer
     assert f.pvalue(artifact["best_lag"]["p_value_adjusted"]) in reply.answer

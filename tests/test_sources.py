@@ -100,9 +100,11 @@ def test_tail_refresh_makes_one_call_from_near_the_last_cached_bar(fake, yahoo_s
     start = fake.calls[0].start
     assert start is not None and "period" not in fake.calls[0].kwargs
     assert cached_last.date() - dt.timedelta(days=7) <= start <= cached_last.date()
-    assert len(revised.loc[pd.Timestamp(start):]) < 20  # only the tail travelled
+    assert len(revised.loc[pd.Timestamp(start) :]) < 20  # only the tail travelled
     same(series.frame, revised)
-    assert series.frame.loc[cached_last, "close"] == pytest.approx(revised.loc[cached_last, "close"])
+    assert series.frame.loc[cached_last, "close"] == pytest.approx(
+        revised.loc[cached_last, "close"]
+    )
     same(yahoo_source.cache.read("SI=F").frame, revised)
     assert series.provenance.as_of == LAST and series.provenance.age_hours < 0.01
 
@@ -175,10 +177,13 @@ def test_empty_frame_with_nothing_cached_raises(fake, yahoo_source):
     assert yahoo_source.cache.read("SI=F") is None
 
 
-@pytest.mark.parametrize("script", [
-    pytest.param(["rate_limit_raise", "rate_limit_raise"], id="raised-twice"),
-    pytest.param(["rate_limit_log", "rate_limit_raise"], id="logged-then-raised"),
-])
+@pytest.mark.parametrize(
+    "script",
+    [
+        pytest.param(["rate_limit_raise", "rate_limit_raise"], id="raised-twice"),
+        pytest.param(["rate_limit_log", "rate_limit_raise"], id="logged-then-raised"),
+    ],
+)
 def test_rate_limit_is_retried_then_succeeds(fake, yahoo_source, script):
     fake.script = list(script)
     series = yahoo_source.history(SILVER)
@@ -209,13 +214,16 @@ def test_persistent_rate_limit_gives_up_after_the_retries(fake, yahoo_source):
         fresh.history(GOLD)
 
 
-@pytest.mark.parametrize("tz, ignore_tz", [
-    pytest.param(None, True, id="naive-index"),
-    pytest.param("America/New_York", True, id="exchange-zone-dropped"),
-    pytest.param("America/New_York", False, id="tz-aware-new-york"),
-    pytest.param("UTC", False, id="tz-aware-utc"),
-    pytest.param("Asia/Tokyo", False, id="tz-aware-tokyo"),
-])
+@pytest.mark.parametrize(
+    "tz, ignore_tz",
+    [
+        pytest.param(None, True, id="naive-index"),
+        pytest.param("America/New_York", True, id="exchange-zone-dropped"),
+        pytest.param("America/New_York", False, id="tz-aware-new-york"),
+        pytest.param("UTC", False, id="tz-aware-utc"),
+        pytest.param("Asia/Tokyo", False, id="tz-aware-tokyo"),
+    ],
+)
 def test_yfinance_index_shapes_give_the_same_calendar_dates(monkeypatch, tmp_path, tz, ignore_tz):
     truth = history(60)
     fake = install(monkeypatch, FakeYahoo({"SI=F": truth}, tz=tz, ignore_tz=ignore_tz))
@@ -240,8 +248,10 @@ def test_nan_rows_from_yfinance_are_not_cached(monkeypatch, tmp_path):
 
 def test_one_download_when_two_threads_ask_at_once(fake, yahoo_source):
     results = []
-    threads = [threading.Thread(target=lambda: results.append(yahoo_source.history(SILVER)))
-               for _ in range(4)]
+    threads = [
+        threading.Thread(target=lambda: results.append(yahoo_source.history(SILVER)))
+        for _ in range(4)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -338,12 +348,25 @@ def write_csv(path, n=5, end="2024-01-08", close=10.0):
     path.write_text("date,close\n" + rows)
 
 
-@pytest.mark.parametrize("filename, key", [
-    ("silver.csv", "silver"), ("Silver.CSV", "silver"), ("xag.csv", "silver"), ("SI=F.csv", "silver"),
-    ("btc.csv", "bitcoin"), ("BTC-USD.csv", "bitcoin"), ("bitcoin.csv", "bitcoin"),
-    ("^GSPC.csv", "sp500"), ("spx.csv", "sp500"), ("s&p 500.csv", "sp500"),
-    ("DX-Y.NYB.csv", "dxy"), ("the dollar.csv", "dxy"), ("10y.csv", "us10y"), ("gold.csv", "gold"),
-])
+@pytest.mark.parametrize(
+    "filename, key",
+    [
+        ("silver.csv", "silver"),
+        ("Silver.CSV", "silver"),
+        ("xag.csv", "silver"),
+        ("SI=F.csv", "silver"),
+        ("btc.csv", "bitcoin"),
+        ("BTC-USD.csv", "bitcoin"),
+        ("bitcoin.csv", "bitcoin"),
+        ("^GSPC.csv", "sp500"),
+        ("spx.csv", "sp500"),
+        ("s&p 500.csv", "sp500"),
+        ("DX-Y.NYB.csv", "dxy"),
+        ("the dollar.csv", "dxy"),
+        ("10y.csv", "us10y"),
+        ("gold.csv", "gold"),
+    ],
+)
 def test_csv_file_found_by_key_alias_or_symbol(tmp_path, filename, key):
     write_csv(tmp_path / filename)
     (tmp_path / "notes.txt").write_text("not prices")
@@ -352,7 +375,9 @@ def test_csv_file_found_by_key_alias_or_symbol(tmp_path, filename, key):
     assert source.files() == {key: tmp_path / filename}
     series = Market(source).series(key)
     assert len(series.frame) == 5
-    assert series.provenance.source == "csv" and series.provenance.location == str(tmp_path / filename)
+    assert series.provenance.source == "csv" and series.provenance.location == str(
+        tmp_path / filename
+    )
     assert not series.provenance.synthetic and not series.provenance.stale
 
 
@@ -366,7 +391,9 @@ def test_csv_source_missing_asset_names_what_is_there(tmp_path):
 
 
 def test_csv_source_passes_on_what_validation_dropped(tmp_path):
-    (tmp_path / "silver.csv").write_text("date,close\n2024-01-02,1\n2024-01-03,null\n2024-01-04,\n2024-01-05,3\n")
+    (tmp_path / "silver.csv").write_text(
+        "date,close\n2024-01-02,1\n2024-01-03,null\n2024-01-04,\n2024-01-05,3\n"
+    )
     series = CsvSource(tmp_path).history(SILVER)
     assert len(series.frame) == 2
     assert "2 rows without a numeric close dropped" in series.provenance.notice
@@ -380,10 +407,19 @@ def test_csv_source_requires_an_existing_directory(tmp_path):
 # --- make_source, parse_date, Market ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("spec, kind", [
-    (None, AutoSource), ("auto", AutoSource), (" AUTO ", AutoSource), ("yfinance", YahooSource),
-    ("yahoo", YahooSource), ("demo", DemoSource), ("Demo", DemoSource), ("csv:{tmp}", CsvSource),
-])
+@pytest.mark.parametrize(
+    "spec, kind",
+    [
+        (None, AutoSource),
+        ("auto", AutoSource),
+        (" AUTO ", AutoSource),
+        ("yfinance", YahooSource),
+        ("yahoo", YahooSource),
+        ("demo", DemoSource),
+        ("Demo", DemoSource),
+        ("csv:{tmp}", CsvSource),
+    ],
+)
 def test_make_source(tmp_path, spec, kind):
     source = make_source(spec.format(tmp=tmp_path) if spec else spec, home=tmp_path)
     assert isinstance(source, kind)
@@ -409,11 +445,17 @@ def test_the_live_source_caches_in_the_home_the_settings_read(tmp_path, monkeypa
         make_source("yfinance")
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("2026-01-23", dt.date(2026, 1, 23)), (" 2026-01-23 ", dt.date(2026, 1, 23)), (None, None),
-    ("", None), (dt.date(2020, 2, 29), dt.date(2020, 2, 29)),
-    (dt.datetime(2020, 2, 29, 13, 0), dt.date(2020, 2, 29)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2026-01-23", dt.date(2026, 1, 23)),
+        (" 2026-01-23 ", dt.date(2026, 1, 23)),
+        (None, None),
+        ("", None),
+        (dt.date(2020, 2, 29), dt.date(2020, 2, 29)),
+        (dt.datetime(2020, 2, 29, 13, 0), dt.date(2020, 2, 29)),
+    ],
+)
 def test_parse_date(text, expected):
     assert parse_date(text) == expected
 

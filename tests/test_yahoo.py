@@ -42,19 +42,30 @@ def _real_download(monkeypatch, history=None, error=None, ignore_tz=None):
     monkeypatch.setattr(multi, "Ticker", OneTicker)
     with warnings.catch_warnings():  # pandas deprecation warnings from yfinance's own code
         warnings.simplefilter("ignore")
-        return yfinance.download("SI=F", period="max", interval="1d", auto_adjust=False, actions=False,
-                                 progress=False, threads=False, multi_level_index=True,
-                                 ignore_tz=ignore_tz)
+        return yfinance.download(
+            "SI=F",
+            period="max",
+            interval="1d",
+            auto_adjust=False,
+            actions=False,
+            progress=False,
+            threads=False,
+            multi_level_index=True,
+            ignore_tz=ignore_tz,
+        )
 
 
 # --- the fakes are shaped exactly like yfinance's own output ---------------------------------
 
 
-@pytest.mark.parametrize("tz, ignore_tz", [
-    pytest.param("America/New_York", None, id="daily-default-tz-dropped"),
-    pytest.param("America/New_York", False, id="tz-aware-exchange-zone"),
-    pytest.param("UTC", False, id="tz-aware-utc-crypto"),
-])
+@pytest.mark.parametrize(
+    "tz, ignore_tz",
+    [
+        pytest.param("America/New_York", None, id="daily-default-tz-dropped"),
+        pytest.param("America/New_York", False, id="tz-aware-exchange-zone"),
+        pytest.param("UTC", False, id="tz-aware-utc-crypto"),
+    ],
+)
 def test_fake_frame_matches_yfinance_assembly(monkeypatch, tz, ignore_tz):
     truth = price_frame(DATES, CLOSES)
     per_ticker = yf_fakes.history_frame(truth, tz=tz)
@@ -125,17 +136,22 @@ def test_normalise_picks_the_requested_ticker_from_a_multi_ticker_frame():
 
 
 def test_normalise_flat_columns_as_with_multi_level_index_false():
-    raw = yf_frame("SI=F", price_frame(DATES, CLOSES)).droplevel(1, axis=1).rename_axis(None, axis=1)
+    raw = (
+        yf_frame("SI=F", price_frame(DATES, CLOSES)).droplevel(1, axis=1).rename_axis(None, axis=1)
+    )
     out = yahoo.normalise(raw, "SI=F")
     np.testing.assert_allclose(out["close"], CLOSES)
 
 
-@pytest.mark.parametrize("raw", [
-    pytest.param(None, id="none"),
-    pytest.param("empty", id="empty-multiindex-frame"),
-    pytest.param("all-nan", id="only-nan-rows"),
-    pytest.param("non-positive", id="only-zero-closes"),
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(None, id="none"),
+        pytest.param("empty", id="empty-multiindex-frame"),
+        pytest.param("all-nan", id="only-nan-rows"),
+        pytest.param("non-positive", id="only-zero-closes"),
+    ],
+)
 def test_normalise_rejects_frames_without_usable_rows(raw):
     if raw == "empty":
         raw = yf_empty("SI=F")
@@ -169,12 +185,15 @@ def test_download_passes_the_documented_arguments(monkeypatch, tmp_path):
     assert isinstance(full.columns, pd.MultiIndex)
 
 
-@pytest.mark.parametrize("action, kind", [
-    pytest.param("dns", "network", id="dns-failure-logged-empty-frame"),
-    pytest.param("rate_limit_log", "rate_limit", id="rate-limit-logged-empty-frame"),
-    pytest.param("rate_limit_raise", "rate_limit", id="rate-limit-raised"),
-    pytest.param("no_data", "empty", id="no-data-for-range"),
-])
+@pytest.mark.parametrize(
+    "action, kind",
+    [
+        pytest.param("dns", "network", id="dns-failure-logged-empty-frame"),
+        pytest.param("rate_limit_log", "rate_limit", id="rate-limit-logged-empty-frame"),
+        pytest.param("rate_limit_raise", "rate_limit", id="rate-limit-raised"),
+        pytest.param("no_data", "empty", id="no-data-for-range"),
+    ],
+)
 def test_download_turns_yfinance_failures_into_fetch_errors(monkeypatch, tmp_path, action, kind):
     install(monkeypatch, FakeYahoo(script=[action]))
     with pytest.raises(FetchError) as err:
@@ -210,16 +229,26 @@ def test_download_keeps_yfinance_log_lines_off_the_terminal(monkeypatch, tmp_pat
 CLASSIFY_CASES = [
     ("dns", "['SI=F']: " + yf_fakes.DNS_ERROR, "network"),
     ("crumb-warning", "Cookie/crumb fetch failed (DNSError), continuing without crumb", "network"),
-    ("timeout", "Timeout('Failed to perform, curl: (28) Operation timed out after 10001 milliseconds')",
-     "network"),
+    (
+        "timeout",
+        "Timeout('Failed to perform, curl: (28) Operation timed out after 10001 milliseconds')",
+        "network",
+    ),
     ("ssl", "SSLError('curl: (35) OpenSSL SSL_connect: SSL_ERROR_SYSCALL')", "network"),
     ("rate-limit-repr", "['SI=F']: " + yf_fakes.RATE_LIMIT_ERROR, "rate_limit"),
     ("rate-limit-class", "YFRateLimitError Too Many Requests. Rate limited.", "rate_limit"),
     ("http-429", "HTTPError('429 Client Error: Too Many Requests for url')", "rate_limit"),
-    ("delisted", "['SI=F']: possibly delisted; no price data found  (1d 2026-03-25 -> 2026-03-30)",
-     "empty"),
+    (
+        "delisted",
+        "['SI=F']: possibly delisted; no price data found  (1d 2026-03-25 -> 2026-03-30)",
+        "empty",
+    ),
     ("tz-missing", "['XYZ']: YFTzMissingError('possibly delisted; no timezone found')", "empty"),
-    ("ticker-with-429", "['6429.T']: possibly delisted; no price data found  (period=max)", "empty"),
+    (
+        "ticker-with-429",
+        "['6429.T']: possibly delisted; no price data found  (period=max)",
+        "empty",
+    ),
     ("ticker-ssl", "['SSL']: possibly delisted; no price data found  (period=max)", "empty"),
     ("nothing", "", "empty"),
 ]

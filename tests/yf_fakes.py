@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-DNS_ERROR = ("DNSError('Failed to perform, curl: (6) Could not resolve host: query2.finance.yahoo.com. "
-             "See https://curl.se/libcurl/c/libcurl-errors.html first for more details.')")
+DNS_ERROR = (
+    "DNSError('Failed to perform, curl: (6) Could not resolve host: query2.finance.yahoo.com. "
+    "See https://curl.se/libcurl/c/libcurl-errors.html first for more details.')"
+)
 RATE_LIMIT_ERROR = "YFRateLimitError('Too Many Requests. Rate limited. Try after a while.')"
 NO_DATA_ERROR = "possibly delisted; no price data found  (1d {start} -> {end})"
 
@@ -30,28 +32,50 @@ def price_frame(dates, closes, volume=None) -> pd.DataFrame:
     closes = np.asarray(closes, dtype="float64")
     idx = pd.DatetimeIndex(pd.to_datetime(list(dates)), name="date")
     vol = np.full(len(closes), 1000.0) if volume is None else np.asarray(volume, dtype="float64")
-    return pd.DataFrame({"open": closes * 0.99, "high": closes * 1.01, "low": closes * 0.98,
-                         "close": closes, "volume": vol}, index=idx)
+    return pd.DataFrame(
+        {
+            "open": closes * 0.99,
+            "high": closes * 1.01,
+            "low": closes * 0.98,
+            "close": closes,
+            "volume": vol,
+        },
+        index=idx,
+    )
 
 
 def history_frame(frame: pd.DataFrame, tz: str | None = "America/New_York") -> pd.DataFrame:
     """What ``Ticker.history(interval="1d", auto_adjust=False, actions=False)`` returns."""
     dates = pd.to_datetime(pd.DatetimeIndex(frame.index).date)
     idx = dates.tz_localize(tz) if tz else dates
-    out = pd.DataFrame({
-        "Open": frame["open"].to_numpy(), "High": frame["high"].to_numpy(),
-        "Low": frame["low"].to_numpy(), "Close": frame["close"].to_numpy(),
-        "Adj Close": frame["close"].to_numpy(),
-        "Volume": np.nan_to_num(frame["volume"].to_numpy()).astype(np.int64),
-    }, index=idx)
+    out = pd.DataFrame(
+        {
+            "Open": frame["open"].to_numpy(),
+            "High": frame["high"].to_numpy(),
+            "Low": frame["low"].to_numpy(),
+            "Close": frame["close"].to_numpy(),
+            "Adj Close": frame["close"].to_numpy(),
+            "Volume": np.nan_to_num(frame["volume"].to_numpy()).astype(np.int64),
+        },
+        index=idx,
+    )
     out.index.name = "Date"
     return out
 
 
 def empty_history() -> pd.DataFrame:
     """yfinance's ``utils.empty_df()``: the per-ticker frame of a failed download."""
-    out = pd.DataFrame(index=[], data={"Open": np.nan, "High": np.nan, "Low": np.nan,
-                                       "Close": np.nan, "Adj Close": np.nan, "Volume": np.nan})
+    out = pd.DataFrame(
+        index=[],
+        data={
+            "Open": np.nan,
+            "High": np.nan,
+            "Low": np.nan,
+            "Close": np.nan,
+            "Adj Close": np.nan,
+            "Volume": np.nan,
+        },
+    )
     out.index.name = "Date"
     return out
 
@@ -75,8 +99,9 @@ def assemble(per_ticker: dict[str, pd.DataFrame], ignore_tz: bool = True) -> pd.
     return data.sort_index(level=0, axis=1)
 
 
-def yf_frame(symbol: str, frame: pd.DataFrame, tz: str | None = "America/New_York",
-             ignore_tz: bool = True) -> pd.DataFrame:
+def yf_frame(
+    symbol: str, frame: pd.DataFrame, tz: str | None = "America/New_York", ignore_tz: bool = True
+) -> pd.DataFrame:
     """``yf.download(symbol, multi_level_index=True, auto_adjust=False)`` for one ticker."""
     return assemble({symbol: history_frame(frame, tz)}, ignore_tz=ignore_tz)
 
@@ -126,7 +151,7 @@ class FakeYahoo:
             if full is None:
                 return self._fail(symbol, NO_DATA_ERROR.format(start="1900-01-01", end="today"))
             start = kwargs.get("start")
-            part = full if start is None else full.loc[pd.Timestamp(start):]
+            part = full if start is None else full.loc[pd.Timestamp(start) :]
             if part.empty:
                 return self._fail(symbol, NO_DATA_ERROR.format(start=start, end="today"))
             return yf_frame(symbol, part, tz=self.tz, ignore_tz=self.ignore_tz)

@@ -37,30 +37,130 @@ class Asset:
 
 
 ASSETS: tuple[Asset, ...] = (
-    Asset("gold", "Gold", "GC=F", ("xau", "xauusd", "gold futures", "comex gold", "bullion", "yellow metal"),
-          unit="USD/oz", group="metals"),
-    Asset("silver", "Silver", "SI=F", ("xag", "xagusd", "silver futures", "comex silver", "white metal"),
-          unit="USD/oz", group="metals"),
-    Asset("bitcoin", "Bitcoin", "BTC-USD", ("btc", "xbt", "btcusd", "btc usd"),
-          calendar=CRYPTO, unit="USD", group="crypto"),
-    Asset("ethereum", "Ethereum", "ETH-USD", ("eth", "ether", "ethusd", "eth usd"),
-          calendar=CRYPTO, unit="USD", group="crypto"),
-    Asset("sp500", "S&P 500", "^GSPC", ("s&p 500", "s&p", "spx", "sp 500", "gspc", "snp", "snp500",
-                                         "the s&p", "s and p 500", "us stocks", "stocks"),
-          unit="index points", group="equities"),
-    Asset("nasdaq", "Nasdaq Composite", "^IXIC", ("ixic", "nasdaq composite", "the nasdaq", "comp"),
-          unit="index points", group="equities"),
-    Asset("dxy", "US Dollar Index", "DX-Y.NYB", ("dollar", "the dollar", "usd", "dollar index",
-                                                  "us dollar", "us dollar index", "dx", "dxy index", "greenback"),
-          unit="index points", group="fx"),
-    Asset("copper", "Copper", "HG=F", ("hg", "copper futures", "dr copper"), unit="USD/lb", group="metals"),
-    Asset("crude", "Crude Oil (WTI)", "CL=F", ("oil", "crude oil", "wti", "cl", "crude futures", "us oil"),
-          unit="USD/bbl", group="energy"),
-    Asset("platinum", "Platinum", "PL=F", ("xpt", "xptusd", "platinum futures"), unit="USD/oz", group="metals"),
-    Asset("us10y", "US 10-Year Treasury Yield", "^TNX", ("10y", "10 year", "10-year", "tnx", "ten year",
-                                                          "10 year yield", "10y yield", "us 10y", "treasury yield",
-                                                          "10 year treasury", "us10y yield"),
-          unit="percent", group="rates"),
+    Asset(
+        "gold",
+        "Gold",
+        "GC=F",
+        ("xau", "xauusd", "gold futures", "comex gold", "bullion", "yellow metal"),
+        unit="USD/oz",
+        group="metals",
+    ),
+    Asset(
+        "silver",
+        "Silver",
+        "SI=F",
+        ("xag", "xagusd", "silver futures", "comex silver", "white metal"),
+        unit="USD/oz",
+        group="metals",
+    ),
+    Asset(
+        "bitcoin",
+        "Bitcoin",
+        "BTC-USD",
+        ("btc", "xbt", "btcusd", "btc usd"),
+        calendar=CRYPTO,
+        unit="USD",
+        group="crypto",
+    ),
+    Asset(
+        "ethereum",
+        "Ethereum",
+        "ETH-USD",
+        ("eth", "ether", "ethusd", "eth usd"),
+        calendar=CRYPTO,
+        unit="USD",
+        group="crypto",
+    ),
+    Asset(
+        "sp500",
+        "S&P 500",
+        "^GSPC",
+        (
+            "s&p 500",
+            "s&p",
+            "spx",
+            "sp 500",
+            "gspc",
+            "snp",
+            "snp500",
+            "the s&p",
+            "s and p 500",
+            "us stocks",
+            "stocks",
+        ),
+        unit="index points",
+        group="equities",
+    ),
+    Asset(
+        "nasdaq",
+        "Nasdaq Composite",
+        "^IXIC",
+        ("ixic", "nasdaq composite", "the nasdaq", "comp"),
+        unit="index points",
+        group="equities",
+    ),
+    Asset(
+        "dxy",
+        "US Dollar Index",
+        "DX-Y.NYB",
+        (
+            "dollar",
+            "the dollar",
+            "usd",
+            "dollar index",
+            "us dollar",
+            "us dollar index",
+            "dx",
+            "dxy index",
+            "greenback",
+        ),
+        unit="index points",
+        group="fx",
+    ),
+    Asset(
+        "copper",
+        "Copper",
+        "HG=F",
+        ("hg", "copper futures", "dr copper"),
+        unit="USD/lb",
+        group="metals",
+    ),
+    Asset(
+        "crude",
+        "Crude Oil (WTI)",
+        "CL=F",
+        ("oil", "crude oil", "wti", "cl", "crude futures", "us oil"),
+        unit="USD/bbl",
+        group="energy",
+    ),
+    Asset(
+        "platinum",
+        "Platinum",
+        "PL=F",
+        ("xpt", "xptusd", "platinum futures"),
+        unit="USD/oz",
+        group="metals",
+    ),
+    Asset(
+        "us10y",
+        "US 10-Year Treasury Yield",
+        "^TNX",
+        (
+            "10y",
+            "10 year",
+            "10-year",
+            "tnx",
+            "ten year",
+            "10 year yield",
+            "10y yield",
+            "us 10y",
+            "treasury yield",
+            "10 year treasury",
+            "us10y yield",
+        ),
+        unit="percent",
+        group="rates",
+    ),
 )
 
 _BY_KEY = {a.key: a for a in ASSETS}
@@ -69,7 +169,8 @@ _TICKER = re.compile(r"^\^?[A-Za-z0-9][A-Za-z0-9.=\-]{0,14}$")
 
 
 def normalise(name: str) -> str:
-    """Lower case with every character that is not a letter or digit removed ("S&P 500" -> "sp500")."""
+    """Lower case with every character that is not a letter or digit removed ("S&P 500" ->
+    "sp500")."""
     return re.sub(r"[^0-9a-z]", "", str(name).lower().replace("&", ""))
 
 
@@ -118,8 +219,13 @@ def resolve(name: str, allow_ticker: bool = False) -> Asset:
     if hit is not None:
         return hit
     if allow_ticker and _TICKER.match(text) and text.upper() == text:
-        return Asset(key=text, name=text, symbol=text, registered=False,
-                     calendar=CRYPTO if text.endswith("-USD") else EXCHANGE)
+        return Asset(
+            key=text,
+            name=text,
+            symbol=text,
+            registered=False,
+            calendar=CRYPTO if text.endswith("-USD") else EXCHANGE,
+        )
     labels = sorted({label for a in ASSETS for label in (a.key, *a.aliases)})
     near = closest(normalise(text), [normalise(x) for x in labels], n=6)
     suggestions: list[str] = []
@@ -129,7 +235,11 @@ def resolve(name: str, allow_ticker: bool = False) -> Asset:
             suggestions.append(k)
     shown = printable(text)
     hint = f" Did you mean {', '.join(suggestions[:3])}?" if suggestions else ""
-    extra = " With the live Yahoo source, any Yahoo ticker in capitals (e.g. AAPL) also works." if not allow_ticker else ""
+    extra = (
+        " With the live Yahoo source, any Yahoo ticker in capitals (e.g. AAPL) also works."
+        if not allow_ticker
+        else ""
+    )
     raise UnknownAssetError(
         f"Unknown asset '{shown}'.{hint} Known assets: {', '.join(keys())}.{extra}",
         options=suggestions or keys(),

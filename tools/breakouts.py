@@ -64,13 +64,17 @@ class BreakoutResult(ResultMixin):
     def summary(self) -> str:
         kind = "all-time" if self.window is None else f"{self.window}-bar"
         head = f"{self.verdict}"
-        count = (f"{len(self.episodes)} {kind} breakout episodes (min gap {self.min_gap} bars) "
-                 f"to {self.as_of}; the next record needs a close above {fmt.price(self.record_to_beat)}.")
+        count = (
+            f"{len(self.episodes)} {kind} breakout episodes (min gap {self.min_gap} bars) to"
+            f" {self.as_of}; the next record needs a close above {fmt.price(self.record_to_beat)}."
+        )
         recent = []
         for ep in self.episodes[-3:][::-1]:
-            recent.append(f"{ep.start}: broke {fmt.price(ep.prior_record)} ({ep.prior_record_date}), "
-                          f"peak {fmt.price(ep.peak)} ({ep.peak_date}), {ep.record_closes} record close"
-                          f"{'s' if ep.record_closes != 1 else ''}")
+            recent.append(
+                f"{ep.start}: broke {fmt.price(ep.prior_record)} ({ep.prior_record_date}), "
+                f"peak {fmt.price(ep.peak)} ({ep.peak_date}), {ep.record_closes} record close"
+                f"{'s' if ep.record_closes != 1 else ''}"
+            )
         opt = [f"Latest: {'; '.join(recent)}."] if recent else []
         return compose([head, count], opt, source_note([self.provenance]))
 
@@ -88,7 +92,7 @@ def _prior_max(closes: np.ndarray, window: int | None) -> np.ndarray:
     # pandas' rolling max is O(n) whatever the window; shifted so bar t sees closes t-N..t-1.
     rolled = pd.Series(closes).rolling(window).max().to_numpy()
     prior = np.full_like(closes, np.inf)
-    prior[window:] = rolled[window - 1:-1]
+    prior[window:] = rolled[window - 1 : -1]
     return prior
 
 
@@ -103,27 +107,37 @@ MAX_MIN_GAP = 500  # always accepted (the tool's documented range), whatever the
 
 def _check(n: int, window: int | None, min_gap: int, name: str) -> None:
     if window is not None and (not isinstance(window, int) or window < 1):
-        raise InputError(f"The window must be a whole number of bars of at least 1 (e.g. {DEFAULT_WINDOW}), "
-                         "or omitted for all-time records.")
+        raise InputError(
+            f"The window must be a whole number of bars of at least 1 (e.g. {DEFAULT_WINDOW}), "
+            "or omitted for all-time records."
+        )
     if window is not None and window >= n:
-        raise InputError(f"A window of {window} bars is longer than {name}'s history of {n} bars; "
-                         f"use a window of at most {max(n - 1, 1)} bars, or omit it for all-time records.")
+        raise InputError(
+            f"A window of {window} bars is longer than {name}'s history of {n} bars; "
+            f"use a window of at most {max(n - 1, 1)} bars, or omit it for all-time records."
+        )
     if not isinstance(min_gap, int) or min_gap < 1:
-        raise InputError(f"The minimum gap must be a whole number of bars of at least 1 (default "
-                         f"{DEFAULT_MIN_GAP}).")
+        raise InputError(
+            f"The minimum gap must be a whole number of bars of at least 1 (default "
+            f"{DEFAULT_MIN_GAP})."
+        )
     if min_gap > max(n, MAX_MIN_GAP):  # longer than the history, it cannot separate anything
-        raise InputError(f"A minimum gap of {min_gap} bars is longer than {name}'s history of {n} bars; "
-                         f"use 1 to {max(n, MAX_MIN_GAP)} bars (default {DEFAULT_MIN_GAP}).")
+        raise InputError(
+            f"A minimum gap of {min_gap} bars is longer than {name}'s history of {n} bars; "
+            f"use 1 to {max(n, MAX_MIN_GAP)} bars (default {DEFAULT_MIN_GAP})."
+        )
 
 
-def find_breakouts(series: PriceSeries, window: int | None = None,
-                   min_gap: int = DEFAULT_MIN_GAP) -> BreakoutResult:
+def find_breakouts(
+    series: PriceSeries, window: int | None = None, min_gap: int = DEFAULT_MIN_GAP
+) -> BreakoutResult:
     """Breakout episodes of one asset's closes, and whether it is breaking out now.
 
     Args:
         series: the asset's history up to as-of (a ratio series from ``ratio_series`` works too).
         window: None for all-time records; otherwise N >= 1 bars, a record being a close above
-            the highest of the prior N closes (252 is about a year). Must be below the number of bars.
+            the highest of the prior N closes (252 is about a year). Must be below the number
+            of bars.
         min_gap: bars (>= 1) without a record that separate two episodes.
 
     Raises:
@@ -138,20 +152,34 @@ def find_breakouts(series: PriceSeries, window: int | None = None,
     last_record = Mark(float(closes[rec[-1]]), to_date(days[rec[-1]])) if len(rec) else None
     since = int(last - rec[-1]) if len(rec) else None
     distance = (closes[last] / last_record.close - 1.0) * 100.0 if last_record else None
-    to_beat = float(closes.max() if window is None else closes[max(0, n - window):].max())
+    to_beat = float(closes.max() if window is None else closes[max(0, n - window) :].max())
     breaking = since is not None and since < RECENT_BARS
     asset = series.asset
-    verdict = _verdict(asset.name, window, breaking, episodes, last_record, since, distance,
-                       float(closes[last]))
+    verdict = _verdict(
+        asset.name, window, breaking, episodes, last_record, since, distance, float(closes[last])
+    )
     return BreakoutResult(
-        asset=asset.key, name=asset.name, symbol=asset.symbol, as_of=to_date(days[last]), window=window,
-        min_gap=min_gap, episodes=episodes, breaking_out=breaking, close=float(closes[last]),
-        last_record=last_record, bars_since_last_record=since, distance_from_record_pct=distance,
-        record_to_beat=to_beat, verdict=verdict, provenance=series.provenance)
+        asset=asset.key,
+        name=asset.name,
+        symbol=asset.symbol,
+        as_of=to_date(days[last]),
+        window=window,
+        min_gap=min_gap,
+        episodes=episodes,
+        breaking_out=breaking,
+        close=float(closes[last]),
+        last_record=last_record,
+        bars_since_last_record=since,
+        distance_from_record_pct=distance,
+        record_to_beat=to_beat,
+        verdict=verdict,
+        provenance=series.provenance,
+    )
 
 
-def _episodes(days: np.ndarray, closes: np.ndarray, rec: np.ndarray, window: int | None,
-              min_gap: int) -> list[Episode]:
+def _episodes(
+    days: np.ndarray, closes: np.ndarray, rec: np.ndarray, window: int | None, min_gap: int
+) -> list[Episode]:
     if len(rec) == 0:
         return []
     # Bars without a record between consecutive records; a long enough run splits episodes.
@@ -163,34 +191,58 @@ def _episodes(days: np.ndarray, closes: np.ndarray, rec: np.ndarray, window: int
     for g in groups:
         s, e = int(g[0]), int(g[-1])
         p = _prior_record_index(closes, s, window)
-        k = s + int(np.argmax(closes[s:e + 1]))
-        out.append(Episode(
-            start=to_date(days[s]), start_close=float(closes[s]), prior_record=float(closes[p]),
-            prior_record_date=to_date(days[p]), peak=float(closes[k]), peak_date=to_date(days[k]),
-            end=to_date(days[e]), record_closes=len(g),
-            bars_since_previous=None if prev_end is None else s - prev_end - 1))
+        k = s + int(np.argmax(closes[s : e + 1]))
+        out.append(
+            Episode(
+                start=to_date(days[s]),
+                start_close=float(closes[s]),
+                prior_record=float(closes[p]),
+                prior_record_date=to_date(days[p]),
+                peak=float(closes[k]),
+                peak_date=to_date(days[k]),
+                end=to_date(days[e]),
+                record_closes=len(g),
+                bars_since_previous=None if prev_end is None else s - prev_end - 1,
+            )
+        )
         prev_end = e
     return out
 
 
-def _verdict(name: str, window: int | None, breaking: bool, episodes: list[Episode],
-             last_record: Mark | None, since: int | None, distance: float | None, close: float) -> str:
+def _verdict(
+    name: str,
+    window: int | None,
+    breaking: bool,
+    episodes: list[Episode],
+    last_record: Mark | None,
+    since: int | None,
+    distance: float | None,
+    close: float,
+) -> str:
     kind = "all-time closing high" if window is None else f"{window}-bar closing high"
     if last_record is None:
         return f"{name} is not breaking out: it has made no {kind} in this history."
     if breaking:
         ep = episodes[-1]
         when = "on the last bar" if since == 0 else f"{since} bars ago"
-        return (f"{name} is breaking out: its latest {kind} ({fmt.price(last_record.close)} on "
-                f"{last_record.date}) came {when}; this episode began on {ep.start} by breaking "
-                f"{fmt.price(ep.prior_record)} set on {ep.prior_record_date}.")
-    return (f"{name} is not breaking out: its last {kind} ({fmt.price(last_record.close)} on "
-            f"{last_record.date}) was {since} bars ago, and the last close ({fmt.price(close)}) is "
-            f"{fmt.pct(distance)} from it.")
+        return (
+            f"{name} is breaking out: its latest {kind} ({fmt.price(last_record.close)} on "
+            f"{last_record.date}) came {when}; this episode began on {ep.start} by breaking "
+            f"{fmt.price(ep.prior_record)} set on {ep.prior_record_date}."
+        )
+    return (
+        f"{name} is not breaking out: its last {kind} ({fmt.price(last_record.close)} on "
+        f"{last_record.date}) was {since} bars ago, and the last close ({fmt.price(close)}) is "
+        f"{fmt.pct(distance)} from it."
+    )
 
 
-def ratio_breakouts(numerator: PriceSeries, denominator: PriceSeries, window: int | None = None,
-                    min_gap: int = DEFAULT_MIN_GAP) -> BreakoutResult:
+def ratio_breakouts(
+    numerator: PriceSeries,
+    denominator: PriceSeries,
+    window: int | None = None,
+    min_gap: int = DEFAULT_MIN_GAP,
+) -> BreakoutResult:
     """Breakout episodes of the ratio numerator/denominator (numerator outperforming).
 
     Args:

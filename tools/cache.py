@@ -66,19 +66,32 @@ class PriceCache:
             fetched = dt.datetime.fromisoformat(meta["fetched_at"])
         except FileNotFoundError:
             return None
-        except (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile,
-                json.JSONDecodeError):
+        except (
+            OSError,
+            EOFError,
+            ValueError,
+            KeyError,
+            TypeError,
+            zipfile.BadZipFile,
+            json.JSONDecodeError,
+        ):
             return None
         if fetched.tzinfo is None:  # written by hand or by an older version: read as UTC
             fetched = fetched.replace(tzinfo=dt.UTC)
         return CacheEntry(meta.get("symbol", symbol), frame, fetched, path)
 
-    def write(self, symbol: str, frame: pd.DataFrame, fetched_at: dt.datetime | None = None) -> Path:
+    def write(
+        self, symbol: str, frame: pd.DataFrame, fetched_at: dt.datetime | None = None
+    ) -> Path:
         """Replace the symbol's file atomically with ``frame``."""
         self.root.mkdir(parents=True, exist_ok=True)
         days, values = to_arrays(frame)
-        meta = {"symbol": symbol, "fetched_at": (fetched_at or utcnow()).isoformat(),
-                "rows": int(len(frame)), "format": 1}
+        meta = {
+            "symbol": symbol,
+            "fetched_at": (fetched_at or utcnow()).isoformat(),
+            "rows": int(len(frame)),
+            "format": 1,
+        }
         target = self.path(symbol)
         with atomic_writer(target) as fh:
             np.savez(fh, days=days, values=values, meta=np.array(json.dumps(meta)))
@@ -98,8 +111,15 @@ class PriceCache:
         try:
             with np.load(p, allow_pickle=False) as npz:
                 meta = json.loads(str(npz["meta"]))
-        except (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile,
-                json.JSONDecodeError):
+        except (
+            OSError,
+            EOFError,
+            ValueError,
+            KeyError,
+            TypeError,
+            zipfile.BadZipFile,
+            json.JSONDecodeError,
+        ):
             return None
         if not isinstance(meta, dict):
             return None

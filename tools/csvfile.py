@@ -20,9 +20,20 @@ from tools.frames import COLUMNS, tidy
 MAX_BYTES = 200 * 1024 * 1024  # a price CSV larger than this is not a daily history
 
 _ALIASES = {
-    "date": "date", "datetime": "date", "timestamp": "date", "time": "date", "day": "date",
-    "open": "open", "high": "high", "low": "low", "close": "close", "price": "close",
-    "adjclose": "adj_close", "adjustedclose": "adj_close", "volume": "volume", "vol": "volume",
+    "date": "date",
+    "datetime": "date",
+    "timestamp": "date",
+    "time": "date",
+    "day": "date",
+    "open": "open",
+    "high": "high",
+    "low": "low",
+    "close": "close",
+    "price": "close",
+    "adjclose": "adj_close",
+    "adjustedclose": "adj_close",
+    "volume": "volume",
+    "vol": "volume",
 }
 
 
@@ -56,56 +67,9 @@ def read_price_csv(path: Path | str) -> tuple[pd.DataFrame, CsvReport]:
     """
     path = Path(path)
     name = path.name
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputError(f"Cannot read {name}: {exc.strerror or exc}.") from exc
-    if size == 0:
-        raise InputError(f"{name} is empty; a price CSV needs a header and at least one row "
-                         "(date,close or Yahoo's Date,Open,High,Low,Close,Adj Close,Volume).")
-    if size > MAX_BYTES:
-        raise InputError(f"{name} is {size // (1024 * 1024)} MB; the limit for a daily price file is "
-                         f"{MAX_BYTES // (1024 * 1024)} MB.")
-    try:
-        binary = _looks_binary(path)
-    except OSError as exc:
-        raise InputError(f"Cannot read {name}: {exc.strerror or exc}.") from exc
-    if binary:
-        raise InputError(f"{name} looks like a binary file, not a CSV text file; export the prices as "
-                         "CSV text with a date and a close column.")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=_encoding(path),
-                          on_bad_lines="skip", skipinitialspace=True)
-    except UnicodeDecodeError:
-        try:
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="latin-1",
-                              on_bad_lines="skip", skipinitialspace=True)
-        except Exception as exc:  # noqa: BLE001
-            raise InputError(f"{name} is not a readable CSV text file.") from exc
-    except pd.errors.EmptyDataError as exc:
-        raise InputError(f"{name} has no header; expected columns date and close.") from exc
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise InputError(f"{name} is not a readable CSV file ({str(exc).splitlines()[0][:80]}).") from exc
-    if "\x00" in "".join(map(str, raw.columns)):
-        raise InputError(f"{name} looks like a binary file, not a CSV; export the prices as CSV text.")
-    found = _list(raw.columns)
-    raw.columns = [_canonical(c) for c in raw.columns]
-    if "date" not in raw.columns:
-        raise InputError(f"{name} has no date column; found {found}. "
-                         "Name the first column 'date' (or 'Date').")
-    if "close" not in raw.columns:
-        if "adj_close" in raw.columns:
-            raw["close"] = raw["adj_close"]
-        else:
-            raise InputError(f"{name} has no close column; found {found}. "
-                             "Add a 'close' (or 'Close') column.")
-    if raw.empty:
-        raise InputError(f"{name} has a header but no rows; add one row per day (date and close).")
-    dates = _parse_dates(raw["date"])
-    numbers = {c: pd.to_numeric(raw[c].str.replace(",", "", regex=False).str.strip(), errors="coerce")
-               if c in raw.columns else pd.Series(np.nan, index=raw.index) for c in COLUMNS}
-    frame = pd.DataFrame(numbers)
-    frame.index = pd.DatetimeIndex(dates, name="date")
+    _check_file(path, name)
+    raw = _price_columns(_read_text(path, name), name)
+    frame = _numeric_frame(raw)
     bad_date = int(frame.index.isna().sum())
     frame = frame[~frame.index.isna()]
     missing_close = int((~np.isfinite(frame["close"].to_numpy())).sum())
@@ -114,12 +78,118 @@ def read_price_csv(path: Path | str) -> tuple[pd.DataFrame, CsvReport]:
     dup = int(frame[np.isfinite(frame["close"].to_numpy())].index.duplicated().sum())
     clean = tidy(frame)
     if clean.empty:
-        raise InputError(f"{name} has no rows with a valid date and a numeric close; dates should read "
-                         "like 2026-01-23 and closes be plain numbers such as 31.25.")
-    report = CsvReport(str(path), rows_read=len(raw), rows_kept=len(clean),
-                       dropped_missing_close=missing_close, dropped_bad_date=bad_date,
-                       duplicate_dates=dup, blanked_ohl=blanked)
+        raise InputError(
+            f"{name} has no rows with a valid date and a numeric close; dates should read "
+            "like 2026-01-23 and closes be plain numbers such as 31.25."
+        )
+    report = CsvReport(
+        str(path),
+        rows_read=len(raw),
+        rows_kept=len(clean),
+        dropped_missing_close=missing_close,
+        dropped_bad_date=bad_date,
+        duplicate_dates=dup,
+        blanked_ohl=blanked,
+    )
     return clean, report
+
+
+def _check_file(path: Path, name: str) -> None:
+    """Reject a file that cannot be a daily price CSV before parsing it: missing or unreadable,
+    empty, larger than MAX_BYTES, or binary."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"Cannot read {name}: {exc.strerror or exc}.") from exc
+    if size == 0:
+        raise InputError(
+            f"{name} is empty; a price CSV needs a header and at least one row "
+            "(date,close or Yahoo's Date,Open,High,Low,Close,Adj Close,Volume)."
+        )
+    if size > MAX_BYTES:
+        raise InputError(
+            f"{name} is {size // (1024 * 1024)} MB; the limit for a daily price file is "
+            f"{MAX_BYTES // (1024 * 1024)} MB."
+        )
+    try:
+        binary = _looks_binary(path)
+    except OSError as exc:
+        raise InputError(f"Cannot read {name}: {exc.strerror or exc}.") from exc
+    if binary:
+        raise InputError(
+            f"{name} looks like a binary file, not a CSV text file; export the prices as "
+            "CSV text with a date and a close column."
+        )
+
+
+def _read_text(path: Path, name: str) -> pd.DataFrame:
+    """Every cell as text, in UTF-8 or UTF-16 (by the byte-order mark) with Latin-1 as the
+    fallback; malformed lines are skipped rather than failing the whole file."""
+    try:
+        raw = _read_csv(path, _encoding(path))
+    except UnicodeDecodeError:
+        try:
+            raw = _read_csv(path, "latin-1")
+        except Exception as exc:  # noqa: BLE001
+            raise InputError(f"{name} is not a readable CSV text file.") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise InputError(f"{name} has no header; expected columns date and close.") from exc
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise InputError(
+            f"{name} is not a readable CSV file ({str(exc).splitlines()[0][:80]})."
+        ) from exc
+    if "\x00" in "".join(map(str, raw.columns)):
+        raise InputError(
+            f"{name} looks like a binary file, not a CSV; export the prices as CSV text."
+        )
+    return raw
+
+
+def _read_csv(path: Path, encoding: str) -> pd.DataFrame:
+    return pd.read_csv(
+        path,
+        dtype=str,
+        keep_default_na=False,
+        encoding=encoding,
+        on_bad_lines="skip",
+        skipinitialspace=True,
+    )
+
+
+def _price_columns(raw: pd.DataFrame, name: str) -> pd.DataFrame:
+    """``raw`` with canonical column names (Yahoo's or ours), a close taken from Adj Close when
+    there is no Close, and at least one row; the error names the columns found."""
+    found = _list(raw.columns)
+    raw.columns = [_canonical(c) for c in raw.columns]
+    if "date" not in raw.columns:
+        raise InputError(
+            f"{name} has no date column; found {found}. Name the first column 'date' (or 'Date')."
+        )
+    if "close" not in raw.columns:
+        if "adj_close" in raw.columns:
+            raw["close"] = raw["adj_close"]
+        else:
+            raise InputError(
+                f"{name} has no close column; found {found}. Add a 'close' (or 'Close') column."
+            )
+    if raw.empty:
+        raise InputError(f"{name} has a header but no rows; add one row per day (date and close).")
+    return raw
+
+
+def _numeric_frame(raw: pd.DataFrame) -> pd.DataFrame:
+    """The price columns as numbers (thousands separators removed, unreadable cells NaN, absent
+    columns all NaN), indexed by the parsed dates (NaT where unreadable)."""
+    dates = _parse_dates(raw["date"])
+    numbers = {
+        c: pd.to_numeric(raw[c].str.replace(",", "", regex=False).str.strip(), errors="coerce")
+        if c in raw.columns
+        else pd.Series(np.nan, index=raw.index)
+        for c in COLUMNS
+    }
+    frame = pd.DataFrame(numbers)
+    frame.index = pd.DatetimeIndex(dates, name="date")
+    return frame
 
 
 def _canonical(column: str) -> str:
@@ -163,7 +233,9 @@ def _parse_dates(values: pd.Series) -> pd.DatetimeIndex:
     text = values.astype(str).str.strip()
     iso = text.str.match(r"^\d{4}-\d{2}-\d{2}")
     if iso.all():  # ISO dates, possibly with a time and offset: the calendar date is what counts
-        return pd.DatetimeIndex(pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce"))
+        return pd.DatetimeIndex(
+            pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+        )
     parsed = pd.to_datetime(text, errors="coerce", format="mixed", utc=True)
     return pd.DatetimeIndex(parsed).tz_localize(None)
 
@@ -178,8 +250,10 @@ def _reject_non_positive(frame: pd.DataFrame, name: str) -> None:
             i = int(bad[0])
             when = frame.index[i].date().isoformat()
             kind = "non-positive" if col == "close" else "negative"
-            raise InputError(f"{name}: the row dated {when} has a {kind} {col} ({values[i]:g}); "
-                             "prices must be above zero. Fix or remove that row.")
+            raise InputError(
+                f"{name}: the row dated {when} has a {kind} {col} ({values[i]:g}); "
+                "prices must be above zero. Fix or remove that row."
+            )
 
 
 def _blank_non_positive(frame: pd.DataFrame) -> int:

@@ -59,7 +59,8 @@ class PriceSeries:
         if self.frame.empty or pd.Timestamp(as_of) < self.frame.index[0]:
             start = self.first_date.isoformat() if not self.frame.empty else "nowhere"
             raise DateRangeError(
-                f"{self.asset.name} data starts on {start}; choose an as-of date on or after it.")
+                f"{self.asset.name} data starts on {start}; choose an as-of date on or after it."
+            )
         cut = self.frame.loc[: pd.Timestamp(as_of)]
         prov = replace(self.provenance, as_of=cut.index[-1].date().isoformat())
         return PriceSeries(self.asset, cut, prov)
@@ -81,11 +82,17 @@ class DemoSource:
     def history(self, asset: Asset, refresh: bool = False) -> PriceSeries:
         if not demo.available(asset):
             raise DataUnavailableError(
-                f"The demo data has no series for '{asset.key}'. Demo assets: {', '.join(assets.keys())}.",
-                options=assets.keys())
+                f"The demo data has no series for '{asset.key}'. Demo assets:"
+                f" {', '.join(assets.keys())}.",
+                options=assets.keys(),
+            )
         frame = demo.history(asset)
-        prov = Provenance(source="demo", as_of=frame.index[-1].date().isoformat(), synthetic=True,
-                          notice="These are synthetic demo prices, not real market history.")
+        prov = Provenance(
+            source="demo",
+            as_of=frame.index[-1].date().isoformat(),
+            synthetic=True,
+            notice="These are synthetic demo prices, not real market history.",
+        )
         return PriceSeries(asset, frame, prov)
 
 
@@ -96,8 +103,10 @@ class CsvSource:
         self.directory = Path(directory).expanduser()
         self.name = f"csv:{directory}"
         if not self.directory.is_dir():
-            raise InputError(f"CSV directory '{directory}' does not exist; pass --data csv:DIR with a "
-                             "folder holding one CSV per asset (e.g. silver.csv, btc.csv).")
+            raise InputError(
+                f"CSV directory '{directory}' does not exist; pass --data csv:DIR with a "
+                "folder holding one CSV per asset (e.g. silver.csv, btc.csv)."
+            )
 
     def files(self) -> dict[str, Path]:
         """Registry key -> CSV path, for every file named after an asset."""
@@ -114,12 +123,15 @@ class CsvSource:
         if path is None:
             names = ", ".join(sorted(self.files())) or "none"
             raise DataUnavailableError(
-                f"No CSV for {asset.name} in {self.directory}; name it {asset.key}.csv (or an alias such "
-                f"as {(asset.aliases or (asset.symbol,))[0]}.csv). Assets found there: {names}.")
+                f"No CSV for {asset.name} in {self.directory}; name it {asset.key}.csv (or an alias"
+                f" such as {(asset.aliases or (asset.symbol,))[0]}.csv). Assets found there:"
+                f" {names}."
+            )
         frame, report = read_price_csv(path)
         note = report.summary() or None
-        prov = Provenance(source="csv", as_of=frame.index[-1].date().isoformat(),
-                          location=str(path), notice=note)
+        prov = Provenance(
+            source="csv", as_of=frame.index[-1].date().isoformat(), location=str(path), notice=note
+        )
         return PriceSeries(asset, frame, prov)
 
 
@@ -147,8 +159,14 @@ class YahooSource:
     name = "yfinance"
     live = True
 
-    def __init__(self, home: Path | str, ttl_hours: float = DEFAULT_TTL_HOURS, retries: int = 3,
-                 retry_wait: float = 1.0, network: _NetworkState | None = None):
+    def __init__(
+        self,
+        home: Path | str,
+        ttl_hours: float = DEFAULT_TTL_HOURS,
+        retries: int = 3,
+        retry_wait: float = 1.0,
+        network: _NetworkState | None = None,
+    ):
         self.home = Path(home)
         self.cache = PriceCache(self.home / "prices")
         self.ttl_hours = ttl_hours
@@ -162,7 +180,9 @@ class YahooSource:
         with self._guard:
             return self._locks.setdefault(symbol, threading.Lock())
 
-    def history(self, asset: Asset, refresh: bool = False, as_of: dt.date | None = None) -> PriceSeries:
+    def history(
+        self, asset: Asset, refresh: bool = False, as_of: dt.date | None = None
+    ) -> PriceSeries:
         with self._lock(asset.symbol):
             entry = self.cache.read(asset.symbol)
             if entry is not None and not refresh and self._covers(entry, as_of):
@@ -171,7 +191,8 @@ class YahooSource:
                 return self._stale(asset, entry, "Yahoo Finance was unreachable a moment ago")
             start = None
             if entry is not None and not entry.frame.empty:
-                # Re-fetch a few days before the last bar so revised closes replace provisional ones.
+                # Re-fetch a few days before the last bar so revised closes replace provisional
+                # ones.
                 start = entry.frame.index[-1].date() - dt.timedelta(days=5)
             try:
                 fresh = self._download(asset.symbol, start)
@@ -183,8 +204,10 @@ class YahooSource:
                         self.cache.write(asset.symbol, entry.frame)
                         return self._series(asset, entry.frame, utcnow(), stale=False)
                     return self._stale(asset, entry, str(exc))
-                raise DataUnavailableError(f"{exc} No cached data for {asset.name} either; "
-                                           "try again later, or use --data demo or --data csv:DIR.") from exc
+                raise DataUnavailableError(
+                    f"{exc} No cached data for {asset.name} either; "
+                    "try again later, or use --data demo or --data csv:DIR."
+                ) from exc
             self.network.mark_up()
             merged = fresh if entry is None else _merge(entry.frame, fresh)
             fetched = utcnow()
@@ -204,26 +227,43 @@ class YahooSource:
         def transient(exc: BaseException) -> bool:
             return isinstance(exc, yahoo.FetchError) and exc.kind == "rate_limit"
 
-        @retry(retry=retry_if_exception(transient), stop=stop_after_attempt(self.retries),
-               wait=wait_exponential(multiplier=self.retry_wait, max=30), reraise=True)
+        @retry(
+            retry=retry_if_exception(transient),
+            stop=stop_after_attempt(self.retries),
+            wait=wait_exponential(multiplier=self.retry_wait, max=30),
+            reraise=True,
+        )
         def attempt() -> pd.DataFrame:
             raw = yahoo.download(symbol, start, cache_dir=self.home / "yfinance-tz")
             return yahoo.normalise(raw, symbol)
 
         return attempt()
 
-    def _series(self, asset: Asset, frame: pd.DataFrame, fetched: dt.datetime, stale: bool,
-                notice: str | None = None) -> PriceSeries:
+    def _series(
+        self,
+        asset: Asset,
+        frame: pd.DataFrame,
+        fetched: dt.datetime,
+        stale: bool,
+        notice: str | None = None,
+    ) -> PriceSeries:
         age = (utcnow() - fetched).total_seconds() / 3600
-        prov = Provenance(source="yfinance", as_of=frame.index[-1].date().isoformat(),
-                          fetched_at=fetched.isoformat(timespec="seconds"), stale=stale,
-                          location=str(self.cache.path(asset.symbol)), notice=notice,
-                          age_hours=round(age, 3))
+        prov = Provenance(
+            source="yfinance",
+            as_of=frame.index[-1].date().isoformat(),
+            fetched_at=fetched.isoformat(timespec="seconds"),
+            stale=stale,
+            location=str(self.cache.path(asset.symbol)),
+            notice=notice,
+            age_hours=round(age, 3),
+        )
         return PriceSeries(asset, frame, prov)
 
     def _stale(self, asset: Asset, entry, reason: str) -> PriceSeries:
-        notice = (f"{reason.rstrip('.')}; showing cached data fetched {age_text(entry.age_hours)} ago "
-                  f"(last bar {entry.frame.index[-1].date().isoformat()}).")
+        notice = (
+            f"{reason.rstrip('.')}; showing cached data fetched {age_text(entry.age_hours)} ago "
+            f"(last bar {entry.frame.index[-1].date().isoformat()})."
+        )
         return self._series(asset, entry.frame, entry.fetched_at, stale=True, notice=notice)
 
 
@@ -234,7 +274,8 @@ def _merge(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
 
 
 class AutoSource:
-    """Yahoo Finance with cache; falls back to demo data, with a notice, when nothing else exists."""
+    """Yahoo Finance with cache; falls back to demo data, with a notice, when nothing else
+    exists."""
 
     name = "auto"
     live = True
@@ -243,15 +284,19 @@ class AutoSource:
         self.yahoo = yahoo_source
         self.demo = DemoSource()
 
-    def history(self, asset: Asset, refresh: bool = False, as_of: dt.date | None = None) -> PriceSeries:
+    def history(
+        self, asset: Asset, refresh: bool = False, as_of: dt.date | None = None
+    ) -> PriceSeries:
         try:
             return self.yahoo.history(asset, refresh=refresh, as_of=as_of)
         except DataUnavailableError as exc:
             if not demo.available(asset):
                 raise
             series = self.demo.history(asset)
-            notice = (f"Yahoo Finance is unreachable and nothing is cached for {asset.name}, so this uses "
-                      "synthetic demo data, not real prices.")
+            notice = (
+                f"Yahoo Finance is unreachable and nothing is cached for {asset.name}, so this uses"
+                " synthetic demo data, not real prices."
+            )
             del exc
             return PriceSeries(asset, series.frame, replace(series.provenance, notice=notice))
 
@@ -273,8 +318,10 @@ def make_source(spec: str | None, home: Path | str | None = None) -> PriceSource
         return DemoSource()
     if low.startswith("csv:") and len(spec) > 4:
         return CsvSource(spec[4:])
-    raise InputError(f"Unknown data source '{assets.printable(spec)}'; use {SOURCE_CHOICES}.",
-                     options=["auto", "yfinance", "demo", "csv:DIR"])
+    raise InputError(
+        f"Unknown data source '{assets.printable(spec)}'; use {SOURCE_CHOICES}.",
+        options=["auto", "yfinance", "demo", "csv:DIR"],
+    )
 
 
 def parse_date(text: str | dt.date | None, what: str = "date") -> dt.date | None:
@@ -288,8 +335,9 @@ def parse_date(text: str | dt.date | None, what: str = "date") -> dt.date | None
     try:
         return dt.date.fromisoformat(str(text).strip())
     except ValueError as exc:
-        raise DateRangeError(f"Bad {what} '{assets.printable(str(text))}'; use YYYY-MM-DD, "
-                             "e.g. 2026-01-23.") from exc
+        raise DateRangeError(
+            f"Bad {what} '{assets.printable(str(text))}'; use YYYY-MM-DD, e.g. 2026-01-23."
+        ) from exc
 
 
 class Market:
@@ -298,16 +346,23 @@ class Market:
     This is what the analyses and the assistant use: ``Market(source, as_of).series("silver")``.
     """
 
-    def __init__(self, source: PriceSource, as_of: dt.date | None = None, today: dt.date | None = None,
-                 memo_seconds: float = 300.0):
+    def __init__(
+        self,
+        source: PriceSource,
+        as_of: dt.date | None = None,
+        today: dt.date | None = None,
+        memo_seconds: float = 300.0,
+    ):
         self.source = source
         # A long-running app must see new bars: memoised series are re-read after this long
         # (a re-read of a fresh cache costs about a millisecond and makes no network call).
         self.memo_seconds = memo_seconds
         today = today or dt.date.today()
         if as_of is not None and as_of > today:
-            raise DateRangeError(f"The as-of date {as_of.isoformat()} is in the future; use a date on "
-                                 f"or before today ({today.isoformat()}).")
+            raise DateRangeError(
+                f"The as-of date {as_of.isoformat()} is in the future; use a date on "
+                f"or before today ({today.isoformat()})."
+            )
         self.as_of = as_of
         self._memo: dict[str, tuple[float, PriceSeries]] = {}
         self._lock = threading.Lock()

@@ -81,7 +81,8 @@ def _generate(key: str) -> pd.DataFrame:
 
 
 def _calendar_shocks(key: str) -> np.ndarray:
-    """The idiosyncratic-plus-factor shocks of ``key`` on every calendar day (for the planted lag)."""
+    """The idiosyncratic-plus-factor shocks of ``key`` on every calendar day (for the planted
+    lag)."""
     level, drift, vol, b_metal, b_risk = _PARAMS[key]
     days, metals, risk = _factors()
     rng = np.random.default_rng(_seed(key))

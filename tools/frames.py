@@ -13,8 +13,9 @@ COLUMNS = ["open", "high", "low", "close", "volume"]
 
 
 def empty_frame() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="float64") for c in COLUMNS},
-                        index=pd.DatetimeIndex([], name="date"))
+    return pd.DataFrame(
+        {c: pd.Series(dtype="float64") for c in COLUMNS}, index=pd.DatetimeIndex([], name="date")
+    )
 
 
 def tidy(frame: pd.DataFrame) -> pd.DataFrame:

@@ -34,9 +34,10 @@ def _standardise(v: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 def _xcorr_all(left: np.ndarray, right: np.ndarray, max_lag: int, size: int) -> np.ndarray:
     """sum_t left[i, t] * right[i, t + k] for k = -max_lag..max_lag, row by row (FFT)."""
-    full = sfft.irfft(np.conj(sfft.rfft(left, size, axis=-1)) * sfft.rfft(right, size, axis=-1),
-                      size, axis=-1)
-    return np.concatenate([full[..., size - max_lag:], full[..., : max_lag + 1]], axis=-1)
+    full = sfft.irfft(
+        np.conj(sfft.rfft(left, size, axis=-1)) * sfft.rfft(right, size, axis=-1), size, axis=-1
+    )
+    return np.concatenate([full[..., size - max_lag :], full[..., : max_lag + 1]], axis=-1)
 
 
 def lagged_corr(x: np.ndarray, y: np.ndarray, max_lag: int) -> tuple[np.ndarray, np.ndarray]:
@@ -115,13 +116,16 @@ def _block_indices(rng: np.random.Generator, n: int, block: int, count: int) -> 
     order = np.argsort(rng.random((count, full)), axis=1).astype(np.int32)
     idx = np.empty((count, n), dtype=np.int32)
     body = idx[:, : full * block].reshape(count, full, block)
-    np.add((offset[:, None] + order * block)[:, :, None], np.arange(block, dtype=np.int32), out=body)
-    idx[:, full * block:] = offset[:, None] + np.arange(full * block, n, dtype=np.int32)
+    np.add(
+        (offset[:, None] + order * block)[:, :, None], np.arange(block, dtype=np.int32), out=body
+    )
+    idx[:, full * block :] = offset[:, None] + np.arange(full * block, n, dtype=np.int32)
     return idx
 
 
-def null_max_abs_corr(x: np.ndarray, y: np.ndarray, max_lag: int, permutations: int, block: int,
-                      seed: int) -> np.ndarray:
+def null_max_abs_corr(
+    x: np.ndarray, y: np.ndarray, max_lag: int, permutations: int, block: int, seed: int
+) -> np.ndarray:
     """max_k |corr(k)| for ``permutations`` block permutations of the leader ``x``.
 
     A block permutation breaks any alignment between the leader and the follower while keeping
@@ -160,20 +164,22 @@ def null_max_abs_corr(x: np.ndarray, y: np.ndarray, max_lag: int, permutations: 
         perm = doubled[_block_indices(rng, n, block, count)]
         sxy = _batch_xcorr(perm, yf, k, size)
         head = _edge_sums(perm[:, :k], lo)
-        tail = _edge_sums(perm[:, n - k:][:, ::-1] if k else perm[:, :0], n - hi)
+        tail = _edge_sums(perm[:, n - k :][:, ::-1] if k else perm[:, :0], n - hi)
         sx = total - head[0] - tail[0]
         sxx = total_sq - head[1] - tail[1]
         cov = sxy - sx * sy / pairs
         vx = sxx - sx * sx / pairs
         with np.errstate(divide="ignore", invalid="ignore"):
             r = np.abs(cov) / np.sqrt(np.maximum(vx * vy, 1e-300))
-        out[first:first + count] = np.nanmax(r, axis=1)
+        out[first : first + count] = np.nanmax(r, axis=1)
     return out
 
 
 def _batch_xcorr(perm: np.ndarray, yf: np.ndarray, k: int, size: int) -> np.ndarray:
-    full = sfft.irfft(np.conj(sfft.rfft(perm, size, axis=1, workers=-1)) * yf, size, axis=1, workers=-1)
-    return np.concatenate([full[:, size - k:], full[:, : k + 1]], axis=1).astype("float64")
+    full = sfft.irfft(
+        np.conj(sfft.rfft(perm, size, axis=1, workers=-1)) * yf, size, axis=1, workers=-1
+    )
+    return np.concatenate([full[:, size - k :], full[:, : k + 1]], axis=1).astype("float64")
 
 
 def _edge_sums(edge: np.ndarray, left_out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

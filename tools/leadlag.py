@@ -8,21 +8,22 @@ and corr(k) equals pandas' ``x.corr(y.shift(-k))``. The best lag (largest |corr|
 p-value adjusted for the search over all 2K+1 lags by a block permutation of the leader, and
 ``significant`` is decided on that adjusted p-value at 0.05.
 
-The numeric core lives in :mod:`tools.lagstats`; this module aligns, validates and reports.
+The numeric core lives in :mod:`tools.lagstats` and the result types with their wording in
+:mod:`tools.lagreport`; this module aligns, validates and computes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from tools import formatting as fmt
 from tools.data import PriceSeries
 from tools.errors import DateRangeError, InputError
-from tools.event_study import EventStudy, event_study
+from tools.event_study import event_study
+from tools.lagreport import BestLag, Granger, LagCorr, LeadLagResult, SubPeriod, verdict
 from tools.lagstats import (
     MIN_PAIRS,
     corr_at,
@@ -31,7 +32,6 @@ from tools.lagstats import (
     lagged_corr,
     null_max_abs_corr,
 )
-from tools.results import Provenance, ResultMixin, compose, source_note
 
 FREQS = ("daily", "weekly", "monthly")
 UNITS = {"daily": "day", "weekly": "week", "monthly": "month"}
@@ -39,87 +39,6 @@ RULES = {"weekly": "W-FRI", "monthly": "ME"}  # the pandas rules period_last rep
 DEFAULT_MAX_LAG = {"daily": 130, "weekly": 26, "monthly": 12}
 DEFAULT_PERMUTATIONS = 1000
 ALPHA = 0.05
-
-
-@dataclass(frozen=True)
-class LagCorr(ResultMixin):
-    lag: int  # periods; > 0 means the leader moves first
-    corr: float | None  # None when undefined (a flat stretch)
-    n: int  # number of (leader[t], follower[t+lag]) pairs
-    p_value: float | None  # two-sided, this lag alone
-
-
-@dataclass(frozen=True)
-class BestLag(ResultMixin):
-    lag: int
-    corr: float
-    n: int
-    p_value: float  # this lag alone
-    p_value_adjusted: float  # for the search over all 2K+1 lags
-    significant: bool  # p_value_adjusted < 0.05
-
-
-@dataclass(frozen=True)
-class SubPeriod(ResultMixin):
-    start: dt.date
-    end: dt.date
-    corr: float | None  # the best lag's correlation within this third of the sample
-    n: int
-
-
-@dataclass(frozen=True)
-class Granger(ResultMixin):
-    """Granger causality of the leader on the follower with ``lag`` lags (F test)."""
-
-    lag: int
-    f_stat: float
-    p_value: float
-
-
-@dataclass(frozen=True)
-class LeadLagResult(ResultMixin):
-    leader: str
-    follower: str
-    leader_name: str
-    follower_name: str
-    freq: str  # daily, weekly or monthly
-    lag_unit: str  # day, week or month
-    start: dt.date  # first return period used
-    end: dt.date  # last return period used
-    n_obs: int  # aligned log returns
-    max_lag: int
-    lags: list[LagCorr]
-    best_lag: BestLag
-    stability: list[SubPeriod]  # three equal consecutive sub-periods
-    stable_sign: bool  # every sub-period's corr has the best lag's sign
-    adjustment: str  # how p_value_adjusted was computed
-    permutations: int
-    block_length: int
-    seed: int
-    granger: Granger | None
-    event_study: EventStudy | None  # None when not asked
-    verdict: str
-    provenance: list[Provenance]
-
-    def to_dict(self) -> dict:
-        out = super().to_dict()
-        if self.event_study is None:
-            out.pop("event_study")
-        return out
-
-    def summary(self) -> str:
-        b, unit = self.best_lag, self.lag_unit
-        head = (f"{self.leader_name} -> {self.follower_name}, {self.freq} log returns {self.start} to "
-                f"{self.end} (n={self.n_obs}, lags -{self.max_lag}..+{self.max_lag} {unit}s).")
-        detail = (f"Best lag {b.lag:+d} {unit}s: corr {fmt.corr(b.corr)} over {b.n} pairs, p {fmt.pvalue(b.p_value)} "
-                  f"alone, adjusted p {fmt.pvalue(b.p_value_adjusted)} ({self.adjustment}).")
-        opt = [f"Sub-period corr at that lag: {', '.join(fmt.corr(s.corr) for s in self.stability)}."]
-        if self.granger is not None:
-            opt.append(f"Granger F test at {self.granger.lag} lags: p {fmt.pvalue(self.granger.p_value)}.")
-        if self.event_study is not None:
-            opt.append(self.event_study.headline())
-        return compose([head, self.verdict], [detail, *opt], source_note(self.provenance))
-
 
 # --- alignment --------------------------------------------------------------------------------
 
@@ -156,47 +75,75 @@ def period_last(closes: pd.Series, freq: str) -> pd.Series:
         labels = days + ((4 - weekday) % 7).astype("timedelta64[D]")
     else:
         labels = (days.astype("datetime64[M]") + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
-    last = np.flatnonzero(np.r_[labels[1:] != labels[:-1], True]) if len(labels) else np.array([], int)
+    last = (
+        np.flatnonzero(np.r_[labels[1:] != labels[:-1], True]) if len(labels) else np.array([], int)
+    )
     index = pd.DatetimeIndex(labels[last].astype("datetime64[ns]"), name=closes.index.name)
     return pd.Series(closes.to_numpy()[last], index=index, name=closes.name)
 
 
-def _check_inputs(leader: PriceSeries, follower: PriceSeries, freq: str, max_lag: int | None,
-                  start: dt.date | None, end: dt.date | None, permutations: int) -> None:
+def _check_inputs(
+    leader: PriceSeries,
+    follower: PriceSeries,
+    freq: str,
+    max_lag: int | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    permutations: int,
+) -> None:
     if freq not in FREQS:
-        raise InputError(f"Unknown frequency '{freq}'; use daily, weekly or monthly.", options=list(FREQS))
+        raise InputError(
+            f"Unknown frequency '{freq}'; use daily, weekly or monthly.", options=list(FREQS)
+        )
     if leader.asset.key == follower.asset.key:
-        raise InputError(f"The leader and the follower are both {leader.asset.key}; name two different "
-                         "assets, e.g. silver bitcoin.")
+        raise InputError(
+            f"The leader and the follower are both {leader.asset.key}; name two different "
+            "assets, e.g. silver bitcoin."
+        )
     if start and end and start > end:
         raise DateRangeError(f"Start {start} is after end {end}; swap them.")
     if max_lag is not None and (not isinstance(max_lag, int) or max_lag < 1):
-        raise InputError(f"The max lag must be a whole number of periods of at least 1 (default "
-                         f"{DEFAULT_MAX_LAG[freq]} for {freq}).")
+        raise InputError(
+            f"The max lag must be a whole number of periods of at least 1 (default "
+            f"{DEFAULT_MAX_LAG[freq]} for {freq})."
+        )
     if not isinstance(permutations, int) or not 0 <= permutations <= 100_000:
-        raise InputError("Permutations must be a whole number from 0 (Bonferroni adjustment instead) "
-                         f"to 100000 (default {DEFAULT_PERMUTATIONS}).")
+        raise InputError(
+            "Permutations must be a whole number from 0 (Bonferroni adjustment instead) "
+            f"to 100000 (default {DEFAULT_PERMUTATIONS})."
+        )
     for s in (leader, follower):
         closes = s.close.dropna()
         if len(closes) and (closes <= 0).any():
-            raise InputError(f"{s.asset.name} has closes at or below zero, so log returns are undefined; "
-                             "use a price series, not a spread or yield change.")
+            raise InputError(
+                f"{s.asset.name} has closes at or below zero, so log returns are undefined; "
+                "use a price series, not a spread or yield change."
+            )
 
 
-def _windowed(leader: PriceSeries, follower: PriceSeries, freq: str, start: dt.date | None,
-              end: dt.date | None) -> pd.DataFrame:
+def _windowed(
+    leader: PriceSeries,
+    follower: PriceSeries,
+    freq: str,
+    start: dt.date | None,
+    end: dt.date | None,
+) -> pd.DataFrame:
     """Aligned returns restricted to [start, end], with range errors that name the valid dates."""
     rets = aligned_returns(leader.close, follower.close, freq)
     if rets.empty:
-        raise InputError(f"{leader.asset.name} and {follower.asset.name} have too few {freq} periods in "
-                         "common for returns; choose assets whose histories overlap.")
+        raise InputError(
+            f"{leader.asset.name} and {follower.asset.name} have too few {freq} periods in "
+            "common for returns; choose assets whose histories overlap."
+        )
     first, last = rets.index[0].date(), rets.index[-1].date()
     if (start and start > last) or (end and end < first):
-        raise DateRangeError(f"No common {freq} returns of {leader.asset.name} and {follower.asset.name} "
-                             f"between {start or 'the start'} and {end or 'the end'}; they run from "
-                             f"{first} to {last}.")
+        raise DateRangeError(
+            f"No common {freq} returns of {leader.asset.name} and {follower.asset.name} "
+            f"between {start or 'the start'} and {end or 'the end'}; they run from "
+            f"{first} to {last}."
+        )
     if start:
-        rets = rets.loc[pd.Timestamp(start):]
+        rets = rets.loc[pd.Timestamp(start) :]
     if end:
         rets = rets.loc[: pd.Timestamp(end)]
     return rets
@@ -205,24 +152,39 @@ def _windowed(leader: PriceSeries, follower: PriceSeries, freq: str, start: dt.d
 def _check_sample(rets: pd.DataFrame, names: tuple[str, str], freq: str, max_lag: int) -> None:
     n = len(rets)
     if n < MIN_PAIRS + 1:
-        raise InputError(f"Only {n} aligned {freq} returns in this range; a lead/lag needs at least "
-                         f"{MIN_PAIRS + 1}. Widen the date range or use a higher frequency.")
+        raise InputError(
+            f"Only {n} aligned {freq} returns in this range; a lead/lag needs at least "
+            f"{MIN_PAIRS + 1}. Widen the date range or use a higher frequency."
+        )
     if n - max_lag < MIN_PAIRS:
-        raise InputError(f"A max lag of {max_lag} is too large for {n} aligned {freq} returns: every lag "
-                         f"needs at least {MIN_PAIRS} pairs. Use a max lag of at most {n - MIN_PAIRS}.")
+        raise InputError(
+            f"A max lag of {max_lag} is too large for {n} aligned {freq} returns: every lag "
+            f"needs at least {MIN_PAIRS} pairs. Use a max lag of at most {n - MIN_PAIRS}."
+        )
     for col, name in zip(("leader", "follower"), names, strict=True):
         if float(rets[col].std()) == 0.0:
-            raise InputError(f"{name}'s {freq} closes do not change in this range, so a correlation is "
-                             "undefined; choose another range or asset.")
+            raise InputError(
+                f"{name}'s {freq} closes do not change in this range, so a correlation is "
+                "undefined; choose another range or asset."
+            )
 
 
 # --- the analysis -----------------------------------------------------------------------------
 
 
-def lead_lag(leader: PriceSeries, follower: PriceSeries, freq: str = "weekly",
-             max_lag: int | None = None, start: dt.date | None = None, end: dt.date | None = None,
-             permutations: int = DEFAULT_PERMUTATIONS, seed: int = 0, block_length: int | None = None,
-             granger: bool = False, events: bool = False) -> LeadLagResult:
+def lead_lag(
+    leader: PriceSeries,
+    follower: PriceSeries,
+    freq: str = "weekly",
+    max_lag: int | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    permutations: int = DEFAULT_PERMUTATIONS,
+    seed: int = 0,
+    block_length: int | None = None,
+    granger: bool = False,
+    events: bool = False,
+) -> LeadLagResult:
     """Lagged correlations of log returns, the best lag with a search-adjusted p-value, stability.
 
     Args:
@@ -245,19 +207,99 @@ def lead_lag(leader: PriceSeries, follower: PriceSeries, freq: str = "weekly",
             data, max lag too large, too few returns, a flat series.
     """
     _check_inputs(leader, follower, freq, max_lag, start, end, permutations)
+    rets, k_max = _sample(leader, follower, freq, max_lag, start, end)
+    result = _result(leader, follower, freq, rets, k_max, permutations, seed, block_length, granger)
+    if events:
+        result = replace(
+            result, event_study=event_study(leader, follower, start=start, end=end, seed=seed)
+        )
+    return replace(result, verdict=verdict(result))
+
+
+def _sample(
+    leader: PriceSeries,
+    follower: PriceSeries,
+    freq: str,
+    max_lag: int | None,
+    start: dt.date | None,
+    end: dt.date | None,
+) -> tuple[pd.DataFrame, int]:
+    """The aligned returns in range and the max lag K, checked to leave enough pairs per lag."""
     k_max = max_lag or DEFAULT_MAX_LAG[freq]
     rets = _windowed(leader, follower, freq, start, end)
     names = (leader.asset.name, follower.asset.name)
     if max_lag is None:  # the default shrinks to fit a short sample rather than failing
         k_max = max(1, min(k_max, len(rets) - MIN_PAIRS))
     _check_sample(rets, names, freq, k_max)
+    return rets, k_max
+
+
+def _result(
+    leader: PriceSeries,
+    follower: PriceSeries,
+    freq: str,
+    rets: pd.DataFrame,
+    k_max: int,
+    permutations: int,
+    seed: int,
+    block_length: int | None,
+    granger: bool,
+) -> LeadLagResult:
+    """Every lag's correlation, the best lag and its stability; no event study and no verdict
+    yet, since the verdict reads the finished result."""
     x, y = rets["leader"].to_numpy(), rets["follower"].to_numpy()
     lags = np.arange(-k_max, k_max + 1)
     corr, pairs = lagged_corr(x, y, k_max)
     p = lag_p_values(corr, pairs)
-    best_i = int(np.nanargmax(np.abs(corr)))
     block = block_length or default_block(len(x))
+    best, how = _best_lag(x, y, lags, corr, pairs, p, permutations, block, seed)
+    stability = _stability(rets, best.lag)
+    stable = all(s.corr is not None and np.sign(s.corr) == np.sign(best.corr) for s in stability)
+    return LeadLagResult(
+        leader=leader.asset.key,
+        follower=follower.asset.key,
+        leader_name=leader.asset.name,
+        follower_name=follower.asset.name,
+        freq=freq,
+        lag_unit=UNITS[freq],
+        start=rets.index[0].date(),
+        end=rets.index[-1].date(),
+        n_obs=len(rets),
+        max_lag=k_max,
+        lags=[
+            LagCorr(int(k), _num(c), int(m), _num(q))
+            for k, c, m, q in zip(lags, corr, pairs, p, strict=True)
+        ],
+        best_lag=best,
+        stability=stability,
+        stable_sign=stable,
+        adjustment=how,
+        permutations=permutations,
+        block_length=block,
+        seed=seed,
+        granger=_granger(rets, best.lag) if granger else None,
+        event_study=None,
+        verdict="",
+        provenance=[leader.provenance, follower.provenance],
+    )
+
+
+def _best_lag(
+    x: np.ndarray,
+    y: np.ndarray,
+    lags: np.ndarray,
+    corr: np.ndarray,
+    pairs: np.ndarray,
+    p: np.ndarray,
+    permutations: int,
+    block: int,
+    seed: int,
+) -> tuple[BestLag, str]:
+    """The lag of largest |corr| with its p-value adjusted for the search over all lags, and a
+    note on how it was adjusted (block permutation, or Bonferroni when permutations is 0)."""
+    best_i = int(np.nanargmax(np.abs(corr)))
     if permutations > 0:
+        k_max = int(lags[-1])  # lags run -K..K
         null = null_max_abs_corr(x, y, k_max, permutations, block, seed)
         # Relative tolerance: the null is computed in float32.
         exceed = int(np.count_nonzero(null >= abs(corr[best_i]) * (1 - 1e-6)))
@@ -266,22 +308,15 @@ def lead_lag(leader: PriceSeries, follower: PriceSeries, freq: str = "weekly",
     else:
         p_adj = min(1.0, float(p[best_i]) * len(lags))
         how = f"Bonferroni over {len(lags)} lags"
-    best = BestLag(int(lags[best_i]), float(corr[best_i]), int(pairs[best_i]), float(p[best_i]),
-                   float(p_adj), bool(p_adj < ALPHA))
-    stability = _stability(rets, best.lag)
-    stable = all(s.corr is not None and np.sign(s.corr) == np.sign(best.corr) for s in stability)
-    result = LeadLagResult(
-        leader=leader.asset.key, follower=follower.asset.key, leader_name=names[0], follower_name=names[1],
-        freq=freq, lag_unit=UNITS[freq], start=rets.index[0].date(), end=rets.index[-1].date(),
-        n_obs=len(rets), max_lag=k_max,
-        lags=[LagCorr(int(k), _num(c), int(m), _num(q)) for k, c, m, q in zip(lags, corr, pairs, p, strict=True)],
-        best_lag=best, stability=stability, stable_sign=stable, adjustment=how,
-        permutations=permutations, block_length=block, seed=seed,
-        granger=_granger(rets, best.lag) if granger else None, event_study=None, verdict="",
-        provenance=[leader.provenance, follower.provenance])
-    if events:
-        result = replace(result, event_study=event_study(leader, follower, start=start, end=end, seed=seed))
-    return replace(result, verdict=verdict(result))
+    best = BestLag(
+        int(lags[best_i]),
+        float(corr[best_i]),
+        int(pairs[best_i]),
+        float(p[best_i]),
+        float(p_adj),
+        bool(p_adj < ALPHA),
+    )
+    return best, how
 
 
 def _num(value: float) -> float | None:
@@ -313,34 +348,3 @@ def _granger(rets: pd.DataFrame, lag: int) -> Granger | None:
         res = grangercausalitytests(rets[["follower", "leader"]].to_numpy(), maxlag=[lag])
     f_stat, p_value = res[lag][0]["ssr_ftest"][:2]
     return Granger(lag, float(f_stat), float(p_value))
-
-
-def _lag_words(lag: int, unit: str) -> str:
-    if lag == 0:
-        return f"0 {unit}s, same {unit}"
-    return f"{lag:+d} {unit}{'s' if abs(lag) != 1 else ''}"
-
-
-def verdict(r: LeadLagResult) -> str:
-    """One plain sentence on what the best lag says about "the follower follows the leader"."""
-    b, unit, lead, fol = r.best_lag, r.lag_unit, r.leader_name, r.follower_name
-    figures = f"corr {fmt.corr(b.corr)}, adjusted p-value {fmt.pvalue(b.p_value_adjusted)}"
-    if not b.significant:
-        text = (f"No significant lead/lag: the best lag ({_lag_words(b.lag, unit)}, corr {fmt.corr(b.corr)}) "
-                f"has an adjusted p-value of {fmt.pvalue(b.p_value_adjusted)}, so the data does not support the "
-                f"claim that {fol} follows {lead}.")
-    elif b.lag > 0:
-        text = (f"Significant lead: {lead} leads {fol} by {_lag_words(b.lag, unit)[1:]} ({figures}), "
-                f"consistent with {fol} following {lead}.")
-    elif b.lag < 0:
-        text = (f"Significant, but the other way round: {fol} leads {lead} by "
-                f"{_lag_words(b.lag, unit)[1:]} ({figures}), so the data does not support {fol} "
-                f"following {lead}.")
-    else:
-        text = (f"Significant same-{unit} co-movement ({figures}) but no lead, so the data does not "
-                f"support {fol} following {lead} with a lag.")
-    if b.significant and not r.stable_sign:
-        text += " The correlation does not keep its sign in all three sub-periods, so treat it with caution."
-    if any(p.synthetic for p in r.provenance):
-        text += " (Computed on synthetic demo data, not real prices.)"
-    return text

@@ -63,16 +63,24 @@ class PriceLookup(ResultMixin):
 
     def summary(self) -> str:
         changes = ", ".join(f"{w} {fmt.pct(self.change_pct[w])}" for w in HORIZONS)
-        head = (f"{self.name} ({self.symbol}) closed at {fmt.price(self.close)} {self.unit} on "
-                f"{self.as_of}. Changes: {changes}.")
-        ath = (f"All-time closing high {fmt.price(self.all_time_high.close)} on {self.all_time_high.date} "
-               f"({fmt.pct(self.drawdown_from_ath_pct)} from it).")
-        rng = (f"52-week range {fmt.price(self.low_52w.close)} ({self.low_52w.date}) to "
-               f"{fmt.price(self.high_52w.close)} ({self.high_52w.date}).")
+        head = (
+            f"{self.name} ({self.symbol}) closed at {fmt.price(self.close)} {self.unit} on "
+            f"{self.as_of}. Changes: {changes}."
+        )
+        ath = (
+            f"All-time closing high {fmt.price(self.all_time_high.close)} on"
+            f" {self.all_time_high.date} ({fmt.pct(self.drawdown_from_ath_pct)} from it)."
+        )
+        rng = (
+            f"52-week range {fmt.price(self.low_52w.close)} ({self.low_52w.date}) to "
+            f"{fmt.price(self.high_52w.close)} ({self.high_52w.date})."
+        )
         extra = []
         if self.intraday_high is not None:
-            extra.append(f"Highest intraday high {fmt.price(self.intraday_high.high)} on "
-                         f"{self.intraday_high.date}.")
+            extra.append(
+                f"Highest intraday high {fmt.price(self.intraday_high.high)} on "
+                f"{self.intraday_high.date}."
+            )
         return compose([head, ath, rng], extra, source_note([self.provenance]))
 
 
@@ -90,10 +98,15 @@ class CloseOn(ResultMixin):
     provenance: Provenance
 
     def summary(self) -> str:
-        when = (f"on {self.date}" if self.exact
-                else f"on {self.date} (the last bar on or before {self.requested})")
-        return compose([f"{self.name} ({self.symbol}) closed at {fmt.price(self.close)} {when}."],
-                       closing=source_note([self.provenance]))
+        when = (
+            f"on {self.date}"
+            if self.exact
+            else f"on {self.date} (the last bar on or before {self.requested})"
+        )
+        return compose(
+            [f"{self.name} ({self.symbol}) closed at {fmt.price(self.close)} {when}."],
+            closing=source_note([self.provenance]),
+        )
 
 
 @dataclass(frozen=True)
@@ -110,14 +123,24 @@ class LevelCross(ResultMixin):
 
     def summary(self) -> str:
         if self.date is None:
-            best = (f" Its highest close is {fmt.price(self.prior_high.close)} on {self.prior_high.date}."
-                    if self.prior_high else "")
+            best = (
+                f" Its highest close is {fmt.price(self.prior_high.close)} on"
+                f" {self.prior_high.date}."
+                if self.prior_high
+                else ""
+            )
             head = f"{self.name} has never closed at or above {fmt.price(self.level)}.{best}"
         else:
-            before = (f" The highest close before it was {fmt.price(self.prior_high.close)} on "
-                      f"{self.prior_high.date}." if self.prior_high else "")
-            head = (f"{self.name} first closed at or above {fmt.price(self.level)} on {self.date}, at "
-                    f"{fmt.price(self.close)}.{before}")
+            before = (
+                f" The highest close before it was {fmt.price(self.prior_high.close)} on "
+                f"{self.prior_high.date}."
+                if self.prior_high
+                else ""
+            )
+            head = (
+                f"{self.name} first closed at or above {fmt.price(self.level)} on {self.date}, at "
+                f"{fmt.price(self.close)}.{before}"
+            )
         return compose([head], closing=source_note([self.provenance]))
 
 
@@ -132,8 +155,10 @@ def clean_closes(series: PriceSeries) -> tuple[np.ndarray, np.ndarray]:
     if not ok.all():
         days, closes = days[ok], closes[ok]
     if len(closes) == 0:
-        raise InputError(f"There are no {series.asset.name} prices in this range; choose a later "
-                         "as-of date or another data source.")
+        raise InputError(
+            f"There are no {series.asset.name} prices in this range; choose a later "
+            "as-of date or another data source."
+        )
     return days, closes
 
 
@@ -157,8 +182,9 @@ def index_on_or_before(days: np.ndarray, closes: np.ndarray, target: dt.date) ->
     return int(np.searchsorted(days, np.datetime64(target, "D"), side="right")) - 1
 
 
-def changes_at(days: np.ndarray, closes: np.ndarray, i: int,
-             prev_date: dt.date | None = None) -> tuple[dict, dict]:
+def changes_at(
+    days: np.ndarray, closes: np.ndarray, i: int, prev_date: dt.date | None = None
+) -> tuple[dict, dict]:
     """Percent changes of close ``i`` over every horizon, and the reference closes.
 
     Args:
@@ -199,13 +225,23 @@ def price_lookup(series: PriceSeries) -> PriceLookup:
     lo52 = start52 + int(np.argmin(closes[start52:]))
     asset = series.asset
     return PriceLookup(
-        asset=asset.key, name=asset.name, symbol=asset.symbol, unit=asset.unit,
-        as_of=to_date(days[i]), close=float(closes[i]), change_pct=pct, change_from=ref,
-        all_time_high=Mark(float(closes[k]), to_date(days[k])), intraday_high=_intraday_high(series),
+        asset=asset.key,
+        name=asset.name,
+        symbol=asset.symbol,
+        unit=asset.unit,
+        as_of=to_date(days[i]),
+        close=float(closes[i]),
+        change_pct=pct,
+        change_from=ref,
+        all_time_high=Mark(float(closes[k]), to_date(days[k])),
+        intraday_high=_intraday_high(series),
         drawdown_from_ath_pct=(closes[i] / closes[k] - 1.0) * 100.0,
         high_52w=Mark(float(closes[hi52]), to_date(days[hi52])),
         low_52w=Mark(float(closes[lo52]), to_date(days[lo52])),
-        first_date=to_date(days[0]), bars=len(closes), provenance=series.provenance)
+        first_date=to_date(days[0]),
+        bars=len(closes),
+        provenance=series.provenance,
+    )
 
 
 def _intraday_high(series: PriceSeries) -> IntradayMark | None:
@@ -234,9 +270,16 @@ def close_on(series: PriceSeries, on: dt.date) -> CloseOn:
         raise DateRangeError(f"{on} is {side} of {name}; choose a date between {first} and {last}.")
     j = index_on_or_before(days, closes, on)
     asset = series.asset
-    return CloseOn(asset=asset.key, name=asset.name, symbol=asset.symbol, requested=on,
-                   date=to_date(days[j]), close=float(closes[j]), exact=to_date(days[j]) == on,
-                   provenance=series.provenance)
+    return CloseOn(
+        asset=asset.key,
+        name=asset.name,
+        symbol=asset.symbol,
+        requested=on,
+        date=to_date(days[j]),
+        close=float(closes[j]),
+        exact=to_date(days[j]) == on,
+        provenance=series.provenance,
+    )
 
 
 def first_close_at_or_above(series: PriceSeries, level: float) -> LevelCross:
@@ -256,12 +299,26 @@ def first_close_at_or_above(series: PriceSeries, level: float) -> LevelCross:
     asset = series.asset
     if len(hits) == 0:
         k = int(np.argmax(closes))
-        return LevelCross(asset.key, asset.name, float(level), None, None,
-                          Mark(float(closes[k]), to_date(days[k])), series.provenance)
+        return LevelCross(
+            asset.key,
+            asset.name,
+            float(level),
+            None,
+            None,
+            Mark(float(closes[k]), to_date(days[k])),
+            series.provenance,
+        )
     j = int(hits[0])
     prior = None
     if j > 0:
         k = int(np.argmax(closes[:j]))
         prior = Mark(float(closes[k]), to_date(days[k]))
-    return LevelCross(asset.key, asset.name, float(level), to_date(days[j]), float(closes[j]), prior,
-                      series.provenance)
+    return LevelCross(
+        asset.key,
+        asset.name,
+        float(level),
+        to_date(days[j]),
+        float(closes[j]),
+        prior,
+        series.provenance,
+    )

@@ -54,11 +54,15 @@ class RatioLookup(ResultMixin):
 
     def summary(self) -> str:
         changes = ", ".join(f"{w} {fmt.pct(self.change_pct[w])}" for w in HORIZONS)
-        head = (f"The {self.name} ratio is {fmt.price(self.ratio)} on {self.as_of} "
-                f"({ordinal(self.percentile)} percentile of its history since {self.first_date}). "
-                f"Changes: {changes}.")
-        ext = (f"Range {fmt.price(self.low.close)} ({self.low.date}) to {fmt.price(self.high.close)} "
-               f"({self.high.date}); mean {fmt.price(self.mean)}.")
+        head = (
+            f"The {self.name} ratio is {fmt.price(self.ratio)} on {self.as_of} "
+            f"({ordinal(self.percentile)} percentile of its history since {self.first_date}). "
+            f"Changes: {changes}."
+        )
+        ext = (
+            f"Range {fmt.price(self.low.close)} ({self.low.date}) to {fmt.price(self.high.close)} "
+            f"({self.high.date}); mean {fmt.price(self.mean)}."
+        )
         return compose([head], [ext], source_note([self.provenance]))
 
 
@@ -82,10 +86,11 @@ class Comparison(ResultMixin):
         head = f"Performance to {self.as_of}: " + " ".join(lines)
         opt = [f"Best performer {'; '.join(best)}."] if best else []
         if self.ratio is not None:
-            opt.append(f"{self.ratio.name} ratio {fmt.price(self.ratio.ratio)} "
-                       f"({ordinal(self.ratio.percentile)} percentile of its history).")
+            opt.append(
+                f"{self.ratio.name} ratio {fmt.price(self.ratio.ratio)} "
+                f"({ordinal(self.ratio.percentile)} percentile of its history)."
+            )
         return compose([head], opt, source_note(self.provenance))
-
 
 
 def merge_provenance(items: list[Provenance]) -> Provenance:
@@ -96,11 +101,15 @@ def merge_provenance(items: list[Provenance]) -> Provenance:
             sources.append(p.source)
     as_ofs = [p.as_of for p in items if p.as_of]
     notices = [p.notice for p in items if p.notice]
-    return Provenance(source="+".join(sources), as_of=min(as_ofs) if as_ofs else None,
-                      stale=any(p.stale for p in items), synthetic=any(p.synthetic for p in items),
-                      location=" + ".join(p.location for p in items if p.location) or None,
-                      notice=" ".join(dict.fromkeys(notices)) or None,
-                      age_hours=max((p.age_hours for p in items if p.age_hours is not None), default=None))
+    return Provenance(
+        source="+".join(sources),
+        as_of=min(as_ofs) if as_ofs else None,
+        stale=any(p.stale for p in items),
+        synthetic=any(p.synthetic for p in items),
+        location=" + ".join(p.location for p in items if p.location) or None,
+        notice=" ".join(dict.fromkeys(notices)) or None,
+        age_hours=max((p.age_hours for p in items if p.age_hours is not None), default=None),
+    )
 
 
 def ratio_series(numerator: PriceSeries, denominator: PriceSeries) -> PriceSeries:
@@ -115,20 +124,34 @@ def ratio_series(numerator: PriceSeries, denominator: PriceSeries) -> PriceSerie
     """
     a, b = numerator.asset, denominator.asset
     if a.key == b.key:
-        raise InputError(f"A ratio needs two different assets, not {a.key} twice; e.g. silver/gold.")
-    joined = pd.concat([numerator.close.rename("a"), denominator.close.rename("b")], axis=1,
-                       join="inner").dropna()
+        raise InputError(
+            f"A ratio needs two different assets, not {a.key} twice; e.g. silver/gold."
+        )
+    joined = pd.concat(
+        [numerator.close.rename("a"), denominator.close.rename("b")], axis=1, join="inner"
+    ).dropna()
     joined = joined[joined["b"] > 0]
     if joined.empty:
-        raise InputError(f"{a.name} ({numerator.first_date}..{numerator.last_date}) and {b.name} "
-                         f"({denominator.first_date}..{denominator.last_date}) have no dates in common.")
+        raise InputError(
+            f"{a.name} ({numerator.first_date}..{numerator.last_date}) and {b.name} "
+            f"({denominator.first_date}..{denominator.last_date}) have no dates in common."
+        )
     frame = pd.DataFrame(np.nan, index=joined.index, columns=COLUMNS)
     frame["close"] = joined["a"] / joined["b"]
     calendar = CRYPTO if (a.calendar == CRYPTO and b.calendar == CRYPTO) else EXCHANGE
-    asset = Asset(key=f"{a.key}/{b.key}", name=f"{a.name}/{b.name}", symbol=f"{a.symbol}/{b.symbol}",
-                  calendar=calendar, unit="ratio", group="ratio", registered=False)
-    prov = replace(merge_provenance([numerator.provenance, denominator.provenance]),
-                   as_of=frame.index[-1].date().isoformat())
+    asset = Asset(
+        key=f"{a.key}/{b.key}",
+        name=f"{a.name}/{b.name}",
+        symbol=f"{a.symbol}/{b.symbol}",
+        calendar=calendar,
+        unit="ratio",
+        group="ratio",
+        registered=False,
+    )
+    prov = replace(
+        merge_provenance([numerator.provenance, denominator.provenance]),
+        as_of=frame.index[-1].date().isoformat(),
+    )
     return PriceSeries(asset, frame, prov)
 
 
@@ -144,11 +167,20 @@ def ratio_lookup(numerator: PriceSeries, denominator: PriceSeries) -> RatioLooku
     pct, _ = changes_at(days, values, i)
     hi, lo = int(np.argmax(values)), int(np.argmin(values))
     return RatioLookup(
-        numerator=numerator.asset.key, denominator=denominator.asset.key, name=ratio.asset.name,
-        as_of=to_date(days[i]), ratio=float(values[i]), change_pct=pct,
+        numerator=numerator.asset.key,
+        denominator=denominator.asset.key,
+        name=ratio.asset.name,
+        as_of=to_date(days[i]),
+        ratio=float(values[i]),
+        change_pct=pct,
         percentile=float(np.count_nonzero(values <= values[i]) / len(values) * 100.0),
-        high=Mark(float(values[hi]), to_date(days[hi])), low=Mark(float(values[lo]), to_date(days[lo])),
-        mean=float(values.mean()), first_date=to_date(days[0]), bars=len(values), provenance=ratio.provenance)
+        high=Mark(float(values[hi]), to_date(days[hi])),
+        low=Mark(float(values[lo]), to_date(days[lo])),
+        mean=float(values.mean()),
+        first_date=to_date(days[0]),
+        bars=len(values),
+        provenance=ratio.provenance,
+    )
 
 
 def compare(series: list[PriceSeries]) -> Comparison:
@@ -179,9 +211,14 @@ def compare(series: list[PriceSeries]) -> Comparison:
     rows = []
     for s, (days, closes) in zip(series, cleaned, strict=True):
         i = index_on_or_before(days, closes, to_date(end))
-        pct, _ = changes_at(days, closes, i, prev_date=prev or to_date(days[0] - np.timedelta64(1, "D")))
-        rows.append(PerformanceRow(s.asset.key, s.asset.name, s.asset.symbol, to_date(days[i]),
-                                   float(closes[i]), pct))
+        pct, _ = changes_at(
+            days, closes, i, prev_date=prev or to_date(days[0] - np.timedelta64(1, "D"))
+        )
+        rows.append(
+            PerformanceRow(
+                s.asset.key, s.asset.name, s.asset.symbol, to_date(days[i]), float(closes[i]), pct
+            )
+        )
     best = {}
     for w in HORIZONS:
         known = [(r.change_pct[w], r.asset) for r in rows if r.change_pct[w] is not None]

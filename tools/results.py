@@ -122,7 +122,10 @@ class Provenance(ResultMixin):
         age = age_text(self.age_hours)
         if self.stale:
             return f"Yahoo Finance, STALE cache from {age} ago{end}"
-        return f"Yahoo Finance, {'live' if self.freshness == 'live' else 'cached ' + age + ' ago'}{end}"
+        return (
+            "Yahoo Finance,"
+            f" {'live' if self.freshness == 'live' else 'cached ' + age + ' ago'}{end}"
+        )
 
     def to_dict(self) -> dict:
         d = super().to_dict()
@@ -165,7 +168,8 @@ def ordinal(value: float) -> str:
 
 
 def source_note(items: list[Provenance]) -> str:
-    """A short provenance clause for summaries, e.g. "Source: synthetic demo data (not real prices)".
+    """A short provenance clause for summaries, e.g. "Source: synthetic demo data (not real
+    prices)".
 
     Keeps "synthetic demo data" and any staleness visible while staying much shorter than
     :meth:`Provenance.label` (no file paths).
@@ -175,7 +179,9 @@ def source_note(items: list[Provenance]) -> str:
         if p.synthetic:
             text = f"{SYNTHETIC_NOTE} (not real prices)"
         elif p.source == "csv":
-            names = [loc.replace("\\", "/").rsplit("/", 1)[-1] for loc in (p.location or "").split(" + ")]
+            names = [
+                loc.replace("\\", "/").rsplit("/", 1)[-1] for loc in (p.location or "").split(" + ")
+            ]
             text = f"CSV {', '.join(n for n in names if n)}".strip()
         elif p.stale:
             text = f"Yahoo Finance, STALE cache from {age_text(p.age_hours)} ago"
@@ -184,12 +190,17 @@ def source_note(items: list[Provenance]) -> str:
         if text not in parts:
             parts.append(text)
     as_ofs = sorted({p.as_of for p in items if p.as_of})
-    end = f"; data to {as_ofs[-1]}" if len(as_ofs) == 1 else (f"; data to {', '.join(as_ofs)}" if as_ofs else "")
+    end = (
+        f"; data to {as_ofs[-1]}"
+        if len(as_ofs) == 1
+        else (f"; data to {', '.join(as_ofs)}" if as_ofs else "")
+    )
     return f"Source: {'; '.join(parts)}{end}."
 
 
-def compose(required: list[str], optional: list[str] = (), closing: str = "",
-            limit: int = SUMMARY_LIMIT) -> str:
+def compose(
+    required: list[str], optional: list[str] = (), closing: str = "", limit: int = SUMMARY_LIMIT
+) -> str:
     """Join sentences: the required ones, then optional ones in order while the text (with
     ``closing`` appended last) stays within ``limit`` characters.
 

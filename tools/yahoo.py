@@ -41,8 +41,14 @@ def download(symbol: str, start: dt.date | None, cache_dir: Path | None = None) 
             yf.set_tz_cache_location(str(cache_dir))
         except Exception:  # noqa: BLE001 - an unwritable tz cache must not stop a download
             pass
-    kwargs = {"interval": "1d", "auto_adjust": False, "actions": False, "progress": False,
-              "threads": False, "multi_level_index": True}
+    kwargs = {
+        "interval": "1d",
+        "auto_adjust": False,
+        "actions": False,
+        "progress": False,
+        "threads": False,
+        "multi_level_index": True,
+    }
     if start is None:
         kwargs["period"] = "max"
     else:
@@ -54,8 +60,11 @@ def download(symbol: str, start: dt.date | None, cache_dir: Path | None = None) 
         except Exception as exc:  # classified here so callers see one exception type
             raise classify(f"{type(exc).__name__} {exc}") from exc
     if raw is None or len(raw) == 0:
-        raise classify(" ".join(messages)) if messages else FetchError(
-            "empty", f"Yahoo Finance returned no rows for {symbol}.")
+        raise (
+            classify(" ".join(messages))
+            if messages
+            else FetchError("empty", f"Yahoo Finance returned no rows for {symbol}.")
+        )
     return raw
 
 
@@ -78,8 +87,10 @@ def _captured_log():
         logger.handlers, logger.propagate = saved
 
 
-_NETWORK = re.compile(r"dnserror|could not resolve|failed to perform|connection|timed out|timeout|"
-                      r"network|\bssl|unreachable|curl")
+_NETWORK = re.compile(
+    r"dnserror|could not resolve|failed to perform|connection|timed out|timeout|"
+    r"network|\bssl|unreachable|curl"
+)
 _RATE_LIMIT = re.compile(r"rate ?limit|too many requests|\b429\b")
 # yfinance prefixes each failure with the tickers it concerns ("['SI=F']: ..."); a ticker such
 # as SSL or 6429.T must not be read as a network or rate-limit failure.
@@ -90,10 +101,14 @@ def classify(text: str) -> FetchError:
     """Map a yfinance / curl_cffi failure text onto a FetchError kind."""
     low = _TICKERS.sub(" ", text).lower()
     if _RATE_LIMIT.search(low):
-        return FetchError("rate_limit", "Yahoo Finance is rate-limiting requests; try again in a minute.")
+        return FetchError(
+            "rate_limit", "Yahoo Finance is rate-limiting requests; try again in a minute."
+        )
     if _NETWORK.search(low):
         return FetchError("network", "Yahoo Finance could not be reached (network error).")
-    return FetchError("empty", f"Yahoo Finance returned no data ({text.strip()[:120] or 'no rows'}).")
+    return FetchError(
+        "empty", f"Yahoo Finance returned no data ({text.strip()[:120] or 'no rows'})."
+    )
 
 
 def normalise(raw: pd.DataFrame | None, symbol: str) -> pd.DataFrame:

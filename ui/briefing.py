@@ -1,9 +1,10 @@
 """The Briefing page: choose a watchlist and an as-of date, generate with progress, read the
 briefing with its charts, download it as Markdown, HTML or JSON, and browse earlier ones.
 
-The page only displays what :mod:`assistant.briefing.pipeline` computes. Briefings are archived in the
-data directory (``briefings/``), so earlier ones survive a restart. Text reaches the page only
-through ``st.markdown`` without HTML (the briefing's Markdown escapes quoted commentary).
+The page only displays what :mod:`assistant.briefing.pipeline` computes. Briefings are
+archived in the data directory (``briefings/``), so earlier ones survive a restart. Text reaches
+the page only through ``st.markdown`` without HTML (the briefing's Markdown escapes quoted
+commentary).
 """
 
 from __future__ import annotations
@@ -40,20 +41,37 @@ def choose(settings: Settings) -> dict | None:
         lists = {watchlists.DEFAULT_NAME: watchlists.builtin_default()}
     with st.form("briefing_form"):
         left, right = st.columns(2)
-        name = left.selectbox("Watchlist", [*lists, CUSTOM], key="bp_watchlist",
-                              help="Saved in watchlists.toml in the data directory.")
-        picked = left.multiselect("Assets (for 'Choose assets…')", watchlists.asset_choices(), default=["gold", "silver"],
-                                  key="bp_assets")
-        past = right.toggle("As of a past date", key="bp_past",
-                            help="Reproduce the briefing as it would have been written on that day.")
-        day = right.date_input("As-of date", value=dt.date.today(), max_value=dt.date.today(), key="bp_as_of")
+        name = left.selectbox(
+            "Watchlist",
+            [*lists, CUSTOM],
+            key="bp_watchlist",
+            help="Saved in watchlists.toml in the data directory.",
+        )
+        picked = left.multiselect(
+            "Assets (for 'Choose assets…')",
+            watchlists.asset_choices(),
+            default=["gold", "silver"],
+            key="bp_assets",
+        )
+        past = right.toggle(
+            "As of a past date",
+            key="bp_past",
+            help="Reproduce the briefing as it would have been written on that day.",
+        )
+        day = right.date_input(
+            "As-of date", value=dt.date.today(), max_value=dt.date.today(), key="bp_as_of"
+        )
         quotes = right.checkbox("Quote commentary", value=True, key="bp_quotes")
         pressed = st.form_submit_button("Generate briefing", type="primary")
     if not pressed:
         return None
     custom = name == CUSTOM
-    return {"watchlist": None if custom else name, "assets": picked if custom else None,
-            "as_of": day if past else None, "commentary": quotes}
+    return {
+        "watchlist": None if custom else name,
+        "assets": picked if custom else None,
+        "as_of": day if past else None,
+        "commentary": quotes,
+    }
 
 
 def run(settings: Settings, request: dict) -> None:
@@ -63,11 +81,16 @@ def run(settings: Settings, request: dict) -> None:
     with st.status("Writing the briefing…", expanded=True) as status:
         bar = st.progress(0.0, text="Starting")
         try:
-            briefing = generate(settings, request["assets"], watchlist=request["watchlist"],
-                                commentary=request["commentary"],
-                                knowledge=common.knowledge(str(settings.home), settings.chroma_host,
-                                                           settings.chroma_port),
-                                progress=lambda step, done: bar.progress(min(done, 1.0), text=step))
+            briefing = generate(
+                settings,
+                request["assets"],
+                watchlist=request["watchlist"],
+                commentary=request["commentary"],
+                knowledge=common.knowledge(
+                    str(settings.home), settings.chroma_host, settings.chroma_port
+                ),
+                progress=lambda step, done: bar.progress(min(done, 1.0), text=step),
+            )
         except InputError as exc:
             status.update(label="The briefing could not be written", state="error")
             st.error(str(exc))
@@ -100,7 +123,9 @@ def show(entry: dict) -> None:
     cols = st.columns(3)
     cols[0].download_button("Download Markdown", briefing.markdown, f"{stem}.md", "text/markdown")
     cols[1].download_button("Download HTML", entry["html"], f"{stem}.html", "text/html")
-    cols[2].download_button("Download JSON", br.to_json(briefing), f"{stem}.json", "application/json")
+    cols[2].download_button(
+        "Download JSON", br.to_json(briefing), f"{stem}.json", "application/json"
+    )
 
 
 def browse(settings: Settings) -> None:
@@ -114,12 +139,17 @@ def browse(settings: Settings) -> None:
     item = next(s for s in items if s.stem == stem)
     st.markdown(item.markdown.read_text(encoding="utf-8"))
     cols = st.columns(3)
-    cols[0].download_button("Markdown", item.markdown.read_bytes(), item.markdown.name, "text/markdown",
-                            key="bp_old_md")
-    for col, path, mime, label in ((cols[1], item.html, "text/html", "HTML with charts"),
-                                   (cols[2], item.json, "application/json", "JSON")):
+    cols[0].download_button(
+        "Markdown", item.markdown.read_bytes(), item.markdown.name, "text/markdown", key="bp_old_md"
+    )
+    for col, path, mime, label in (
+        (cols[1], item.html, "text/html", "HTML with charts"),
+        (cols[2], item.json, "application/json", "JSON"),
+    ):
         if path is not None:
-            col.download_button(label, path.read_bytes(), path.name, mime, key=f"bp_old_{path.suffix}")
+            col.download_button(
+                label, path.read_bytes(), path.name, mime, key=f"bp_old_{path.suffix}"
+            )
 
 
 def save_watchlist(settings: Settings) -> None:
@@ -137,8 +167,10 @@ def save_watchlist(settings: Settings) -> None:
 
 settings = current_settings()
 st.title("Market briefing")
-st.caption(f"Data source: {settings.data} · model: {settings.model} · every figure comes from the "
-           "analysis tools and is checked for grounding.")
+st.caption(
+    f"Data source: {settings.data} · model: {settings.model} · every figure comes from the "
+    "analysis tools and is checked for grounding."
+)
 request = choose(settings)
 if request is not None:
     run(settings, request)

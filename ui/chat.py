@@ -65,11 +65,11 @@ def _ask_example(question: str) -> None:
 def tool_row(call: ToolCall, key: str) -> None:
     """One tool call: what it does in plain words, then its compact and its full result."""
     if not call.done:
-        st.markdown(f":blue[:material/pending:] **{common.plain(call.title)}** · running…")
+        st.markdown(f":blue[:material/pending:] **{common.safe_markdown(call.title)}** · running…")
         return
     mark = ":orange[:material/warning:]" if call.error else ":green[:material/check_circle:]"
-    st.markdown(f"{mark} **{common.plain(call.title)}**")
-    st.caption(common.plain(quote(call.summary, 320)))
+    st.markdown(f"{mark} **{common.safe_markdown(call.title)}**")
+    st.caption(common.safe_markdown(quote(call.summary, 320)))
     with st.expander("Full result", icon=":material/data_object:"):
         st.caption(f"`{call.name}` · what the model saw:")
         st.code(call.summary, language=None, wrap_lines=True)
@@ -85,8 +85,11 @@ def grounding_badge(turn: Turn) -> None:
     if not g["ok"]:
         st.badge(label[:1].upper() + label[1:], icon=":material/report:", color="orange")
     elif g["checked"]:
-        st.badge("All figures from tools" + label.removeprefix("all figures from tools"),
-                 icon=":material/verified:", color="green")
+        st.badge(
+            "All figures from tools" + label.removeprefix("all figures from tools"),
+            icon=":material/verified:",
+            color="green",
+        )
     else:
         st.badge("No figures to check", icon=":material/info:", color="gray")
 
@@ -96,18 +99,18 @@ def sources_list(sources: list[dict]) -> None:
     with st.container(border=True, gap="small"):
         st.markdown(f":material/menu_book: **Sources ({len(sources)})**")
         for n, source in enumerate(sources, 1):
-            st.markdown(f"**{n}. {common.plain(source_citation(source))}**")
-            st.caption(f"“{common.plain(quote(source.get('text', ''), 240))}”")
+            st.markdown(f"**{n}. {common.safe_markdown(source_citation(source))}**")
+            st.caption(f"“{common.safe_markdown(quote(source.get('text', ''), 240))}”")
 
 
 def answer_body(turn: Turn, key: str, answer_slot=None) -> None:
     """The answer, any error, the charts, the sources and the footer, in reading order."""
     if turn.answer:
-        (answer_slot or st).markdown(common.plain(turn.answer))
+        (answer_slot or st).markdown(common.safe_markdown(turn.answer))
     elif answer_slot is not None:
         answer_slot.empty()
     if turn.error:
-        st.warning(common.plain(turn.error), icon=":material/error:")
+        st.warning(common.safe_markdown(turn.error), icon=":material/error:")
     for i, (title, figure) in enumerate(turn.charts):
         st.plotly_chart(figure, key=f"{key}-chart-{i}", config=PLOTLY_CONFIG, alt=title)
     if turn.sources:
@@ -115,18 +118,20 @@ def answer_body(turn: Turn, key: str, answer_slot=None) -> None:
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         grounding_badge(turn)
         if turn.finished:
-            st.caption(common.plain(turn.footer))
+            st.caption(common.safe_markdown(turn.footer))
 
 
 def render_turn(turn: Turn, key: str) -> None:
     with st.chat_message("user", avatar=AVATARS["user"]):
-        st.markdown(common.plain(turn.question))
+        st.markdown(common.safe_markdown(turn.question))
     with st.chat_message("assistant", avatar=AVATARS["assistant"]):
         if turn.tools:
             # An expander dressed as a finished st.status: st.status pauses 50 ms on creation to let
             # the browser catch up with live updates, which a finished turn does not need.
             failed = all(c.error for c in turn.tools)
-            with st.expander(turn.tools_label, icon=":material/error:" if failed else ":material/check:"):
+            with st.expander(
+                turn.tools_label, icon=":material/error:" if failed else ":material/check:"
+            ):
                 for call in turn.tools:
                     tool_row(call, key)
         answer_body(turn, key)
@@ -140,7 +145,7 @@ def ask(bot, question: str, thread_id: str, key: str) -> Turn:
     and the stored turn is built from that reply.
     """
     with st.chat_message("user", avatar=AVATARS["user"]):
-        st.markdown(common.plain(question))
+        st.markdown(common.safe_markdown(question))
     with st.chat_message("assistant", avatar=AVATARS["assistant"]):
         status_slot = st.empty()
         status = status_slot.status("Thinking…", expanded=False)
@@ -150,20 +155,28 @@ def ask(bot, question: str, thread_id: str, key: str) -> Turn:
         for event in bot.stream(question, thread_id):
             if isinstance(event, ToolStarted):
                 text = ""  # text before a tool call is the model thinking aloud
-                call = ToolCall(event.call_id, event.name, dict(event.args),
-                                      describe_call(event.name, event.args))
+                call = ToolCall(
+                    event.call_id,
+                    event.name,
+                    dict(event.args),
+                    describe_call(event.name, event.args),
+                )
                 status.update(label=f"{call.title}…", state="running")
                 with status:
                     rows[call.id] = (st.empty(), call)
                 answer.empty()
             elif isinstance(event, ToolFinished) and event.call_id in rows:
                 call = rows[event.call_id][1]
-                call.summary, call.artifact, call.error, call.done = (event.summary, event.artifact,
-                                                                      event.error, True)
+                call.summary, call.artifact, call.error, call.done = (
+                    event.summary,
+                    event.artifact,
+                    event.error,
+                    True,
+                )
             elif isinstance(event, TextDelta):
                 text += event.text
                 if time.perf_counter() - drawn >= STREAM_EVERY:
-                    answer.markdown(common.plain(text) + " ▌")
+                    answer.markdown(common.safe_markdown(text) + " ▌")
                     drawn = time.perf_counter()
             elif isinstance(event, Finished):
                 reply = event.reply
@@ -173,7 +186,10 @@ def ask(bot, question: str, thread_id: str, key: str) -> Turn:
                     tool_row(call, key)
         turn = Turn.from_reply(question, reply, _charts(bot, reply), time.perf_counter() - started)
         if turn.tools:
-            status.update(label=turn.tools_label, state="error" if all(c.error for c in turn.tools) else "complete")
+            status.update(
+                label=turn.tools_label,
+                state="error" if all(c.error for c in turn.tools) else "complete",
+            )
         else:
             status_slot.empty()
         answer_body(turn, key, answer_slot=answer)
@@ -194,31 +210,47 @@ def _save(store, thread_id: str, turn: Turn) -> None:
         store.touch(thread_id, turn.question)
         store.add_turn(thread_id, turn.to_record())
     except Exception as exc:  # noqa: BLE001 - the answer is on screen; say that it was not kept
-        st.toast(f"This answer could not be saved: {common.plain(str(exc))[:160]}", icon=":material/error:")
+        st.toast(
+            f"This answer could not be saved: {common.safe_markdown(str(exc))[:160]}",
+            icon=":material/error:",
+        )
 
 
-# -- page pieces -------------------------------------------------------------------------------------
+# -- page pieces -----------------------------------------------------------------------------------
 def welcome(bot) -> None:
     st.markdown(
-        "Ask about **prices and changes**, **records and breakouts**, whether one market **follows "
-        "another**, or **why** a market moves. Every figure comes from a tool run over daily prices, "
-        "explanations are quoted from a commentary library with their sources, and each answer is "
-        "checked for figures that did not come from a tool.")
+        "Ask about **prices and changes**, **records and breakouts**, whether one market **follows"
+        " another**, or **why** a market moves. Every figure comes from a tool run over daily"
+        " prices, explanations are quoted from a commentary library with their sources, and each"
+        " answer is checked for figures that did not come from a tool."
+    )
     try:
         data = bot.source_label()
     except Exception as exc:  # noqa: BLE001 - e.g. a CSV folder that does not exist: say so
         data = f"not available ({exc})"
-    st.caption(common.plain(f"Model: {model_label(bot.model_id)} · Data: {data}"))
+    st.caption(common.safe_markdown(f"Model: {model_label(bot.model_id)} · Data: {data}"))
     st.markdown("**Try one of these**")
     columns = st.columns(2)
     for i, example in enumerate(EXAMPLES):
-        columns[i % 2].button(example, key=f"example-{i}", on_click=_ask_example, args=(example,),
-                              icon=":material/arrow_outward:", width="stretch")
+        columns[i % 2].button(
+            example,
+            key=f"example-{i}",
+            on_click=_ask_example,
+            args=(example,),
+            icon=":material/arrow_outward:",
+            width="stretch",
+        )
 
 
 def conversations_sidebar(store) -> None:
-    st.button("New chat", icon=":material/add:", on_click=_new_chat, width="stretch", type="primary",
-              key="new_chat")
+    st.button(
+        "New chat",
+        icon=":material/add:",
+        on_click=_new_chat,
+        width="stretch",
+        type="primary",
+        key="new_chat",
+    )
     past = store.list(limit=30)
     if past:
         st.caption("Recent conversations")
@@ -226,24 +258,46 @@ def conversations_sidebar(store) -> None:
     for conv in past:
         left, right = st.columns([0.84, 0.16], vertical_alignment="center", gap="small")
         title = conv.title if len(conv.title) <= 38 else conv.title[:37] + "…"
-        left.button(title, key=f"open-{conv.thread_id}", on_click=_open_chat, args=(store, conv.thread_id),
-                    type="secondary" if conv.thread_id == current else "tertiary", width="stretch",
-                    help=f"{conv.title} · last active {conv.updated_at[:16].replace('T', ' ')} UTC")
-        right.button("", icon=":material/delete:", key=f"delete-{conv.thread_id}", type="tertiary",
-                     on_click=_delete_chat, args=(store, conv.thread_id), help="Delete this conversation")
+        left.button(
+            title,
+            key=f"open-{conv.thread_id}",
+            on_click=_open_chat,
+            args=(store, conv.thread_id),
+            type="secondary" if conv.thread_id == current else "tertiary",
+            width="stretch",
+            help=f"{conv.title} · last active {conv.updated_at[:16].replace('T', ' ')} UTC",
+        )
+        right.button(
+            "",
+            icon=":material/delete:",
+            key=f"delete-{conv.thread_id}",
+            type="tertiary",
+            on_click=_delete_chat,
+            args=(store, conv.thread_id),
+            help="Delete this conversation",
+        )
     turns = st.session_state.turns
     conv = store.get(current)
     title = conv.title if conv else (turns[0].question if turns else "")
-    st.download_button("Export chat as Markdown", data=conversation_markdown(title, turns),
-                       file_name=export_name(title, current), mime="text/markdown",
-                       icon=":material/download:", on_click="ignore", disabled=not turns, width="stretch",
-                       key="export")
+    st.download_button(
+        "Export chat as Markdown",
+        data=conversation_markdown(title, turns),
+        file_name=export_name(title, current),
+        mime="text/markdown",
+        icon=":material/download:",
+        on_click="ignore",
+        disabled=not turns,
+        width="stretch",
+        key="export",
+    )
     st.divider()
 
 
-# -- the page ------------------------------------------------------------------------------------------
+# -- the page --------------------------------------------------------------------------------------
 # The input and the title go first: they are what a visitor sees while the rest loads.
-question = st.chat_input("Ask about prices, breakouts, lead/lag or why a market moves…", key="question")
+question = st.chat_input(
+    "Ask about prices, breakouts, lead/lag or why a market moves…", key="question"
+)
 question = question or st.session_state.pop("pending_question", None)
 st.title(":material/monitoring: Market Assistant", anchor=False)
 

@@ -31,8 +31,14 @@ DATA_CHOICES = {
     "csv": "My CSV folder",
 }
 MODEL_CHOICES = ("Offline analyst", "OpenAI-compatible API")
-BADGE_COLORS = {"live": "green", "cached": "blue", "stale": "orange", "csv": "violet",
-                "synthetic": "orange", "unavailable": "red"}
+BADGE_COLORS = {
+    "live": "green",
+    "cached": "blue",
+    "stale": "orange",
+    "csv": "violet",
+    "synthetic": "orange",
+    "unavailable": "red",
+}
 _run = threading.local()  # this script run's settings, assistant and sidebar slots
 
 
@@ -62,27 +68,50 @@ def _shared_parts(s: Settings) -> dict:
         prices = market(s.data, s.as_of, home)
     except Exception:  # noqa: BLE001 - a bad source is reported by the assistant, in the chat
         prices = None
-    return {"market": prices, "knowledge": knowledge(home, s.chroma_host, s.chroma_port),
-            "checkpointer": conversation_store(home).checkpointer}
+    return {
+        "market": prices,
+        "knowledge": knowledge(home, s.chroma_host, s.chroma_port),
+        "checkpointer": conversation_store(home).checkpointer,
+    }
 
 
 @st.cache_resource(show_spinner=False)
 def offline_assistant(data: str, as_of: dt.date | None, home: str):
     from assistant.runtime import make_assistant
 
-    s = dataclasses.replace(Settings.from_env(), data=data, as_of=as_of, home=Path(home), model="offline",
-                            openai_api_key=None, openai_base_url=None)
+    s = dataclasses.replace(
+        Settings.from_env(),
+        data=data,
+        as_of=as_of,
+        home=Path(home),
+        model="offline",
+        openai_api_key=None,
+        openai_base_url=None,
+    )
     return make_assistant(s, **_shared_parts(s))
 
 
 @st.cache_resource(show_spinner=False, scope="session")
-def model_assistant(model: str, base_url: str | None, api_key: str | None, data: str,
-                    as_of: dt.date | None, home: str):
+def model_assistant(
+    model: str,
+    base_url: str | None,
+    api_key: str | None,
+    data: str,
+    as_of: dt.date | None,
+    home: str,
+):
     """An assistant for an API model; per session, because it holds this user's key."""
     from assistant.runtime import make_assistant
 
-    s = dataclasses.replace(Settings.from_env(), data=data, as_of=as_of, home=Path(home), model=model,
-                            openai_api_key=api_key, openai_base_url=base_url)
+    s = dataclasses.replace(
+        Settings.from_env(),
+        data=data,
+        as_of=as_of,
+        home=Path(home),
+        model=model,
+        openai_api_key=api_key,
+        openai_base_url=base_url,
+    )
     return make_assistant(s, **_shared_parts(s))
 
 
@@ -132,7 +161,9 @@ def assistant():
     s = _run.settings
     if is_offline(s.model):
         return offline_assistant(s.data, s.as_of, str(s.home))
-    return model_assistant(s.model, s.openai_base_url, s.openai_api_key, s.data, s.as_of, str(s.home))
+    return model_assistant(
+        s.model, s.openai_base_url, s.openai_api_key, s.data, s.as_of, str(s.home)
+    )
 
 
 def page_sidebar():
@@ -153,7 +184,7 @@ def finish_run() -> None:
             prices = market(s.data, s.as_of, str(s.home))
         except Exception as exc:  # noqa: BLE001 - shown as a plain message
             st.badge("No data", icon=":material/database:", color="red")
-            st.caption(plain(str(exc)))
+            st.caption(safe_markdown(str(exc)))
             return
         if _run.refresh_clicked:
             bar = st.progress(0.0, text="Refreshing prices…")
@@ -165,46 +196,91 @@ def finish_run() -> None:
             bar.empty()
             st.toast(report.summary(), icon=":material/sync:")
         status = data_status.data_status(prices)
-        st.badge(status.badge, icon=":material/database:", color=BADGE_COLORS.get(status.freshness, "gray"))
-        st.caption(plain(status.detail))
+        st.badge(
+            status.badge,
+            icon=":material/database:",
+            color=BADGE_COLORS.get(status.freshness, "gray"),
+        )
+        st.caption(safe_markdown(status.detail))
         if status.notice:
-            st.caption(plain(status.notice))
+            st.caption(safe_markdown(status.notice))
         if not status.refreshable:
             st.caption("Demo and CSV data are read from disk and need no refresh.")
 
 
 def _settings_sidebar() -> Settings:
     base = Settings.from_env()
+    model, base_url, key = _model_choice(base)
     bar = st.sidebar
-    bar.markdown("**Model**")
-    mode = bar.radio("Model", MODEL_CHOICES, index=0 if is_offline(base.model) else 1, key="model_mode",
-                     label_visibility="collapsed",
-                     help="The offline analyst answers from the tools with templates: no key, no network.")
-    model, base_url, key = "offline", None, None
-    if mode == MODEL_CHOICES[1]:
-        default_id = base.model if not is_offline(base.model) else "openai:gpt-4.1-mini"
-        model = bar.text_input("Model id", value=default_id, key="model_id",
-                               help="openai:MODEL, or provider:MODEL for another installed LangChain provider.")
-        model = model.strip() or default_id
-        base_url = bar.text_input("Base URL (optional)", value=base.openai_base_url or "", key="base_url",
-                                  placeholder="http://localhost:11434/v1",
-                                  help="An OpenAI-compatible server: Ollama, vLLM, llama.cpp, LM Studio.")
-        base_url = base_url.strip() or None
-        typed = bar.text_input("API key", type="password", key="api_key", placeholder="sk-…",
-                               help="Kept in this browser session only: never written to disk or logs.")
-        key, origin = _api_key(typed.strip(), base.openai_api_key)
-        bar.caption(origin)
     bar.markdown("**Data**")
     data = _data_choice(base.data)
-    as_of = bar.date_input("As of", value=base.as_of, max_value=dt.date.today(), key="as_of", format="YYYY-MM-DD",
-                           help="Answer as it would have been answered on this day. Empty: the latest data.")
+    as_of = bar.date_input(
+        "As of",
+        value=base.as_of,
+        max_value=dt.date.today(),
+        key="as_of",
+        format="YYYY-MM-DD",
+        help="Answer as it would have been answered on this day. Empty: the latest data.",
+    )
     _run.status_slot = bar.container()
     refreshable = data in ("auto", "yfinance")
-    _run.refresh_clicked = bar.button("Refresh data", icon=":material/sync:", key="refresh", disabled=not refreshable,
-                                      help="Download the latest prices from Yahoo Finance." if refreshable
-                                      else "Demo and CSV data need no refresh.")
-    return dataclasses.replace(base, model=model, openai_base_url=base_url, openai_api_key=key, data=data,
-                               as_of=as_of if isinstance(as_of, dt.date) else None)
+    _run.refresh_clicked = bar.button(
+        "Refresh data",
+        icon=":material/sync:",
+        key="refresh",
+        disabled=not refreshable,
+        help="Download the latest prices from Yahoo Finance."
+        if refreshable
+        else "Demo and CSV data need no refresh.",
+    )
+    return dataclasses.replace(
+        base,
+        model=model,
+        openai_base_url=base_url,
+        openai_api_key=key,
+        data=data,
+        as_of=as_of if isinstance(as_of, dt.date) else None,
+    )
+
+
+def _model_choice(base: Settings) -> tuple[str, str | None, str | None]:
+    """The sidebar's model controls: (model id, base URL, API key)."""
+    bar = st.sidebar
+    bar.markdown("**Model**")
+    mode = bar.radio(
+        "Model",
+        MODEL_CHOICES,
+        index=0 if is_offline(base.model) else 1,
+        key="model_mode",
+        label_visibility="collapsed",
+        help="The offline analyst answers from the tools with templates: no key, no network.",
+    )
+    if mode != MODEL_CHOICES[1]:
+        return "offline", None, None
+    default_id = base.model if not is_offline(base.model) else "openai:gpt-4.1-mini"
+    model = bar.text_input(
+        "Model id",
+        value=default_id,
+        key="model_id",
+        help="openai:MODEL, or provider:MODEL for another installed LangChain provider.",
+    )
+    base_url = bar.text_input(
+        "Base URL (optional)",
+        value=base.openai_base_url or "",
+        key="base_url",
+        placeholder="http://localhost:11434/v1",
+        help="An OpenAI-compatible server: Ollama, vLLM, llama.cpp, LM Studio.",
+    )
+    typed = bar.text_input(
+        "API key",
+        type="password",
+        key="api_key",
+        placeholder="sk-…",
+        help="Kept in this browser session only: never written to disk or logs.",
+    )
+    key, origin = _api_key(typed.strip(), base.openai_api_key)
+    bar.caption(origin)
+    return model.strip() or default_id, base_url.strip() or None, key
 
 
 def _api_key(typed: str, from_env: str | None) -> tuple[str | None, str]:
@@ -226,13 +302,23 @@ def _data_choice(default: str) -> str:
     kind = "csv" if default.lower().startswith("csv:") else default.lower()
     kind = kind if kind in DATA_CHOICES else "auto"
     options = list(DATA_CHOICES)
-    choice = st.sidebar.selectbox("Data source", options, index=options.index(kind), key="data_source",
-                                  format_func=DATA_CHOICES.get, label_visibility="collapsed")
+    choice = st.sidebar.selectbox(
+        "Data source",
+        options,
+        index=options.index(kind),
+        key="data_source",
+        format_func=DATA_CHOICES.get,
+        label_visibility="collapsed",
+    )
     if choice != "csv":
         return choice
-    folder = st.sidebar.text_input("CSV folder", value=default[4:] if kind == "csv" else "", key="csv_dir",
-                                   placeholder="/path/to/prices",
-                                   help="One CSV per asset, named after it: silver.csv, gold.csv, btc.csv …")
+    folder = st.sidebar.text_input(
+        "CSV folder",
+        value=default[4:] if kind == "csv" else "",
+        key="csv_dir",
+        placeholder="/path/to/prices",
+        help="One CSV per asset, named after it: silver.csv, gold.csv, btc.csv …",
+    )
     return f"csv:{folder.strip()}" if folder.strip() else "demo"
 
 
@@ -240,7 +326,7 @@ def _data_choice(default: str) -> str:
 _CODE = re.compile(r"(```.*?```|`[^`\n]*`)", re.S)
 
 
-def plain(text: str) -> str:
+def safe_markdown(text: str) -> str:
     """Model or document text made safe for ``st.markdown``.
 
     Angle brackets become entities so no HTML tag is ever interpreted (``<script>`` shows as
@@ -249,7 +335,13 @@ def plain(text: str) -> str:
     """
     parts = _CODE.split(str(text or ""))
     for i in range(0, len(parts), 2):
-        parts[i] = parts[i].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("$", "\\$")
+        parts[i] = (
+            parts[i]
+            .replace("&", "&amp;")
+            .replace("<", "&lt;")
+            .replace(">", "&gt;")
+            .replace("$", "\\$")
+        )
         # A quoted line ("> ...") lost its marker above; give it back.
         parts[i] = re.sub(r"(?m)^(\s{0,3})&gt;", r"\1>", parts[i])
     return "".join(parts)

@@ -16,7 +16,9 @@ from assistant.app.uploads import save_uploads
 from ui import common
 
 FILE_TYPES = ["md", "markdown", "txt", "html", "htm", "pdf"]
-MAX_UPLOAD_MB = 10  # the library refuses bigger files (knowledge.loaders.MAX_BYTES); say so up front
+MAX_UPLOAD_MB = (
+    10  # the library refuses bigger files (knowledge.loaders.MAX_BYTES); say so up front
+)
 
 
 def open_library():
@@ -26,17 +28,21 @@ def open_library():
     try:
         if handle.opened:
             return handle()
-        with st.spinner("Opening the commentary library (the first time, the bundled notes are embedded)…",
-                        show_time=True):
+        with st.spinner(
+            "Opening the commentary library (the first time, the bundled notes are embedded)…",
+            show_time=True,
+        ):
             return handle()
     except Exception as exc:  # noqa: BLE001 - store or model problems are shown, not raised
-        st.error(common.plain(str(exc)), icon=":material/error:")
+        st.error(common.safe_markdown(str(exc)), icon=":material/error:")
         return None
 
 
 def ingest(kb, uploads) -> None:
     """Save the uploads, ingest them with a progress bar, and keep the report for the next run."""
-    paths = save_uploads(common.settings().home / "uploads", [(f.name, f.getvalue()) for f in uploads])
+    paths = save_uploads(
+        common.settings().home / "uploads", [(f.name, f.getvalue()) for f in uploads]
+    )
     bar = st.progress(0.0, text="Reading the files…")
     done: list[str] = []
 
@@ -56,21 +62,34 @@ def ingest(kb, uploads) -> None:
 
 def show_report() -> None:
     if error := st.session_state.pop("ingest_error", None):
-        st.error(common.plain(error), icon=":material/error:")
+        st.error(common.safe_markdown(error), icon=":material/error:")
     report = st.session_state.pop("ingest_report", None)
     if not report:
         return
-    added, replaced, skipped, failed = (len(report[k]) for k in ("added", "replaced", "skipped", "failed"))
+    added, replaced, skipped, failed = (
+        len(report[k]) for k in ("added", "replaced", "skipped", "failed")
+    )
     box = st.success if not failed else st.warning
-    box(f"Added {added}, replaced {replaced}, unchanged {skipped}, failed {failed}.",
-        icon=":material/task_alt:" if not failed else ":material/warning:")
+    box(
+        f"Added {added}, replaced {replaced}, unchanged {skipped}, failed {failed}.",
+        icon=":material/task_alt:" if not failed else ":material/warning:",
+    )
     for item in report["failed"]:
-        st.caption(common.plain(f"{Path(item['path']).name}: {item['error']}"))
+        st.caption(common.safe_markdown(f"{Path(item['path']).name}: {item['error']}"))
 
 
 def documents_table(docs) -> None:
-    rows = [{"Title": d.title, "Source": d.source, "Published": d.published or "", "Passages": d.chunks,
-             "Origin": "bundled" if d.origin == "bundled" else "yours", "Id": d.doc_id} for d in docs]
+    rows = [
+        {
+            "Title": d.title,
+            "Source": d.source,
+            "Published": d.published or "",
+            "Passages": d.chunks,
+            "Origin": "bundled" if d.origin == "bundled" else "yours",
+            "Id": d.doc_id,
+        }
+        for d in docs
+    ]
     st.dataframe(rows, hide_index=True, width="stretch")
 
 
@@ -78,37 +97,63 @@ def remove_form(kb, docs) -> None:
     titles = {d.doc_id: f"{d.title} ({d.doc_id})" for d in docs}
     with st.form("remove", border=False):
         left, right = st.columns([0.75, 0.25], vertical_alignment="bottom")
-        doc_id = left.selectbox("Remove a document", list(titles), format_func=titles.get, index=None,
-                                placeholder="Choose a document…", key="remove_doc")
-        if right.form_submit_button("Remove", icon=":material/delete:", width="stretch", key="remove") and doc_id:
+        doc_id = left.selectbox(
+            "Remove a document",
+            list(titles),
+            format_func=titles.get,
+            index=None,
+            placeholder="Choose a document…",
+            key="remove_doc",
+        )
+        if (
+            right.form_submit_button(
+                "Remove", icon=":material/delete:", width="stretch", key="remove"
+            )
+            and doc_id
+        ):
             try:
                 removed = kb.remove(doc_id)
             except Exception as exc:  # noqa: BLE001 - unknown id, read-only store: say so
-                st.error(common.plain(str(exc)), icon=":material/error:")
+                st.error(common.safe_markdown(str(exc)), icon=":material/error:")
             else:
                 st.toast(f"Removed {titles[doc_id]}: {removed} passages.", icon=":material/delete:")
                 st.rerun()
 
 
 st.title(":material/library_books: Knowledge", anchor=False)
-st.markdown("The commentary library the assistant quotes when it explains a move. Add your own notes, "
-            "articles or reports (Markdown, text, HTML or PDF); answers cite them by title and date.")
+st.markdown(
+    "The commentary library the assistant quotes when it explains a move. Add your own notes, "
+    "articles or reports (Markdown, text, HTML or PDF); answers cite them by title and date."
+)
 kb = open_library()
 if kb is not None:
     st.subheader("Add documents", anchor=False)
-    uploads = st.file_uploader("Files to add", type=FILE_TYPES, accept_multiple_files=True,
-                               key=f"uploads-{st.session_state.get('upload_round', 0)}",
-                               max_upload_size=MAX_UPLOAD_MB,
-                               help="A file already in the library is replaced when its content changed.")
-    if st.button("Add to the library", icon=":material/upload:", type="primary", disabled=not uploads,
-                 key="ingest"):
+    uploads = st.file_uploader(
+        "Files to add",
+        type=FILE_TYPES,
+        accept_multiple_files=True,
+        key=f"uploads-{st.session_state.get('upload_round', 0)}",
+        max_upload_size=MAX_UPLOAD_MB,
+        help="A file already in the library is replaced when its content changed.",
+    )
+    if st.button(
+        "Add to the library",
+        icon=":material/upload:",
+        type="primary",
+        disabled=not uploads,
+        key="ingest",
+    ):
         ingest(kb, uploads)
     show_report()
 
     docs = kb.documents()
     st.subheader(f"In the library · {len(docs)} documents", anchor=False)
-    st.caption(common.plain(f"{kb.count()} passages · embedding model {kb.embedding_model() or 'unknown'} · "
-                            f"stored in {kb.location}"))
+    st.caption(
+        common.safe_markdown(
+            f"{kb.count()} passages · embedding model {kb.embedding_model() or 'unknown'} · "
+            f"stored in {kb.location}"
+        )
+    )
     documents_table(docs)
     if docs:
         remove_form(kb, docs)

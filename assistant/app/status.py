@@ -40,20 +40,39 @@ def data_status(market, now: dt.datetime | None = None) -> DataStatus:
     end = f" to {prov.as_of}" if prov.as_of else ""
     kind = prov.freshness
     if kind == "synthetic":
-        return DataStatus(kind, "Synthetic demo data", f"Synthetic demo prices (not real markets){end}.",
-                          prov.notice if live else None, live)
+        return DataStatus(
+            kind,
+            "Synthetic demo data",
+            f"Synthetic demo prices (not real markets){end}.",
+            prov.notice if live else None,
+            live,
+        )
     if kind == "csv":
         folder = Path(prov.location).parent if prov.location else "a folder"
-        return DataStatus(kind, "CSV files", f"Your CSV files in {folder}{end}.", prov.notice, False)
+        return DataStatus(
+            kind, "CSV files", f"Your CSV files in {folder}{end}.", prov.notice, False
+        )
     age = _hours_since(prov.fetched_at, now)
     ago = age_text(age)
     if kind == "stale":
-        return DataStatus(kind, f"Stale · {ago} old", f"Yahoo Finance cache fetched {ago} ago{end}; "
-                          "the last refresh failed.", prov.notice, True)
+        return DataStatus(
+            kind,
+            f"Stale · {ago} old",
+            f"Yahoo Finance cache fetched {ago} ago{end}; the last refresh failed.",
+            prov.notice,
+            True,
+        )
     if age is not None and age < 0.05:
-        return DataStatus("live", "Live", f"Yahoo Finance, fetched just now{end}.", prov.notice, True)
-    return DataStatus("cached", f"Cached · {ago} ago", f"Yahoo Finance cache fetched {ago} ago{end}.",
-                      prov.notice, True)
+        return DataStatus(
+            "live", "Live", f"Yahoo Finance, fetched just now{end}.", prov.notice, True
+        )
+    return DataStatus(
+        "cached",
+        f"Cached · {ago} ago",
+        f"Yahoo Finance cache fetched {ago} ago{end}.",
+        prov.notice,
+        True,
+    )
 
 
 def _hours_since(stamp: str | None, now: dt.datetime | None) -> float | None:
@@ -71,7 +90,9 @@ def _hours_since(stamp: str | None, now: dt.datetime | None) -> float | None:
 @dataclass
 class RefreshReport:
     refreshed: list[str] = field(default_factory=list)  # asset names now fresh from Yahoo Finance
-    fallback: list[str] = field(default_factory=list)  # served from cache or demo: Yahoo did not answer
+    fallback: list[str] = field(
+        default_factory=list
+    )  # served from cache or demo: Yahoo did not answer
     failed: list[tuple[str, str]] = field(default_factory=list)  # (asset name, message)
 
     def summary(self) -> str:
@@ -79,14 +100,18 @@ class RefreshReport:
         if self.refreshed:
             parts.append(f"Refreshed {len(self.refreshed)} series from Yahoo Finance.")
         if self.fallback:
-            parts.append(f"Yahoo Finance did not answer for {join_words(self.fallback)}; "
-                         "the cached (or demo) data stays in use.")
+            parts.append(
+                f"Yahoo Finance did not answer for {join_words(self.fallback)}; "
+                "the cached (or demo) data stays in use."
+            )
         if self.failed:
             parts.append("Failed: " + "; ".join(f"{n}: {m}" for n, m in self.failed))
         return " ".join(parts) or "Nothing to refresh."
 
 
-def refresh_prices(market, progress: Callable[[int, int, str], None] | None = None) -> RefreshReport:
+def refresh_prices(
+    market, progress: Callable[[int, int, str], None] | None = None
+) -> RefreshReport:
     """Re-download every registry asset from the live source; ``progress(done, total, name)``."""
     from tools import assets
 

@@ -53,8 +53,11 @@ def describe_call(name: str, args: dict) -> str:
         about = f" about {a['asset']}" if "asset" in a else ""
         return f"Search commentary{about} for “{a.get('query', '')}”"
     if name == ToolName.BRIEFING:
-        return "Market briefing" + (f" on {join_words([str(x) for x in a['assets']])}" if "assets" in a
-                                    else " on the default watchlist")
+        return "Market briefing" + (
+            f" on {join_words([str(x) for x in a['assets']])}"
+            if "assets" in a
+            else " on the default watchlist"
+        )
     shown = ", ".join(f"{k}={v}" for k, v in a.items())
     return f"{name}({shown})"
 
@@ -97,27 +100,49 @@ class Turn:
     finished: bool = False
 
     @classmethod
-    def from_reply(cls, question: str, reply: Reply, charts: list | None = None,
-                   seconds: float = 0.0) -> Turn:
+    def from_reply(
+        cls, question: str, reply: Reply, charts: list | None = None, seconds: float = 0.0
+    ) -> Turn:
         """The turn for a finished reply (the one fold of the event stream is the assistant's)."""
         results = {r["id"]: r for r in reply.tool_results}
         tools = []
         for call in reply.tool_calls:
             done = results.get(call["id"])
-            tools.append(ToolCall(call["id"], call["name"], dict(call["args"]),
-                                  describe_call(call["name"], call["args"]),
-                                  summary=done["summary"] if done else "",
-                                  artifact=done["artifact"] if done else None,
-                                  error=bool(done and done["error"]), done=done is not None))
+            tools.append(
+                ToolCall(
+                    call["id"],
+                    call["name"],
+                    dict(call["args"]),
+                    describe_call(call["name"], call["args"]),
+                    summary=done["summary"] if done else "",
+                    artifact=done["artifact"] if done else None,
+                    error=bool(done and done["error"]),
+                    done=done is not None,
+                )
+            )
         report = reply.grounding
         # The reply carries the error as its answer when there was none; show it once.
         answer = "" if reply.error and reply.answer == reply.error else reply.answer
-        return cls(question=question, answer=answer, tools=tools, sources=list(reply.sources),
-                   grounding={"checked": report.checked, "ungrounded": list(report.ungrounded),
-                              "ok": report.ok, "badge": report.badge()},
-                   charts=list(charts or []), error=reply.error, error_kind=reply.error_kind,
-                   model=reply.model, data_source=reply.data_source, as_of=reply.as_of,
-                   seconds=seconds, finished=True)
+        return cls(
+            question=question,
+            answer=answer,
+            tools=tools,
+            sources=list(reply.sources),
+            grounding={
+                "checked": report.checked,
+                "ungrounded": list(report.ungrounded),
+                "ok": report.ok,
+                "badge": report.badge(),
+            },
+            charts=list(charts or []),
+            error=reply.error,
+            error_kind=reply.error_kind,
+            model=reply.model,
+            data_source=reply.data_source,
+            as_of=reply.as_of,
+            seconds=seconds,
+            finished=True,
+        )
 
     def tool(self, call_id: str) -> ToolCall | None:
         return next((c for c in self.tools if c.id == call_id), None)
@@ -126,25 +151,39 @@ class Turn:
     def tools_label(self) -> str:
         failed = sum(c.error for c in self.tools)
         label = f"Used {len(self.tools)} tool{'s' if len(self.tools) != 1 else ''}: " + ", ".join(
-            dict.fromkeys(c.name for c in self.tools))
+            dict.fromkeys(c.name for c in self.tools)
+        )
         return label + (f" ({failed} with an error)" if failed else "")
 
     @property
     def footer(self) -> str:
         """'Offline analyst · demo · as of latest · 0.21 s'."""
-        parts = [model_label(self.model), f"data: {self.data_source or '?'}",
-                 f"as of {self.as_of}" if self.as_of else "latest data"]
+        parts = [
+            model_label(self.model),
+            f"data: {self.data_source or '?'}",
+            f"as of {self.as_of}" if self.as_of else "latest data",
+        ]
         if self.seconds:
             parts.append(f"{self.seconds:.2f} s")
         return " · ".join(parts)
 
     # -- storage -----------------------------------------------------------------------------
     def to_record(self) -> dict:
-        return {"version": RECORD_VERSION, "question": self.question, "answer": self.answer,
-                "tools": [vars(c) for c in self.tools], "sources": self.sources, "grounding": self.grounding,
-                "charts": [{"title": t, "figure": fig.to_json()} for t, fig in self.charts],
-                "error": self.error, "error_kind": self.error_kind, "model": self.model,
-                "data_source": self.data_source, "as_of": self.as_of, "seconds": round(self.seconds, 3)}
+        return {
+            "version": RECORD_VERSION,
+            "question": self.question,
+            "answer": self.answer,
+            "tools": [vars(c) for c in self.tools],
+            "sources": self.sources,
+            "grounding": self.grounding,
+            "charts": [{"title": t, "figure": fig.to_json()} for t, fig in self.charts],
+            "error": self.error,
+            "error_kind": self.error_kind,
+            "model": self.model,
+            "data_source": self.data_source,
+            "as_of": self.as_of,
+            "seconds": round(self.seconds, 3),
+        }
 
     @classmethod
     def from_record(cls, record: dict) -> Turn:
@@ -156,13 +195,25 @@ class Turn:
                 charts.append((item["title"], plotly.io.from_json(item["figure"])))
             except Exception:  # noqa: BLE001 - a damaged chart must not hide the conversation
                 continue
-        tools = [ToolCall(**{k: c.get(k) for k in ToolCall.__dataclass_fields__ if k in c})
-                 for c in record.get("tools") or []]
-        return cls(question=record.get("question", ""), answer=record.get("answer", ""), tools=tools,
-                   sources=record.get("sources") or [], grounding=record.get("grounding"), charts=charts,
-                   error=record.get("error"), error_kind=record.get("error_kind"), model=record.get("model", ""),
-                   data_source=record.get("data_source", ""), as_of=record.get("as_of"),
-                   seconds=record.get("seconds") or 0.0, finished=True)
+        tools = [
+            ToolCall(**{k: c.get(k) for k in ToolCall.__dataclass_fields__ if k in c})
+            for c in record.get("tools") or []
+        ]
+        return cls(
+            question=record.get("question", ""),
+            answer=record.get("answer", ""),
+            tools=tools,
+            sources=record.get("sources") or [],
+            grounding=record.get("grounding"),
+            charts=charts,
+            error=record.get("error"),
+            error_kind=record.get("error_kind"),
+            model=record.get("model", ""),
+            data_source=record.get("data_source", ""),
+            as_of=record.get("as_of"),
+            seconds=record.get("seconds") or 0.0,
+            finished=True,
+        )
 
 
 def model_label(model_id: str) -> str:
@@ -193,8 +244,12 @@ def quote(text: str, limit: int = 420) -> str:
 def conversation_markdown(title: str, turns: list[Turn], now: dt.datetime | None = None) -> str:
     """The conversation as a Markdown document: questions, answers, tools, sources, grounding."""
     now = now or dt.datetime.now()
-    lines = [f"# {title or 'Market Assistant conversation'}", "",
-             f"_Exported from Market Assistant on {now:%Y-%m-%d %H:%M}._", ""]
+    lines = [
+        f"# {title or 'Market Assistant conversation'}",
+        "",
+        f"_Exported from Market Assistant on {now:%Y-%m-%d %H:%M}._",
+        "",
+    ]
     for i, turn in enumerate(turns, 1):
         lines += [f"## {i}. {turn.question}", ""]
         if turn.answer:
@@ -203,12 +258,16 @@ def conversation_markdown(title: str, turns: list[Turn], now: dt.datetime | None
             lines += [f"> **Error:** {turn.error}", ""]
         if turn.tools:
             lines += ["**Tools**", ""]
-            lines += [f"- {c.title} (`{c.name}`){' — error' if c.error else ''}: "
-                      f"{quote(c.summary, 200)}" for c in turn.tools]
+            lines += [
+                f"- {c.title} (`{c.name}`){' — error' if c.error else ''}: {quote(c.summary, 200)}"
+                for c in turn.tools
+            ]
             lines.append("")
         if turn.sources:
             lines += ["**Sources**", ""]
-            lines += [f"- {source_citation(s)}: “{quote(s.get('text', ''), 240)}”" for s in turn.sources]
+            lines += [
+                f"- {source_citation(s)}: “{quote(s.get('text', ''), 240)}”" for s in turn.sources
+            ]
             lines.append("")
         if turn.grounding:
             lines += [f"_Grounding: {turn.grounding['badge']}. {turn.footer}._", ""]
@@ -216,5 +275,7 @@ def conversation_markdown(title: str, turns: list[Turn], now: dt.datetime | None
 
 
 def export_name(title: str, thread_id: str) -> str:
-    stem = "-".join(re.findall(r"[a-z0-9]+", (title or "").lower()))[:50].strip("-") or "conversation"
+    stem = (
+        "-".join(re.findall(r"[a-z0-9]+", (title or "").lower()))[:50].strip("-") or "conversation"
+    )
     return f"market-assistant-{stem}-{thread_id[:8]}.md"

@@ -1,4 +1,5 @@
-"""Saving files uploaded in the app so the library can ingest them (and re-read them on a rebuild)."""
+"""Saving files uploaded in the app so the library can ingest them (and re-read them on a
+rebuild)."""
 
 from __future__ import annotations
 

@@ -14,8 +14,12 @@ import re
 from dataclasses import dataclass, field, replace
 
 SECTION_TITLES = {
-    "headline": "Headline", "moves": "Moves", "records": "Records and breakouts",
-    "relationships": "Relationships", "context": "Context", "watch": "What to watch",
+    "headline": "Headline",
+    "moves": "Moves",
+    "records": "Records and breakouts",
+    "relationships": "Relationships",
+    "context": "Context",
+    "watch": "What to watch",
     "provenance": "Provenance",
 }
 # Characters that mean something to CommonMark or to Streamlit's Markdown ($ starts LaTeX).
@@ -63,14 +67,16 @@ class Document:
 
     def with_blocks(self, key: str, *blocks: Block) -> Document:
         """A copy with ``blocks`` appended to section ``key``."""
-        sections = tuple(replace(s, blocks=s.blocks + blocks) if s.key == key else s for s in self.sections)
+        sections = tuple(
+            replace(s, blocks=s.blocks + blocks) if s.key == key else s for s in self.sections
+        )
         return replace(self, sections=sections)
 
     def with_section(self, new: Section) -> Document:
         return replace(self, sections=tuple(new if s.key == new.key else s for s in self.sections))
 
 
-def plain(text: object) -> str:
+def one_line(text: object) -> str:
     """Untrusted text (a typed name, an error message) made safe for a block: one line, no
     control characters, and no ``**`` that could start bold."""
     line = " ".join("".join(ch if ch.isprintable() else " " for ch in str(text)).split())
@@ -93,7 +99,10 @@ def inline(text: str) -> str:
 def _table(block: Block) -> list[str]:
     align = block.align or "l" * len(block.header)
     rule = ["---:" if a == "r" else ":---" for a in align]
-    lines = ["| " + " | ".join(inline(h) for h in block.header) + " |", "| " + " | ".join(rule) + " |"]
+    lines = [
+        "| " + " | ".join(inline(h) for h in block.header) + " |",
+        "| " + " | ".join(rule) + " |",
+    ]
     lines.extend("| " + " | ".join(inline(c) for c in row) + " |" for row in block.rows)
     return lines
 

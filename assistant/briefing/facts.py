@@ -51,9 +51,14 @@ class AssetFacts:
         return self.series.asset.name
 
     def to_dict(self) -> dict:
-        return {"asset": self.key, "name": self.name, "price": self.price.to_dict(),
-                "records": self.records.to_dict(), "highs": self.highs.to_dict() if self.highs else None,
-                "levels": jsonable(self.levels)}
+        return {
+            "asset": self.key,
+            "name": self.name,
+            "price": self.price.to_dict(),
+            "records": self.records.to_dict(),
+            "highs": self.highs.to_dict() if self.highs else None,
+            "levels": jsonable(self.levels),
+        }
 
 
 @dataclass
@@ -71,9 +76,14 @@ class RatioFacts:
         return self.comparison.ratio.name
 
     def to_dict(self) -> dict:
-        return {"numerator": self.numerator.key, "denominator": self.denominator.key, "name": self.name,
-                "comparison": self.comparison.to_dict(), "records": self.records.to_dict(),
-                "highs": self.highs.to_dict() if self.highs else None}
+        return {
+            "numerator": self.numerator.key,
+            "denominator": self.denominator.key,
+            "name": self.name,
+            "comparison": self.comparison.to_dict(),
+            "records": self.records.to_dict(),
+            "highs": self.highs.to_dict() if self.highs else None,
+        }
 
 
 @dataclass
@@ -86,8 +96,12 @@ class PairFacts:
     error: str | None = None
 
     def to_dict(self) -> dict:
-        return {"leader": self.leader, "follower": self.follower,
-                "result": self.result.to_dict() if self.result else None, "error": self.error}
+        return {
+            "leader": self.leader,
+            "follower": self.follower,
+            "result": self.result.to_dict() if self.result else None,
+            "error": self.error,
+        }
 
 
 @dataclass
@@ -115,18 +129,34 @@ class Facts:
         return next((a for a in self.assets if a.key == key), None)
 
     def to_dict(self) -> dict:
-        method = {"highs_window": HIGHS_WINDOW, "min_gap": MIN_GAP, "leadlag_freq": LEADLAG_FREQ,
-                  "permutations": LEADLAG_PERMUTATIONS, "seed": LEADLAG_SEED, "near_pct": NEAR_PCT}
-        return {"as_of": self.as_of.isoformat(), "method": method,
-                "requested_as_of": self.requested_as_of.isoformat() if self.requested_as_of else None,
-                "source": self.source, "requested": list(self.requested),
-                "assets": [a.to_dict() for a in self.assets],
-                "skipped": [{"asset": n, "reason": r} for n, r in self.skipped],
-                "ratios": [r.to_dict() for r in self.ratios], "pairs": [p.to_dict() for p in self.pairs]}
+        method = {
+            "highs_window": HIGHS_WINDOW,
+            "min_gap": MIN_GAP,
+            "leadlag_freq": LEADLAG_FREQ,
+            "permutations": LEADLAG_PERMUTATIONS,
+            "seed": LEADLAG_SEED,
+            "near_pct": NEAR_PCT,
+        }
+        return {
+            "as_of": self.as_of.isoformat(),
+            "method": method,
+            "requested_as_of": self.requested_as_of.isoformat() if self.requested_as_of else None,
+            "source": self.source,
+            "requested": list(self.requested),
+            "assets": [a.to_dict() for a in self.assets],
+            "skipped": [{"asset": n, "reason": r} for n, r in self.skipped],
+            "ratios": [r.to_dict() for r in self.ratios],
+            "pairs": [p.to_dict() for p in self.pairs],
+        }
 
 
-def compute(market, names: Sequence[str], pairs: Sequence[tuple[str, str]] | None = None,
-            ratios: Sequence[tuple[str, str]] | None = None, progress: Progress | None = None) -> Facts:
+def compute(
+    market,
+    names: Sequence[str],
+    pairs: Sequence[tuple[str, str]] | None = None,
+    ratios: Sequence[tuple[str, str]] | None = None,
+    progress: Progress | None = None,
+) -> Facts:
     """The facts for the assets ``names`` as of ``market.as_of``.
 
     Args:
@@ -144,7 +174,9 @@ def compute(market, names: Sequence[str], pairs: Sequence[tuple[str, str]] | Non
 
     step = progress or (lambda _s, _f: None)
     if not names:
-        raise InputError("The watchlist is empty; name at least one asset, e.g. --assets gold,silver.")
+        raise InputError(
+            "The watchlist is empty; name at least one asset, e.g. --assets gold,silver."
+        )
     step("Loading prices", 0.05)
     loaded, skipped = _load(market, names)
     if not loaded:
@@ -156,7 +188,11 @@ def compute(market, names: Sequence[str], pairs: Sequence[tuple[str, str]] | Non
     ratio_list = _default_ratios(keys) if ratios is None else list(ratios)
     ratio_facts = [r for r in (_ratio_facts(assets, market, a, b) for a, b in ratio_list) if r]
     step("Lead/lag", 0.55)
-    pair_list = [p for p in DEFAULT_PAIRS if p[0] in keys and p[1] in keys] if pairs is None else list(pairs)
+    pair_list = (
+        [p for p in DEFAULT_PAIRS if p[0] in keys and p[1] in keys]
+        if pairs is None
+        else list(pairs)
+    )
     pair_facts = [_pair_facts(market, a, b) for a, b in pair_list]
     source = getattr(market.source, "name", "")
     return Facts(tuple(names), assets, skipped, ratio_facts, pair_facts, market.as_of, source)
@@ -179,9 +215,11 @@ def _load(market, names: Sequence[str]) -> tuple[list, list[tuple[str, str]]]:
 def _nothing_loaded(skipped: list[tuple[str, str]], as_of: dt.date | None) -> InputError:
     starts = [m.group(1) for _, r in skipped if (m := _STARTS.search(r))]
     if as_of is not None and starts and len(starts) == len(skipped):
-        return DateRangeError(f"The as-of date {as_of.isoformat()} is before the data starts: the earliest "
-                              f"series in the watchlist begins on {min(starts)}. Choose an as-of date on or "
-                              "after it.")
+        return DateRangeError(
+            f"The as-of date {as_of.isoformat()} is before the data starts: the earliest "
+            f"series in the watchlist begins on {min(starts)}. Choose an as-of date on or "
+            "after it."
+        )
     reasons = "; ".join(f"{name}: {reason}" for name, reason in skipped)
     return InputError(f"None of the watchlist's assets could be briefed. {reasons}")
 
@@ -205,7 +243,7 @@ def daily_volatility(series, bars: int = HIGHS_WINDOW) -> float | None:
     """
     import numpy as np
 
-    closes = series.close.dropna().to_numpy(dtype="float64")[-(bars + 1):]
+    closes = series.close.dropna().to_numpy(dtype="float64")[-(bars + 1) :]
     closes = closes[closes > 0]
     if len(closes) < 21:
         return None
@@ -231,8 +269,10 @@ def _levels(price, records) -> dict:
     return {
         "record_to_beat": records.record_to_beat,
         "to_record_pct": (records.record_to_beat / close - 1.0) * 100.0,
-        "high_52w": price.high_52w.close, "from_high_52w_pct": dist(price.high_52w.close),
-        "low_52w": price.low_52w.close, "from_low_52w_pct": dist(price.low_52w.close),
+        "high_52w": price.high_52w.close,
+        "from_high_52w_pct": dist(price.high_52w.close),
+        "low_52w": price.low_52w.close,
+        "from_low_52w_pct": dist(price.low_52w.close),
         "prior_record": last_episode.prior_record if last_episode else None,
         "prior_record_date": last_episode.prior_record_date if last_episode else None,
         "near_record": abs(dist(records.record_to_beat)) <= NEAR_PCT and not records.breaking_out,
@@ -271,8 +311,9 @@ def _pair_facts(market, leader: str, follower: str) -> PairFacts:
 
     try:
         lead, follow = market.series(leader), market.series(follower)
-        result = lead_lag(lead, follow, freq=LEADLAG_FREQ, permutations=LEADLAG_PERMUTATIONS,
-                          seed=LEADLAG_SEED)
+        result = lead_lag(
+            lead, follow, freq=LEADLAG_FREQ, permutations=LEADLAG_PERMUTATIONS, seed=LEADLAG_SEED
+        )
     except InputError as exc:
         return PairFacts(leader, follower, None, str(exc))
     return PairFacts(lead.asset.key, follow.asset.key, result)

@@ -13,16 +13,17 @@ from dataclasses import dataclass, field
 
 from assistant import grounding
 from assistant.briefing.facts import Facts
-from assistant.briefing.text import Candidate
+from assistant.briefing.headline import Candidate
 
 MAX_CHARS = 1500  # a headline paragraph, not an essay
 SYSTEM = (
-    "You write the headline paragraph of a daily market briefing. Use only the facts given by the "
-    "user: they were computed by analysis tools. Copy every figure (price, percentage, date, count) "
-    "exactly as it is written in the facts, and write no other figures. Cover the three most notable "
-    "facts (the list is ranked, most notable first) in three or four sentences of plain prose: no "
-    "headings, no lists, no commentary or opinions, no forecasts and no investment advice. When a "
-    "lead/lag is not significant, say plainly that the data does not support it.")
+    "You write the headline paragraph of a daily market briefing. Use only the facts given by the"
+    " user: they were computed by analysis tools. Copy every figure (price, percentage, date,"
+    " count) exactly as it is written in the facts, and write no other figures. Cover the three"
+    " most notable facts (the list is ranked, most notable first) in three or four sentences of"
+    " plain prose: no headings, no lists, no commentary or opinions, no forecasts and no investment"
+    " advice. When a lead/lag is not significant, say plainly that the data does not support it."
+)
 
 
 @dataclass
@@ -56,7 +57,9 @@ def clean(text: object) -> str:
     return flat.lstrip("#").strip()[:MAX_CHARS]
 
 
-def narrate(model, facts: Facts, chosen: list[Candidate], evidence: list, model_id: str = "") -> Narration:
+def narrate(
+    model, facts: Facts, chosen: list[Candidate], evidence: list, model_id: str = ""
+) -> Narration:
     """Ask ``model`` for the headline; rewrite once if figures are ungrounded."""
     from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
@@ -82,5 +85,7 @@ def narrate(model, facts: Facts, chosen: list[Candidate], evidence: list, model_
 def _retry_message(ungrounded: list[str], text: str) -> str:
     if not text:
         return "Your reply was empty. Write the headline paragraph."
-    return (f"These figures are not in the facts: {', '.join(ungrounded)}. Rewrite the paragraph using only "
-            "figures that appear in the facts, copied exactly.")
+    return (
+        f"These figures are not in the facts: {', '.join(ungrounded)}. Rewrite the paragraph using"
+        " only figures that appear in the facts, copied exactly."
+    )

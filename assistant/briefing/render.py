@@ -23,18 +23,22 @@ from tools.files import write_text
 
 FORMATS = ("md", "html", "json")
 ARCHIVE_DIR = "briefings"
-CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-       "img-src data: blob:; font-src data:")
+CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data: blob:; font-src data:"
+)
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;color:#222;background:#fff;margin:0}
 main{max-width:980px;margin:0 auto;padding:24px 20px 60px;line-height:1.5}
-h1{font-size:1.8em;margin-bottom:.2em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.6em}
+h1{font-size:1.8em;margin-bottom:.2em}
+h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.6em}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 th,td{padding:4px 8px;border-bottom:1px solid #eee;text-align:left}td.r,th.r{text-align:right}
 blockquote{margin:1em 0;padding:.4em 1em;border-left:4px solid #9ab;background:#f6f8fa;color:#333}
 blockquote footer{font-size:.9em;color:#555;margin-top:.4em}
-.warning{border:1px solid #e0a800;background:#fff8e1;padding:.6em 1em;margin:1em 0;border-radius:4px}
+.warning{border:1px solid #e0a800;background:#fff8e1;padding:.6em 1em;margin:1em 0;
+border-radius:4px}
 figure.chart{margin:1em 0}figure.chart figcaption{font-size:.9em;color:#555}
 footer.meta{margin-top:3em;font-size:.85em;color:#777}
 """
@@ -65,7 +69,9 @@ def chart_figure(chart: Chart, facts):
         series = _series(facts, chart.keys)
         return charts.relative_figure(series) if len(series) >= 2 else None
     if chart.kind == "correlogram":
-        pair = next((p for p in facts.pairs if (p.leader, p.follower) == chart.keys and p.result), None)
+        pair = next(
+            (p for p in facts.pairs if (p.leader, p.follower) == chart.keys and p.result), None
+        )
         return charts.correlogram_figure(pair.result.to_dict()) if pair else None
     return None
 
@@ -86,7 +92,10 @@ def inline_html(text: str) -> str:
     parts = text.split("**")
     if len(parts) % 2 == 0:
         return html.escape(text)
-    return "".join(f"<strong>{html.escape(p)}</strong>" if i % 2 else html.escape(p) for i, p in enumerate(parts))
+    return "".join(
+        f"<strong>{html.escape(p)}</strong>" if i % 2 else html.escape(p)
+        for i, p in enumerate(parts)
+    )
 
 
 def block_html(block: Block) -> str:
@@ -95,20 +104,33 @@ def block_html(block: Block) -> str:
     if block.kind == "table":
         align = block.align or "l" * len(block.header)
         cls = [' class="r"' if a == "r" else "" for a in align]
-        head = "".join(f"<th{c}>{inline_html(h)}</th>" for c, h in zip(cls, block.header, strict=True))
-        rows = "".join("<tr>" + "".join(f"<td{c}>{inline_html(v)}</td>" for c, v in zip(cls, row, strict=True))
-                       + "</tr>" for row in block.rows)
+        head = "".join(
+            f"<th{c}>{inline_html(h)}</th>" for c, h in zip(cls, block.header, strict=True)
+        )
+        rows = "".join(
+            "<tr>"
+            + "".join(f"<td{c}>{inline_html(v)}</td>" for c, v in zip(cls, row, strict=True))
+            + "</tr>"
+            for row in block.rows
+        )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
     if block.kind == "quote":
-        return (f'<blockquote class="quote"><p>{html.escape(" ".join(block.text.split()))}</p>'
-                f"<footer>— {html.escape(block.cite)}</footer></blockquote>")
+        return (
+            f'<blockquote class="quote"><p>{html.escape(" ".join(block.text.split()))}</p>'
+            f"<footer>— {html.escape(block.cite)}</footer></blockquote>"
+        )
     if block.kind == "warning":
-        return f'<div class="warning" role="alert"><strong>Warning:</strong> {inline_html(block.text)}</div>'
+        return (
+            '<div class="warning" role="alert"><strong>Warning:</strong>'
+            f" {inline_html(block.text)}</div>"
+        )
     return f"<p>{inline_html(block.text)}</p>"
 
 
 def _chart_html(index: int, title: str, fig) -> str:
-    div = fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{index}", config=PLOT_CONFIG)
+    div = fig.to_html(
+        full_html=False, include_plotlyjs=False, div_id=f"chart-{index}", config=PLOT_CONFIG
+    )
     return f'<figure class="chart">{div}<figcaption>{html.escape(title)}</figcaption></figure>'
 
 
@@ -131,15 +153,19 @@ def to_html(briefing, figs: list | None = None) -> str:
         body.append(_section_html(section, mine, n + 1))
         n += len(mine)
     lead = "".join(block_html(b) for b in doc.lead)
-    meta = (f"Generated {briefing.generated_at.isoformat(timespec='seconds')} by Market Assistant "
-            f"(model: {briefing.model}). Charts are drawn by plotly.js, embedded in this file.")
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{html.escape(doc.title)}</title><style>{STYLE}</style>"
-            f'<script type="text/javascript">{get_plotlyjs()}</script></head>'
-            f"<body><main><h1>{html.escape(doc.title)}</h1>{lead}{''.join(body)}"
-            f'<footer class="meta">{html.escape(meta)}</footer></main></body></html>\n')
+    meta = (
+        f"Generated {briefing.generated_at.isoformat(timespec='seconds')} by Market Assistant "
+        f"(model: {briefing.model}). Charts are drawn by plotly.js, embedded in this file."
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(doc.title)}</title><style>{STYLE}</style>"
+        f'<script type="text/javascript">{get_plotlyjs()}</script></head>'
+        f"<body><main><h1>{html.escape(doc.title)}</h1>{lead}{''.join(body)}"
+        f'<footer class="meta">{html.escape(meta)}</footer></main></body></html>\n'
+    )
 
 
 def to_json(briefing) -> str:
@@ -180,7 +206,9 @@ def check_writable(folder: Path) -> None:
         os.close(fd)
         os.unlink(probe)
     except (FileExistsError, NotADirectoryError) as exc:
-        raise OutputError(f"Cannot write to {folder}: part of that path is a file, not a folder") from exc
+        raise OutputError(
+            f"Cannot write to {folder}: part of that path is a file, not a folder"
+        ) from exc
     except OSError as exc:
         raise OutputError(f"Cannot write to {folder}: {exc.strerror or exc}") from exc
 
@@ -202,7 +230,9 @@ def write_new(folder: Path, stem: str, ext: str, text: str) -> Path:
     for n in range(1, 10_000):
         path = folder / (f"{stem}.{ext}" if n == 1 else f"{stem}-{n}.{ext}")
         try:
-            with open(path, "x", encoding="utf-8") as handle:  # "x": fails if it exists, even in a race
+            with open(
+                path, "x", encoding="utf-8"
+            ) as handle:  # "x": fails if it exists, even in a race
                 handle.write(text)
             return path
         except FileExistsError:

@@ -29,9 +29,12 @@ DEFAULT_ASSETS = ("gold", "silver", "bitcoin", "sp500", "dxy")
 DEFAULT_PAIRS = (("silver", "bitcoin"), ("gold", "bitcoin"))
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 _PAIR_SPLIT = re.compile(r"\s*(?:->|>|→|:)\s*")
-HEADER = ("# Market Assistant watchlists. Manage them with 'market-assistant watchlist save|list|remove'\n"
-          "# or edit by hand: assets are names, aliases or tickers; pairs are lead/lag pairs\n"
-          "# written \"leader>follower\" (omit pairs for the defaults, silver>bitcoin and gold>bitcoin).\n")
+HEADER = (
+    "# Market Assistant watchlists. Manage them with 'market-assistant watchlist"
+    " save|list|remove'\n# or edit by hand: assets are names, aliases or tickers; pairs are"
+    ' lead/lag pairs\n# written "leader>follower" (omit pairs for the defaults, silver>bitcoin'
+    " and gold>bitcoin).\n"
+)
 
 
 @dataclass(frozen=True)
@@ -44,8 +47,12 @@ class Watchlist:
     builtin: bool = False
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "assets": list(self.assets),
-                "pairs": [f"{a}>{b}" for a, b in self.pairs], "builtin": self.builtin}
+        return {
+            "name": self.name,
+            "assets": list(self.assets),
+            "pairs": [f"{a}>{b}" for a, b in self.pairs],
+            "builtin": self.builtin,
+        }
 
 
 def asset_choices() -> list[str]:
@@ -65,7 +72,8 @@ def builtin_default() -> Watchlist:
 
 
 def parse_assets(text: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
-    """Asset names from "gold, silver,btc" (or a list), stripped, empty items and repeats dropped."""
+    """Asset names from "gold, silver,btc" (or a list), stripped, empty items and repeats
+    dropped."""
     items = text.split(",") if isinstance(text, str) else list(text or [])
     clean = (" ".join("".join(ch for ch in str(i) if ch.isprintable()).split()) for i in items)
     return tuple(dict.fromkeys(i for i in clean if i))
@@ -85,12 +93,18 @@ def parse_pairs(text: str | list[str] | tuple | None) -> tuple[tuple[str, str], 
         if isinstance(item, (list, tuple)) and len(item) == 2:
             parts = [str(p).strip() for p in item]
         else:
-            parts = [p.strip() for p in _PAIR_SPLIT.split(str(item).strip())] if str(item).strip() else []
+            parts = (
+                [p.strip() for p in _PAIR_SPLIT.split(str(item).strip())]
+                if str(item).strip()
+                else []
+            )
         if not parts:
             continue
         if len(parts) != 2 or not all(parts):
-            raise InputError(f"Bad lead/lag pair '{str(item)[:40]}'; write leader>follower, "
-                             "e.g. silver>bitcoin (several separated by commas).")
+            raise InputError(
+                f"Bad lead/lag pair '{str(item)[:40]}'; write leader>follower, "
+                "e.g. silver>bitcoin (several separated by commas)."
+            )
         pairs.append((parts[0], parts[1]))
     return tuple(dict.fromkeys(pairs))
 
@@ -100,8 +114,10 @@ def check_name(name: str) -> str:
     name = str(name or "").strip()
     if not _NAME.match(name):
         shown = "".join(ch if ch.isprintable() else "?" for ch in name)[:40]
-        raise InputError(f"Bad watchlist name '{shown}'; use up to 40 letters, digits, - or _ "
-                         "(starting with a letter or digit), e.g. metals.")
+        raise InputError(
+            f"Bad watchlist name '{shown}'; use up to 40 letters, digits, - or _ "
+            "(starting with a letter or digit), e.g. metals."
+        )
     return name
 
 
@@ -131,7 +147,9 @@ def load(home: Path | str) -> dict[str, Watchlist]:
 def _entry(file: Path, name: str, entry: object) -> Watchlist:
     assets = entry.get("assets") if isinstance(entry, dict) else entry
     if not isinstance(assets, list) or not all(isinstance(a, str) for a in assets):
-        raise InputError(f"Watchlist '{name}' in {file} needs assets = [\"gold\", ...]; fix or delete it.")
+        raise InputError(
+            f"Watchlist '{name}' in {file} needs assets = [\"gold\", ...]; fix or delete it."
+        )
     pairs = entry.get("pairs") if isinstance(entry, dict) else None
     return Watchlist(name, parse_assets(assets), parse_pairs(pairs or None))
 
@@ -145,9 +163,11 @@ def get(home: Path | str, name: str | None) -> Watchlist:
     lists = load(home)
     key = (name or DEFAULT_NAME).strip()
     if key not in lists:
-        raise InputError(f"No watchlist named '{key[:40]}'. Saved watchlists: {', '.join(sorted(lists))}. "
-                         "Create one with 'market-assistant watchlist save NAME gold,silver'.",
-                         options=sorted(lists))
+        raise InputError(
+            f"No watchlist named '{key[:40]}'. Saved watchlists: {', '.join(sorted(lists))}. "
+            "Create one with 'market-assistant watchlist save NAME gold,silver'.",
+            options=sorted(lists),
+        )
     return lists[key]
 
 
@@ -160,7 +180,9 @@ def save(home: Path | str, name: str, assets, pairs=None) -> Watchlist:
     name = check_name(name)
     names = parse_assets(assets)
     if not names:
-        raise InputError(f"The watchlist '{name}' would be empty; give at least one asset, e.g. gold,silver.")
+        raise InputError(
+            f"The watchlist '{name}' would be empty; give at least one asset, e.g. gold,silver."
+        )
     entry = Watchlist(name, names, parse_pairs(pairs))
     lists = {k: v for k, v in load(home).items() if not v.builtin}
     lists[name] = entry
@@ -178,8 +200,11 @@ def remove(home: Path | str, name: str) -> Watchlist:
     key = str(name or "").strip()
     if key not in lists:
         extra = " The built-in default cannot be removed." if key == DEFAULT_NAME else ""
-        raise InputError(f"No saved watchlist named '{key[:40]}'.{extra} Saved: "
-                         f"{', '.join(sorted(lists)) or 'none'}.", options=sorted(lists))
+        raise InputError(
+            f"No saved watchlist named '{key[:40]}'.{extra} Saved: "
+            f"{', '.join(sorted(lists)) or 'none'}.",
+            options=sorted(lists),
+        )
     gone = lists.pop(key)
     _write(path(home), lists)
     return gone
@@ -219,5 +244,7 @@ def _write(file: Path, lists: dict[str, Watchlist]) -> None:
         file.parent.mkdir(parents=True, exist_ok=True)
         write_text(file, text)
     except OSError as exc:
-        raise InputError(f"Cannot write {file}: {exc.strerror or exc}; set MARKET_ASSISTANT_HOME "
-                         "(or --home) to a writable folder.") from exc
+        raise InputError(
+            f"Cannot write {file}: {exc.strerror or exc}; set MARKET_ASSISTANT_HOME "
+            "(or --home) to a writable folder."
+        ) from exc

@@ -31,11 +31,19 @@ def _assistant(ctx: typer.Context, model: str | None, persistent: bool):
     return make_assistant(settings, checkpointer=store.checkpointer if store else None), store
 
 
-def ask(ctx: typer.Context, question: Annotated[str, typer.Argument(help="The question, in quotes.")],
-        model: Annotated[str | None, typer.Option("--model", help=MODEL_HELP)] = None,
-        thread: Annotated[str | None, typer.Option("--thread", help="Conversation id; reuse it for "
-                                                   "follow-ups (stored in the data directory).")] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False) -> None:
+def ask(
+    ctx: typer.Context,
+    question: Annotated[str, typer.Argument(help="The question, in quotes.")],
+    model: Annotated[str | None, typer.Option("--model", help=MODEL_HELP)] = None,
+    thread: Annotated[
+        str | None,
+        typer.Option(
+            "--thread",
+            help="Conversation id; reuse it for follow-ups (stored in the data directory).",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
     """Ask one question; the answer streams with a line per tool call."""
     assistant, store = _assistant(ctx, model, persistent=thread is not None)
     reply = _run_turn(assistant, question, thread, quiet=as_json)
@@ -49,15 +57,22 @@ def ask(ctx: typer.Context, question: Annotated[str, typer.Argument(help="The qu
         raise typer.Exit(2 if reply.error_kind == "input" else 1)
 
 
-def chat(ctx: typer.Context, model: Annotated[str | None, typer.Option("--model", help=MODEL_HELP)] = None,
-         thread: Annotated[str | None, typer.Option("--thread", help="Resume this conversation.")] = None) -> None:
+def chat(
+    ctx: typer.Context,
+    model: Annotated[str | None, typer.Option("--model", help=MODEL_HELP)] = None,
+    thread: Annotated[
+        str | None, typer.Option("--thread", help="Resume this conversation.")
+    ] = None,
+) -> None:
     """An interactive conversation with memory (empty line or Ctrl-D to quit)."""
     import uuid
 
     assistant, store = _assistant(ctx, model, persistent=True)
     thread_id = thread or uuid.uuid4().hex[:12]
-    typer.echo(f"Market Assistant ({assistant.model_id}, data: {assistant.source_label()}). "
-               f"Conversation {thread_id}. Empty line to quit.")
+    typer.echo(
+        f"Market Assistant ({assistant.model_id}, data: {assistant.source_label()}). "
+        f"Conversation {thread_id}. Empty line to quit."
+    )
     while True:
         try:
             question = input("\nyou> ").strip()
@@ -101,7 +116,9 @@ def _run_turn(assistant, question: str, thread_id: str | None, quiet: bool):
         elif isinstance(event, SourcesFound):
             out.write("\n\nSources:\n" if streamed else "Sources:\n")
             for s in event.sources:
-                out.write(f"  - {s.get('title')} ({s.get('source')}, {s.get('published') or 'undated'})\n")
+                out.write(
+                    f"  - {s.get('title')} ({s.get('source')}, {s.get('published') or 'undated'})\n"
+                )
         elif isinstance(event, GroundingChecked):
             typer.echo(f"\n[grounding: {event.report.badge()}]", err=True)
         elif isinstance(event, Failed):

@@ -15,18 +15,24 @@ import typer
 
 EXIT_STRICT = 3
 EXIT_CODES = (
-    "Exit codes: 0 the briefing was written; "
-    "1 unexpected failure; "
-    "2 bad input: unknown or empty watchlist, unknown option value, bad or too early --as-of date, "
-    "unwritable output path, a model that is not configured; "
-    "3 (only with --strict) the briefing was written but has ungrounded figures or the model failed.")
-CRON_EXAMPLE = ("Cron example (weekdays at 07:00, one dated HTML file a day): "
-                "0 7 * * 1-5 cd /path/to/market-assistant && .venv/bin/market-assistant brief "
-                "--out-dir ~/briefings --format html")
+    "Exit codes: 0 the briefing was written; 1 unexpected failure; 2 bad input: unknown or empty"
+    " watchlist, unknown option value, bad or too early --as-of date, unwritable output path, a"
+    " model that is not configured; 3 (only with --strict) the briefing was written but has"
+    " ungrounded figures or the model failed."
+)
+CRON_EXAMPLE = (
+    "Cron example (weekdays at 07:00, one dated HTML file a day): "
+    "0 7 * * 1-5 cd /path/to/market-assistant && .venv/bin/market-assistant brief "
+    "--out-dir ~/briefings --format html"
+)
 
-watchlist_app = typer.Typer(no_args_is_help=True, help=(
-    "Named watchlists for 'brief --watchlist NAME', kept in watchlists.toml in the data directory. "
-    "The built-in 'default' is gold, silver, bitcoin, sp500 and dxy."))
+watchlist_app = typer.Typer(
+    no_args_is_help=True,
+    help=(
+        "Named watchlists for 'brief --watchlist NAME', kept in watchlists.toml in the data"
+        " directory. The built-in 'default' is gold, silver, bitcoin, sp500 and dxy."
+    ),
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -63,7 +69,9 @@ def _prepare_output(out: str | None, out_dir: str | None) -> None:
 
     if out and out_dir:
         raise _input_error("Give either --out or --out-dir, not both.")
-    target = Path(out_dir).expanduser() if out_dir else (Path(out).expanduser().parent if out else None)
+    target = (
+        Path(out_dir).expanduser() if out_dir else (Path(out).expanduser().parent if out else None)
+    )
     if target is None:
         return
     if out and Path(out).expanduser().is_dir():
@@ -88,31 +96,85 @@ def _write(text: str, fmt: str, briefing, out: str | None, out_dir: str | None) 
     return None
 
 
-def brief(ctx: typer.Context,
-          assets: Annotated[str | None, typer.Option("--assets", help="Comma-separated assets, e.g. "
-                                                     "gold,silver,btc (instead of a watchlist).")] = None,
-          watchlist: Annotated[str | None, typer.Option("--watchlist", "-w", help="A saved watchlist "
-                                                        "(default: 'default').")] = None,
-          fmt: Annotated[str | None, typer.Option("--format", "-f", help="md, html (self-contained, with "
-                                                  "charts) or json (facts and metadata); default from the "
-                                                  "--out extension, else md.")] = None,
-          as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
-          out: Annotated[str | None, typer.Option("--out", "-o", help="Write to this file (replaced "
-                                                  "atomically).")] = None,
-          out_dir: Annotated[str | None, typer.Option("--out-dir", help="Write a dated file into this folder "
-                                                      "(created if needed), never overwriting: "
-                                                      "briefing-DAY-asof-DATE[-2].EXT.")] = None,
-          model: Annotated[str | None, typer.Option("--model", help="offline (templates) or a model id such "
-                                                    "as openai:gpt-4.1-mini to narrate the headline.")] = None,
-          pairs: Annotated[str | None, typer.Option("--pairs", help="Lead/lag pairs leader>follower, comma-"
-                                                    "separated (default silver>bitcoin,gold>bitcoin).")] = None,
-          no_commentary: Annotated[bool, typer.Option("--no-commentary", help="Leave out the quoted "
-                                                      "commentary (the library is not opened).")] = False,
-          strict: Annotated[bool, typer.Option("--strict", help="Exit 3 when figures are ungrounded or the "
-                                               "model failed (the briefing is still written).")] = False,
-          quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing when writing a file.")] = False,
-          ) -> None:
-    """Write a market briefing: headline, moves, records, relationships, commentary, levels, provenance.
+# The options of ``brief``.
+AssetsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--assets", help="Comma-separated assets, e.g. gold,silver,btc (instead of a watchlist)."
+    ),
+]
+WatchlistOpt = Annotated[
+    str | None, typer.Option("--watchlist", "-w", help="A saved watchlist (default: 'default').")
+]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="md, html (self-contained, with charts) or json (facts and metadata); default from"
+        " the --out extension, else md.",
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
+OutOpt = Annotated[
+    str | None, typer.Option("--out", "-o", help="Write to this file (replaced atomically).")
+]
+OutDirOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--out-dir",
+        help="Write a dated file into this folder (created if needed), never overwriting:"
+        " briefing-DAY-asof-DATE[-2].EXT.",
+    ),
+]
+ModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        help="offline (templates) or a model id such as openai:gpt-4.1-mini to narrate the"
+        " headline.",
+    ),
+]
+PairsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--pairs",
+        help="Lead/lag pairs leader>follower, comma-separated (default"
+        " silver>bitcoin,gold>bitcoin).",
+    ),
+]
+NoCommentaryOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-commentary", help="Leave out the quoted commentary (the library is not opened)."
+    ),
+]
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Exit 3 when figures are ungrounded or the model failed (the briefing is still"
+        " written).",
+    ),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing when writing a file.")]
+
+
+def brief(
+    ctx: typer.Context,
+    assets: AssetsOpt = None,
+    watchlist: WatchlistOpt = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    out: OutOpt = None,
+    out_dir: OutDirOpt = None,
+    model: ModelOpt = None,
+    pairs: PairsOpt = None,
+    no_commentary: NoCommentaryOpt = False,
+    strict: StrictOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write a market briefing: headline, moves, records, relationships, commentary, levels.
 
     Global options such as --data and --as-of YYYY-MM-DD may be given here too.
 
@@ -124,8 +186,9 @@ def brief(ctx: typer.Context,
     form = _format(fmt, as_json, out)
     _prepare_output(out, out_dir)
     settings = replace(ctx.obj, model=model.strip()) if model else ctx.obj
-    briefing = generate(settings, assets=assets, watchlist=watchlist, pairs=pairs,
-                        commentary=not no_commentary)
+    briefing = generate(
+        settings, assets=assets, watchlist=watchlist, pairs=pairs, commentary=not no_commentary
+    )
     path = _write(render(briefing, form), form, briefing, out, out_dir)
     if path is not None and not quiet:
         typer.echo(str(path))
@@ -139,11 +202,15 @@ def brief(ctx: typer.Context,
 def _problems(briefing) -> list[str]:
     out = []
     if not briefing.grounding.ok:
-        out.append(f"{len(briefing.grounding.ungrounded)} figures are not grounded in the tool results: "
-                   f"{', '.join(briefing.grounding.ungrounded)}.")
+        out.append(
+            f"{len(briefing.grounding.ungrounded)} figures are not grounded in the tool results: "
+            f"{', '.join(briefing.grounding.ungrounded)}."
+        )
     if briefing.model_error:
-        out.append(f"the model {briefing.model} could not write the headline ({briefing.model_error}); "
-                   "the template headline is used.")
+        out.append(
+            f"the model {briefing.model} could not write the headline ({briefing.model_error}); "
+            "the template headline is used."
+        )
     return out
 
 
@@ -151,26 +218,38 @@ def _problems(briefing) -> list[str]:
 
 
 @watchlist_app.command("save")
-def save(ctx: typer.Context,
-         name: Annotated[str, typer.Argument(help="Letters, digits, - and _, e.g. metals.")],
-         assets: Annotated[str, typer.Argument(help="Comma-separated assets, e.g. gold,silver,platinum.")],
-         pairs: Annotated[str | None, typer.Option("--pairs", help="Lead/lag pairs leader>follower, "
-                                                   "comma-separated.")] = None) -> None:
+def save(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Letters, digits, - and _, e.g. metals.")],
+    assets: Annotated[
+        str, typer.Argument(help="Comma-separated assets, e.g. gold,silver,platinum.")
+    ],
+    pairs: Annotated[
+        str | None, typer.Option("--pairs", help="Lead/lag pairs leader>follower, comma-separated.")
+    ] = None,
+) -> None:
     """Create or replace a watchlist."""
     from assistant.briefing import watchlists as watchlists
     from tools import assets as registry
 
     saved = watchlists.save(ctx.obj.home, name, assets, pairs)
     unknown = [a for a in saved.assets if registry.lookup(a) is None]
-    typer.echo(f"Saved watchlist {saved.name}: {', '.join(saved.assets)} ({watchlists.path(ctx.obj.home)})")
+    typer.echo(
+        f"Saved watchlist {saved.name}: {', '.join(saved.assets)} ({watchlists.path(ctx.obj.home)})"
+    )
     if unknown:
-        typer.echo(f"Note: not in the asset registry: {', '.join(unknown)}; briefings skip them unless the "
-                   "data source has them (the live Yahoo source accepts tickers such as AAPL).", err=True)
+        typer.echo(
+            f"Note: not in the asset registry: {', '.join(unknown)}; briefings skip them unless the"
+            " data source has them (the live Yahoo source accepts tickers such as AAPL).",
+            err=True,
+        )
 
 
 @watchlist_app.command("list")
-def list_(ctx: typer.Context,
-          as_json: Annotated[bool, typer.Option("--json", help="Print the watchlists as JSON.")] = False) -> None:
+def list_(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the watchlists as JSON.")] = False,
+) -> None:
     """Show every watchlist (the built-in default included)."""
     from assistant.briefing import watchlists as watchlists
 
@@ -186,7 +265,9 @@ def list_(ctx: typer.Context,
 
 
 @watchlist_app.command("remove")
-def remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The watchlist to delete.")]) -> None:
+def remove(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="The watchlist to delete.")]
+) -> None:
     """Delete a saved watchlist (removing a saved 'default' restores the built-in one)."""
     from assistant.briefing import watchlists as watchlists
 

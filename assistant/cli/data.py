@@ -20,19 +20,29 @@ def series_summary(series: PriceSeries) -> dict:
     frame = series.frame
     prov = series.provenance
     return {
-        "asset": series.asset.key, "name": series.asset.name, "symbol": series.asset.symbol,
-        "source": prov.source, "first_date": series.first_date.isoformat(),
-        "last_date": series.last_date.isoformat(), "rows": int(len(frame)),
-        "last_close": float(frame["close"].iloc[-1]), "synthetic": prov.synthetic, "stale": prov.stale,
-        "unit": series.asset.unit, "provenance": prov.to_dict(),
+        "asset": series.asset.key,
+        "name": series.asset.name,
+        "symbol": series.asset.symbol,
+        "source": prov.source,
+        "first_date": series.first_date.isoformat(),
+        "last_date": series.last_date.isoformat(),
+        "rows": int(len(frame)),
+        "last_close": float(frame["close"].iloc[-1]),
+        "synthetic": prov.synthetic,
+        "stale": prov.stale,
+        "unit": series.asset.unit,
+        "provenance": prov.to_dict(),
     }
 
 
 @app.command("show")
-def show(ctx: typer.Context, asset: str,
-         start: Annotated[str | None, typer.Option(help="First date, YYYY-MM-DD.")] = None,
-         end: Annotated[str | None, typer.Option(help="Last date, YYYY-MM-DD.")] = None,
-         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def show(
+    ctx: typer.Context,
+    asset: str,
+    start: Annotated[str | None, typer.Option(help="First date, YYYY-MM-DD.")] = None,
+    end: Annotated[str | None, typer.Option(help="Last date, YYYY-MM-DD.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
     """Summarise one asset's history: first and last bar, rows, last close, provenance."""
     from assistant.cli.output import emit_json
 
@@ -57,43 +67,66 @@ def _window(series: PriceSeries, start: dt.date | None, end: dt.date | None) -> 
         raise DateRangeError(f"Start {start} is after end {end}; swap them.")
     frame = series.frame
     if (start and start > series.last_date) or (end and end < series.first_date):
-        frame = frame.iloc[:0]  # outside the data (slicing by a year like 2999 would overflow pandas)
+        frame = frame.iloc[
+            :0
+        ]  # outside the data (slicing by a year like 2999 would overflow pandas)
     if start and not frame.empty:
-        frame = frame.loc[str(start):]
+        frame = frame.loc[str(start) :]
     if end and not frame.empty:
         frame = frame.loc[: str(end)]
     if frame.empty:
-        raise DateRangeError(f"No {series.asset.name} bars between {start or 'the start'} and "
-                             f"{end or 'the end'}; the data runs from {series.first_date} to {series.last_date}.")
+        raise DateRangeError(
+            f"No {series.asset.name} bars between {start or 'the start'} and "
+            f"{end or 'the end'}; the data runs from {series.first_date} to {series.last_date}."
+        )
     return PriceSeries(series.asset, frame, series.provenance)
 
 
 @app.command("status")
-def status(ctx: typer.Context,
-           as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def status(
+    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
+) -> None:
     """Show the data source, the data directory and what the cache holds."""
     from assistant.cli.output import emit_json
 
     settings = ctx.obj
     source = settings.source()
-    info: dict = {"source": source.name, "home": str(settings.home),
-                  "as_of": settings.as_of.isoformat() if settings.as_of else None, "cache": [], "csv": []}
-    yahoo = source.yahoo if isinstance(source, AutoSource) else source if isinstance(source, YahooSource) else None
+    info: dict = {
+        "source": source.name,
+        "home": str(settings.home),
+        "as_of": settings.as_of.isoformat() if settings.as_of else None,
+        "cache": [],
+        "csv": [],
+    }
+    yahoo = (
+        source.yahoo
+        if isinstance(source, AutoSource)
+        else source
+        if isinstance(source, YahooSource)
+        else None
+    )
     if yahoo is None:
         yahoo = YahooSource(settings.home)
     for entry in yahoo.cache.entries():
-        info["cache"].append({"symbol": entry.symbol, "rows": len(entry.frame),
-                              "first_date": entry.frame.index[0].date().isoformat() if len(entry.frame) else None,
-                              "last_date": entry.frame.index[-1].date().isoformat() if len(entry.frame) else None,
-                              "fetched_at": entry.fetched_at.isoformat(timespec="seconds"),
-                              "age_hours": round(entry.age_hours, 2)})
+        info["cache"].append(
+            {
+                "symbol": entry.symbol,
+                "rows": len(entry.frame),
+                "first_date": entry.frame.index[0].date().isoformat() if len(entry.frame) else None,
+                "last_date": entry.frame.index[-1].date().isoformat() if len(entry.frame) else None,
+                "fetched_at": entry.fetched_at.isoformat(timespec="seconds"),
+                "age_hours": round(entry.age_hours, 2),
+            }
+        )
     if isinstance(source, CsvSource):
         info["csv"] = [{"asset": k, "file": str(p)} for k, p in source.files().items()]
     if as_json:
         emit_json(info)
         return
-    typer.echo(f"Source     {info['source']}" + ("  (synthetic demo data, not real prices)"
-                                                 if isinstance(source, DemoSource) else ""))
+    typer.echo(
+        f"Source     {info['source']}"
+        + ("  (synthetic demo data, not real prices)" if isinstance(source, DemoSource) else "")
+    )
     typer.echo(f"Data dir   {info['home']}")
     typer.echo(f"As of      {info['as_of'] or 'latest'}")
     if info["csv"]:
@@ -103,27 +136,38 @@ def status(ctx: typer.Context,
     if info["cache"]:
         typer.echo("Cache (Yahoo Finance):")
         for row in info["cache"]:
-            typer.echo(f"  {row['symbol']:<10} {row['rows']:>6,} bars  {row['first_date']} .. {row['last_date']}"
-                       f"  fetched {row['age_hours']:.1f} h ago")
+            typer.echo(
+                f"  {row['symbol']:<10} {row['rows']:>6,} bars  {row['first_date']} .."
+                f" {row['last_date']}  fetched {row['age_hours']:.1f} h ago"
+            )
     else:
         typer.echo("Cache      empty (run 'market-assistant data refresh' with network access)")
 
 
 @app.command("refresh")
-def refresh(ctx: typer.Context,
-            names: Annotated[list[str] | None, typer.Argument(help="Assets to refresh (default: all).")] = None) -> None:
+def refresh(
+    ctx: typer.Context,
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Assets to refresh (default: all).")
+    ] = None,
+) -> None:
     """Fetch the latest bars from Yahoo Finance into the cache (only the missing tail)."""
     settings = ctx.obj
     source = settings.source()
     if isinstance(source, (DemoSource, CsvSource)):
-        typer.echo(f"Nothing to refresh: the {source.name} source reads its data directly. "
-                   "Use --data yfinance (or auto) to fetch from Yahoo Finance.")
+        typer.echo(
+            f"Nothing to refresh: the {source.name} source reads its data directly. "
+            "Use --data yfinance (or auto) to fetch from Yahoo Finance."
+        )
         return
     live = source.yahoo if isinstance(source, AutoSource) else source
-    targets = [assets.resolve(n, allow_ticker=True) for n in names] if names else list(assets.ASSETS)
+    targets = (
+        [assets.resolve(n, allow_ticker=True) for n in names] if names else list(assets.ASSETS)
+    )
     failures: list[str] = []
-    with typer.progressbar(targets, label="Refreshing", show_pos=True,
-                           item_show_func=lambda a: a.key if a else "") as bar:
+    with typer.progressbar(
+        targets, label="Refreshing", show_pos=True, item_show_func=lambda a: a.key if a else ""
+    ) as bar:
         for asset in bar:
             try:
                 series = live.history(asset, refresh=True)

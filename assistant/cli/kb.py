@@ -21,8 +21,9 @@ app = typer.Typer(no_args_is_help=True)
 
 def register(main_app: typer.Typer) -> None:
     """Add the ``kb`` group to the main command line."""
-    main_app.add_typer(app, name="kb", help="Commentary knowledge base: ingest, list, remove, "
-                                            "rebuild and search.")
+    main_app.add_typer(
+        app, name="kb", help="Commentary knowledge base: ingest, list, remove, rebuild and search."
+    )
 
 
 @contextlib.contextmanager
@@ -49,9 +50,11 @@ def _asset_keys(names: list[str] | None) -> list[str]:
 
 
 @app.command("ingest")
-def ingest(ctx: typer.Context,
-           paths: Annotated[list[str], typer.Argument(help="Files or folders (.md, .txt, .html, .pdf).")],
-           as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False) -> None:
+def ingest(
+    ctx: typer.Context,
+    paths: Annotated[list[str], typer.Argument(help="Files or folders (.md, .txt, .html, .pdf).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
     """Add or update documents; unchanged files are skipped. Exits 1 if any file failed."""
     from assistant.cli.output import emit_json
     from knowledge.loaders import iter_files
@@ -60,8 +63,15 @@ def ingest(ctx: typer.Context,
     files = list(iter_files(paths))
     if not files:
         raise InputError(f"No supported files in {', '.join(paths)}; use .md, .txt, .html or .pdf.")
-    with knowledge_errors(), typer.progressbar(length=len(files), label="Ingesting", show_pos=True,
-                                               file=None if not as_json else _Null()) as bar:
+    with (
+        knowledge_errors(),
+        typer.progressbar(
+            length=len(files),
+            label="Ingesting",
+            show_pos=True,
+            file=None if not as_json else _Null(),
+        ) as bar,
+    ):
         report = kb.ingest(files, progress=lambda _path, _status: bar.update(1))
     if as_json:
         emit_json(report.to_dict())
@@ -83,8 +93,11 @@ def report_failures(failed: list[tuple[str, str]], command: str) -> None:
     else:
         for path, reason in failed:
             typer.echo(f"  failed  {path}: {reason}", err=True)
-        typer.echo(f"Error: {len(failed)} files failed (listed above); fix them and run "
-                   f"'market-assistant kb {command}' again. Everything else was kept.", err=True)
+        typer.echo(
+            f"Error: {len(failed)} files failed (listed above); fix them and run "
+            f"'market-assistant kb {command}' again. Everything else was kept.",
+            err=True,
+        )
     raise typer.Exit(1)
 
 
@@ -102,8 +115,9 @@ class _Null:
 
 
 @app.command("list")
-def list_documents(ctx: typer.Context,
-                   as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def list_documents(
+    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
+) -> None:
     """List the stored documents with their ids, chunk counts and sources."""
     from assistant.cli.output import emit_json
 
@@ -115,11 +129,17 @@ def list_documents(ctx: typer.Context,
         return
     typer.echo(f"{len(docs)} document(s) in {kb.location}:")
     for d in docs:
-        typer.echo(f"  {d.doc_id:<34} {d.chunks:>3} chunks  {d.origin:<7} {d.published or 'undated':<10}  {d.title}")
+        typer.echo(
+            f"  {d.doc_id:<34} {d.chunks:>3} chunks  {d.origin:<7} {d.published or 'undated':<10} "
+            f" {d.title}"
+        )
 
 
 @app.command("remove")
-def remove(ctx: typer.Context, doc_id: Annotated[str, typer.Argument(metavar="ID", help="A document id from 'kb list'.")]) -> None:
+def remove(
+    ctx: typer.Context,
+    doc_id: Annotated[str, typer.Argument(metavar="ID", help="A document id from 'kb list'.")],
+) -> None:
     """Delete a document and all its chunks."""
     kb = open_kb(ctx, auto_ingest=False)
     with knowledge_errors():
@@ -137,18 +157,27 @@ def rebuild(ctx: typer.Context) -> None:
     typer.echo(f"Re-embedding the bundled corpus and {users} ingested document(s)...")
     with knowledge_errors(), typer.progressbar(length=max(users, 1), label="Rebuilding") as bar:
         report = kb.rebuild(progress=lambda _path, _status: bar.update(1))
-    typer.echo(f"Rebuilt {kb.location} with {kb.embedder.model_id}: {report.summary()}; "
-               f"{kb.count()} chunks.")
+    typer.echo(
+        f"Rebuilt {kb.location} with {kb.embedder.model_id}: {report.summary()}; "
+        f"{kb.count()} chunks."
+    )
     report_failures(report.failed, "rebuild")
 
 
 @app.command("search")
-def search(ctx: typer.Context, query: Annotated[str, typer.Argument(help="A question or key words.")],
-           k: Annotated[int, typer.Option("--k", help="How many passages (1-50).")] = 4,
-           asset: Annotated[list[str] | None, typer.Option("--asset", help="Only documents about this "
-                                                           "asset (repeatable), e.g. silver.")] = None,
-           since: Annotated[str | None, typer.Option("--since", help="Published on or after YYYY-MM-DD.")] = None,
-           as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="A question or key words.")],
+    k: Annotated[int, typer.Option("--k", help="How many passages (1-50).")] = 4,
+    asset: Annotated[
+        list[str] | None,
+        typer.Option("--asset", help="Only documents about this asset (repeatable), e.g. silver."),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Published on or after YYYY-MM-DD.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
     """Find cited passages for a question."""
     from assistant.cli.output import emit_json
     from tools.data import parse_date

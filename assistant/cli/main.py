@@ -17,18 +17,29 @@ from assistant.cli import data as data_commands
 from assistant.cli.output import EXIT_FAILURE, EXIT_INPUT
 from assistant.config import Settings, debug_enabled
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Market Assistant: prices, breakouts, lead/lag statistics and cited commentary.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Market Assistant: prices, breakouts, lead/lag statistics and cited commentary.",
+)
 
 
 @app.callback()
-def _global(ctx: typer.Context,
-            data: Annotated[str | None, typer.Option("--data", help="auto, yfinance, demo or csv:DIR "
-                                                     "(env MARKET_ASSISTANT_DATA).")] = None,
-            as_of: Annotated[str | None, typer.Option("--as-of", help="Answer as of YYYY-MM-DD "
-                                                      "(env MARKET_ASSISTANT_AS_OF).")] = None,
-            home: Annotated[str | None, typer.Option("--home", help="Data directory "
-                                                     "(env MARKET_ASSISTANT_HOME).")] = None) -> None:
+def _global(
+    ctx: typer.Context,
+    data: Annotated[
+        str | None,
+        typer.Option("--data", help="auto, yfinance, demo or csv:DIR (env MARKET_ASSISTANT_DATA)."),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Answer as of YYYY-MM-DD (env MARKET_ASSISTANT_AS_OF)."),
+    ] = None,
+    home: Annotated[
+        str | None, typer.Option("--home", help="Data directory (env MARKET_ASSISTANT_HOME).")
+    ] = None,
+) -> None:
     settings = Settings.from_env(data=data, as_of=as_of, home=home)
     check_home(settings.home)
     ctx.obj = settings
@@ -39,8 +50,10 @@ def check_home(home) -> None:
     from tools.errors import InputError
 
     if home.exists() and not home.is_dir():
-        raise InputError(f"The data directory {home} is a file, not a folder; pass --home DIR or set "
-                         "MARKET_ASSISTANT_HOME to a folder (it is created if missing).")
+        raise InputError(
+            f"The data directory {home} is a file, not a folder; pass --home DIR or set "
+            "MARKET_ASSISTANT_HOME to a folder (it is created if missing)."
+        )
 
 
 # Every command group, registered here so that a reader can follow each one from this file.
@@ -69,7 +82,7 @@ def hoist_globals(argv: list[str]) -> list[str]:
             if "=" in arg:
                 front.append(arg)
             else:
-                front.extend(argv[i:i + 2])
+                front.extend(argv[i : i + 2])
                 i += 1
         else:
             rest.append(arg)
@@ -105,8 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, no traceback
         if debug_enabled():
             raise
-        typer.echo(f"Error: unexpected failure ({type(exc).__name__}: {str(exc)[:200]}). "
-                   "Set MARKET_ASSISTANT_DEBUG=1 for details.", err=True)
+        typer.echo(
+            f"Error: unexpected failure ({type(exc).__name__}: {str(exc)[:200]}). "
+            "Set MARKET_ASSISTANT_DEBUG=1 for details.",
+            err=True,
+        )
         return EXIT_FAILURE
     return code if isinstance(code, int) else 0
 

@@ -38,13 +38,20 @@ class OfflineAnalyst(BaseChatModel):
         return "offline-analyst"
 
     def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> OfflineAnalyst:
-        names = [getattr(t, "name", None) or (t.get("name") if isinstance(t, dict) else None) for t in tools]
+        names = [
+            getattr(t, "name", None) or (t.get("name") if isinstance(t, dict) else None)
+            for t in tools
+        ]
         return self.model_copy(update={"tool_names": [n for n in names if n]})
 
-    def _generate(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs) -> ChatResult:
+    def _generate(
+        self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs
+    ) -> ChatResult:
         return ChatResult(generations=[ChatGeneration(message=self.respond(messages))])
 
-    def _stream(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs) -> Iterator[ChatGenerationChunk]:
+    def _stream(
+        self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs
+    ) -> Iterator[ChatGenerationChunk]:
         for chunk in chunks_of(self.respond(messages)):
             if run_manager:
                 run_manager.on_llm_new_token(chunk.text, chunk=ChatGenerationChunk(message=chunk))
@@ -52,12 +59,14 @@ class OfflineAnalyst(BaseChatModel):
 
     # -- the analyst ------------------------------------------------------------------------
     def respond(self, messages: list[BaseMessage]) -> AIMessage:
-        turn_start = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1)
+        turn_start = max(
+            (i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1
+        )
         if turn_start < 0:
             return AIMessage(content=offline_text.decline(None), id=_msg_id())
         question = messages[turn_start].text
         current = resolve_intent(messages[:turn_start], question)
-        results = [m for m in messages[turn_start + 1:] if isinstance(m, ToolMessage)]
+        results = [m for m in messages[turn_start + 1 :] if isinstance(m, ToolMessage)]
         if results:
             return AIMessage(content=offline_text.answer(current, question, results), id=_msg_id())
         calls = plan(current, question, self.tool_names)
@@ -76,7 +85,9 @@ def resolve_intent(history: list[BaseMessage], question: str) -> it.Intent:
     for m in history:
         if isinstance(m, HumanMessage):
             parsed = it.parse(m.text)
-            previous = it.follow_up(parsed, previous) if (parsed.kinds or parsed.assets) else previous
+            previous = (
+                it.follow_up(parsed, previous) if (parsed.kinds or parsed.assets) else previous
+            )
     current = it.parse(question)
     wants_context = bool(current.kinds or current.assets) or it.is_follow_up(question)
     if previous is not None and wants_context and (not current.kinds or not current.assets):
@@ -87,12 +98,17 @@ def resolve_intent(history: list[BaseMessage], question: str) -> it.Intent:
 
 
 def _call(name: T, **args: Any) -> dict:
-    return {"name": name.value, "args": {k: v for k, v in args.items() if v is not None},
-            "id": f"offline_call_{next(_ids)}", "type": "tool_call"}
+    return {
+        "name": name.value,
+        "args": {k: v for k, v in args.items() if v is not None},
+        "id": f"offline_call_{next(_ids)}",
+        "type": "tool_call",
+    }
 
 
 def lead_lag_pairs(intent: it.Intent, limit: int = 3) -> list[tuple[str, str]]:
-    """(leader, follower) pairs: "is bitcoin lagging the metals?" tests gold and silver against bitcoin."""
+    """(leader, follower) pairs: "is bitcoin lagging the metals?" tests gold and silver against
+    bitcoin."""
     keys = list(intent.assets)
     if len(keys) <= 2 or not intent.leader:
         return [(intent.leader, intent.follower)]
@@ -115,8 +131,15 @@ def plan(intent: it.Intent, question: str, available: list[str]) -> list[dict]:
     if kind == it.LEADLAG:
         events = any(w in question.lower() for w in ("after", "event", "breakout"))
         for leader, follower in lead_lag_pairs(intent):
-            calls.append(_call(T.LEAD_LAG, leader=leader, follower=follower, freq=intent.freq,
-                               events=events or None))
+            calls.append(
+                _call(
+                    T.LEAD_LAG,
+                    leader=leader,
+                    follower=follower,
+                    freq=intent.freq,
+                    events=events or None,
+                )
+            )
         if T.COMMENTARY in available:  # the claim, next to the test of it
             calls.append(_call(T.COMMENTARY, query=question, k=2))
         return calls

@@ -13,45 +13,171 @@ from dataclasses import dataclass, replace
 from tools import assets
 
 PRICE, CHANGE, BREAKOUT, COMPARE, LEADLAG, WHY, BRIEFING, LEVEL = (
-    "price", "change", "breakout", "compare", "leadlag", "why", "briefing", "level")
-_ADVICE = re.compile(r"\b(should i|buy|sell|short|invest|hold on to|price target|target price|go long|"
-                     r"allocate|put my money)\b", re.I)
+    "price",
+    "change",
+    "breakout",
+    "compare",
+    "leadlag",
+    "why",
+    "briefing",
+    "level",
+)
+_ADVICE = re.compile(
+    r"\b(should i|buy|sell|short|invest|hold on to|price target|target price|go long|"
+    r"allocate|put my money)\b",
+    re.I,
+)
 
 # "Did silver hit $100?", "when did gold first close above 3000": a price level to check.
-_LEVEL = re.compile(r"\b(hit|hits|reach(ed|es)?|cross(ed|es)?|top(ped)?|break|broke|above|over|past|"
-                    r"through|exceed(ed|s)?|close[ds]? (at or )?above)\s+(the\s+)?\$?\s?(?P<level>\d[\d,]*+(\.\d+)?+)"
-                    r"(?P<k>\s?k\b)?(?!\s*(%|percent|pp\b|[dwmy]\b|days?|weeks?|months?|years?|bars?|sessions?))",
-                    re.I)
+_LEVEL = re.compile(
+    r"\b(hit|hits|reach(ed|es)?|cross(ed|es)?|top(ped)?|break|broke|above|over|past|"
+    r"through|exceed(ed|s)?|close[ds]? (at or"
+    r" )?above)\s+(the\s+)?\$?\s?(?P<level>\d[\d,]*+(\.\d+)?+)"
+    r"(?P<k>\s?k\b)?(?!\s*(%|percent|pp\b|[dwmy]\b|days?|weeks?|months?|years?|bars?|sessions?))",
+    re.I,
+)
 # Names for several registry assets at once.
-_GROUPS = {"precious metals": ("gold", "silver"), "the metals": ("gold", "silver"), "metals": ("gold", "silver"),
-           "bullion": ("gold", "silver"), "crypto": ("bitcoin", "ethereum"), "cryptos": ("bitcoin", "ethereum"),
-           "cryptocurrencies": ("bitcoin", "ethereum")}
-# Upper-case words that look like Yahoo tickers (AAPL, ^N225, MSFT); only the live source serves them.
-_TICKER = re.compile(r"(?<![\w^])(\^?[A-Z][A-Z0-9]{1,5}(?:[.=-][A-Z]{1,3})?|\^[A-Z0-9]{2,6})(?![\w])")
-_NOT_TICKERS = {"ATH", "YTD", "USD", "ETF", "CEO", "FED", "US", "UK", "EU", "GDP", "CPI", "AI", "OK", "PM", "AM",
-                "I", "A", "THE", "AND", "OR", "VS", "EV", "EVS", "ETH", "BTC", "SPX", "DXY", "XAG", "XAU", "WTI"}
+_GROUPS = {
+    "precious metals": ("gold", "silver"),
+    "the metals": ("gold", "silver"),
+    "metals": ("gold", "silver"),
+    "bullion": ("gold", "silver"),
+    "crypto": ("bitcoin", "ethereum"),
+    "cryptos": ("bitcoin", "ethereum"),
+    "cryptocurrencies": ("bitcoin", "ethereum"),
+}
+# Upper-case words that look like Yahoo tickers (AAPL, ^N225, MSFT); only the live source serves
+# them.
+_TICKER = re.compile(
+    r"(?<![\w^])(\^?[A-Z][A-Z0-9]{1,5}(?:[.=-][A-Z]{1,3})?|\^[A-Z0-9]{2,6})(?![\w])"
+)
+_NOT_TICKERS = {
+    "ATH",
+    "YTD",
+    "USD",
+    "ETF",
+    "CEO",
+    "FED",
+    "US",
+    "UK",
+    "EU",
+    "GDP",
+    "CPI",
+    "AI",
+    "OK",
+    "PM",
+    "AM",
+    "I",
+    "A",
+    "THE",
+    "AND",
+    "OR",
+    "VS",
+    "EV",
+    "EVS",
+    "ETH",
+    "BTC",
+    "SPX",
+    "DXY",
+    "XAG",
+    "XAU",
+    "WTI",
+}
 
 _INTENT_WORDS: dict[str, tuple[str, ...]] = {
-    BRIEFING: (r"\bbrief(ing)?\b", r"\bsummar(y|ise|ize)\b.*\bmarkets?\b", r"\bmarket (update|wrap|recap)\b",
-               r"\bwhat happened\b", r"\bmorning note\b", r"\boverview\b"),
-    LEADLAG: (r"\bfollows?\b", r"\bfollowing\b", r"\blag(s|ged|ging)?\b", r"\blead(s|ing)?\b", r"\bled\b",
-              r"\bprecede[sd]?\b", r"\btrail(s|ing)?\b", r"\bcorrelat", r"\bmove[s]? (together|with)\b",
-              r"\bgranger\b", r"\bpredicts?\b", r"\bahead of\b", r"\bbehind\b", r"\bin tandem\b",
-              r"\bcatch(es)? up\b", r"\bafter\b.*\b(rall|breakout|move)"),
-    WHY: (r"\bwhy\b", r"\bexplain\b", r"\bdrivers?\b", r"\bdriving\b", r"\breasons?\b", r"\bwhat('s| is) behind\b",
-          r"\bcause[sd]?\b", r"\bbehind the (rally|move|drop)\b", r"\bwhat moves\b", r"\bnarrative\b",
-          r"\bwhat does the commentary\b", r"\bthesis\b"),
-    BREAKOUT: (r"\bbreak(ing|s)? ?out\b", r"\bbreakouts?\b", r"\brecords?\b", r"\ball[- ]time high", r"\bath\b",
-               r"\bnew highs?\b", r"\b52[- ]week high", r"\bpeak(ed)?\b", r"\btop(ped)?\b", r"\bhighest\b"),
-    COMPARE: (r"\boutperform", r"\bunderperform", r"\bbeat(en|ing|s)?\b", r"\bvs\.?\b", r"\bversus\b",
-              r"\bcompared? (to|with)\b", r"\bcompare\b", r"\bratio\b", r"\bbetter than\b", r"\bworse than\b",
-              r"\brelative\b", r"\bagainst\b"),
-    CHANGE: (r"\bchange[ds]?\b", r"\b(up|down)\b", r"\brise|rose|risen|rising|rall(y|ied)|gain",
-             r"\bweak(en|ening|er)\b", r"\bstrong(er)?\b|\bstrengthen", r"\bdoing\b",
-             r"\bfall|fell|fallen|drop|dropp|decline|slid|lost\b", r"\bperform(ed|ance)?\b", r"\bytd\b",
-             r"\bthis (week|month|year)\b", r"\bmoved?\b", r"\breturns?\b"),
-    PRICE: (r"\bprice\b", r"\bhow much\b", r"\btrading at\b", r"\bquote\b", r"\blevel\b", r"\bworth\b",
-            r"\bclose[ds]?\b", r"\bwhere is\b", r"\bwhat('s| is) .* at\b", r"\bcost\b", r"\bvalue\b"),
+    BRIEFING: (
+        r"\bbrief(ing)?\b",
+        r"\bsummar(y|ise|ize)\b.*\bmarkets?\b",
+        r"\bmarket (update|wrap|recap)\b",
+        r"\bwhat happened\b",
+        r"\bmorning note\b",
+        r"\boverview\b",
+    ),
+    LEADLAG: (
+        r"\bfollows?\b",
+        r"\bfollowing\b",
+        r"\blag(s|ged|ging)?\b",
+        r"\blead(s|ing)?\b",
+        r"\bled\b",
+        r"\bprecede[sd]?\b",
+        r"\btrail(s|ing)?\b",
+        r"\bcorrelat",
+        r"\bmove[s]? (together|with)\b",
+        r"\bgranger\b",
+        r"\bpredicts?\b",
+        r"\bahead of\b",
+        r"\bbehind\b",
+        r"\bin tandem\b",
+        r"\bcatch(es)? up\b",
+        r"\bafter\b.*\b(rall|breakout|move)",
+    ),
+    WHY: (
+        r"\bwhy\b",
+        r"\bexplain\b",
+        r"\bdrivers?\b",
+        r"\bdriving\b",
+        r"\breasons?\b",
+        r"\bwhat('s| is) behind\b",
+        r"\bcause[sd]?\b",
+        r"\bbehind the (rally|move|drop)\b",
+        r"\bwhat moves\b",
+        r"\bnarrative\b",
+        r"\bwhat does the commentary\b",
+        r"\bthesis\b",
+    ),
+    BREAKOUT: (
+        r"\bbreak(ing|s)? ?out\b",
+        r"\bbreakouts?\b",
+        r"\brecords?\b",
+        r"\ball[- ]time high",
+        r"\bath\b",
+        r"\bnew highs?\b",
+        r"\b52[- ]week high",
+        r"\bpeak(ed)?\b",
+        r"\btop(ped)?\b",
+        r"\bhighest\b",
+    ),
+    COMPARE: (
+        r"\boutperform",
+        r"\bunderperform",
+        r"\bbeat(en|ing|s)?\b",
+        r"\bvs\.?\b",
+        r"\bversus\b",
+        r"\bcompared? (to|with)\b",
+        r"\bcompare\b",
+        r"\bratio\b",
+        r"\bbetter than\b",
+        r"\bworse than\b",
+        r"\brelative\b",
+        r"\bagainst\b",
+    ),
+    CHANGE: (
+        r"\bchange[ds]?\b",
+        r"\b(up|down)\b",
+        r"\brise|rose|risen|rising|rall(y|ied)|gain",
+        r"\bweak(en|ening|er)\b",
+        r"\bstrong(er)?\b|\bstrengthen",
+        r"\bdoing\b",
+        r"\bfall|fell|fallen|drop|dropp|decline|slid|lost\b",
+        r"\bperform(ed|ance)?\b",
+        r"\bytd\b",
+        r"\bthis (week|month|year)\b",
+        r"\bmoved?\b",
+        r"\breturns?\b",
+    ),
+    PRICE: (
+        r"\bprice\b",
+        r"\bhow much\b",
+        r"\btrading at\b",
+        r"\bquote\b",
+        r"\blevel\b",
+        r"\bworth\b",
+        r"\bclose[ds]?\b",
+        r"\bwhere is\b",
+        r"\bwhat('s| is) .* at\b",
+        r"\bcost\b",
+        r"\bvalue\b",
+    ),
 }
 
 _HORIZONS = [
@@ -62,12 +188,17 @@ _HORIZONS = [
     (r"\b(3m|three months|3 months|quarter|last quarter|90 days)\b", "3m"),
     (r"\b(1y|1 year|one year|12 months|a year|past year|last year|52 weeks)\b", "1y"),
 ]
-_FREQ = [(r"\b(daily|day[- ]by[- ]day|day to day)\b", "daily"), (r"\bweekly\b", "weekly"),
-         (r"\bmonthly\b", "monthly")]
+_FREQ = [
+    (r"\b(daily|day[- ]by[- ]day|day to day)\b", "daily"),
+    (r"\bweekly\b", "weekly"),
+    (r"\bmonthly\b", "monthly"),
+]
 _DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 # Phrases that name a follower before its leader ("does bitcoin follow silver").
-_FOLLOWER_FIRST = re.compile(r"\b(follow(s|ing|ed)?|lag(s|ging|ged)?( behind)?|trail(s|ing)?|react(s)? to|"
-                             r"respond(s)? to|catch(es)? up (with|to)|behind)\b")
+_FOLLOWER_FIRST = re.compile(
+    r"\b(follow(s|ing|ed)?|lag(s|ging|ged)?( behind)?|trail(s|ing)?|react(s)? to|"
+    r"respond(s)? to|catch(es)? up (with|to)|behind)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -147,9 +278,18 @@ def parse(question: str) -> Intent:
         if re.search(r"\bafter\b", low) and not _FOLLOWER_FIRST.search(low):
             leader, follower = keys[1], keys[0]  # "does bitcoin rally after silver breakouts?"
     kinds = _prioritise(kinds, keys)
-    return Intent(kinds=tuple(kinds), assets=tuple(keys), horizon=horizon, on=on, leader=leader,
-                  follower=follower, freq=freq, follower_first=follower_first, level=level,
-                  advice=bool(_ADVICE.search(low)))
+    return Intent(
+        kinds=tuple(kinds),
+        assets=tuple(keys),
+        horizon=horizon,
+        on=on,
+        leader=leader,
+        follower=follower,
+        freq=freq,
+        follower_first=follower_first,
+        level=level,
+        advice=bool(_ADVICE.search(low)),
+    )
 
 
 def _level(text: str) -> float | None:
@@ -161,7 +301,8 @@ def _level(text: str) -> float | None:
 
 
 def _order(low: str, first: str, second: str) -> tuple[str, str]:
-    """(leader, follower) from the phrasing: "does A follow B" means B leads, "does A lead B" means A leads."""
+    """(leader, follower) from the phrasing: "does A follow B" means B leads, "does A lead B" means
+    A leads."""
     if _FOLLOWER_FIRST.search(low):
         return second, first
     return first, second
@@ -180,12 +321,16 @@ def _prioritise(kinds: list[str], keys: list[str]) -> list[str]:
     return found
 
 
-_FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|same for|and what about|also|why( so| is that)?\??$|"
-                        r"over (the )?(last|past)|since|then)\b", re.I)
+_FOLLOW_UP = re.compile(
+    r"^\s*(and|what about|how about|same for|and what about|also|why( so| is that)?\??$|"
+    r"over (the )?(last|past)|since|then)\b",
+    re.I,
+)
 
 
 def is_follow_up(question: str) -> bool:
-    """A question that only makes sense with the previous one ("and gold?", "why?", "over 3 months?")."""
+    """A question that only makes sense with the previous one ("and gold?", "why?", "over 3
+    months?")."""
     return bool(_FOLLOW_UP.search(question))
 
 
@@ -203,5 +348,12 @@ def follow_up(current: Intent, previous: Intent | None) -> Intent:
             leader, follower = current.assets[0], previous.follower
         elif previous.leader and not current.assets:
             leader, follower = previous.leader, previous.follower
-    return replace(current, kinds=kinds, assets=keys, horizon=horizon, leader=leader, follower=follower,
-                   freq=current.freq if current.freq != "weekly" else previous.freq)
+    return replace(
+        current,
+        kinds=kinds,
+        assets=keys,
+        horizon=horizon,
+        leader=leader,
+        follower=follower,
+        freq=current.freq if current.freq != "weekly" else previous.freq,
+    )
