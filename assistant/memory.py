@@ -23,6 +23,10 @@ class Conversation:
     title: str
     created_at: str
     updated_at: str
+    owner: str = ""
+
+
+COLUMNS = "thread_id, title, created_at, updated_at, owner"
 
 
 def in_memory():
@@ -33,7 +37,13 @@ def in_memory():
 
 
 class ConversationStore:
-    """Persistent conversations in one SQLite file."""
+    """Persistent conversations in one SQLite file.
+
+    Each conversation has an owner (an id for a browser, a user or "" for the command line).
+    Methods that take ``owner`` see only that owner's conversations; ``owner=None`` means
+    unscoped (the command line and maintenance), so another owner can neither list, read nor
+    delete a conversation.
+    """
 
     def __init__(self, path: Path | str):
         from langgraph.checkpoint.sqlite import SqliteSaver
@@ -48,41 +58,55 @@ class ConversationStore:
         with self._lock, self._conn:
             self._conn.execute(
                 "CREATE TABLE IF NOT EXISTS conversations (thread_id TEXT PRIMARY KEY, "
-                "title TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)"
+                "title TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, "
+                "owner TEXT NOT NULL DEFAULT '')"
             )
+            columns = {row[1] for row in self._conn.execute("PRAGMA table_info(conversations)")}
+            if "owner" not in columns:  # a store written before conversations had owners
+                self._conn.execute(
+                    "ALTER TABLE conversations ADD COLUMN owner TEXT NOT NULL DEFAULT ''"
+                )
             self._conn.execute(
                 "CREATE TABLE IF NOT EXISTS turns (thread_id TEXT NOT NULL, seq INTEGER NOT NULL, "
                 "created_at TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (thread_id, seq))"
             )
 
-    def touch(self, thread_id: str, first_question: str) -> None:
-        """Record activity on a thread; its title is the first question (shortened)."""
+    def touch(self, thread_id: str, first_question: str, owner: str = "") -> None:
+        """Record activity on a thread; its title is the first question (shortened).
+
+        A thread belongs to whoever touched it first; activity by another owner changes nothing.
+        """
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         title = " ".join(first_question.split())[:80] or "(untitled)"
         with self._lock, self._conn:
             self._conn.execute(
-                "INSERT INTO conversations (thread_id, title, created_at, updated_at) VALUES (?, ?,"
-                " ?, ?) ON CONFLICT(thread_id) DO UPDATE SET updated_at = excluded.updated_at",
-                (thread_id, title, now, now),
+                "INSERT INTO conversations (thread_id, title, created_at, updated_at, owner) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(thread_id) DO UPDATE SET "
+                "updated_at = excluded.updated_at WHERE conversations.owner = excluded.owner",
+                (thread_id, title, now, now, owner),
             )
 
-    def list(self, limit: int = 50) -> list[Conversation]:
+    def list(self, limit: int = 50, owner: str | None = None) -> list[Conversation]:
+        """Conversations, most recently active first (only ``owner``'s when given)."""
+        where, args = ("WHERE owner = ? ", (owner,)) if owner is not None else ("", ())
         with self._lock:
             rows = self._conn.execute(
-                "SELECT thread_id, title, created_at, updated_at FROM conversations "
+                f"SELECT {COLUMNS} FROM conversations {where}"
                 "ORDER BY updated_at DESC, created_at DESC LIMIT ?",
-                (limit,),
+                (*args, limit),
             ).fetchall()
         return [Conversation(*row) for row in rows]
 
-    def get(self, thread_id: str) -> Conversation | None:
+    def get(self, thread_id: str, owner: str | None = None) -> Conversation | None:
+        """One conversation, or None when there is none (or it is someone else's)."""
         with self._lock:
             row = self._conn.execute(
-                "SELECT thread_id, title, created_at, updated_at FROM conversations "
-                "WHERE thread_id = ?",
-                (thread_id,),
+                f"SELECT {COLUMNS} FROM conversations WHERE thread_id = ?", (thread_id,)
             ).fetchone()
-        return Conversation(*row) if row else None
+        found = Conversation(*row) if row else None
+        if found is not None and owner is not None and found.owner != owner:
+            return None
+        return found
 
     def add_turn(self, thread_id: str, record: dict) -> None:
         """Append one displayed turn (a JSON-able dict) to a conversation."""
@@ -95,19 +119,30 @@ class ConversationStore:
                 (thread_id, thread_id, now, payload),
             )
 
-    def turns(self, thread_id: str) -> list[dict]:
-        """The displayed turns of a conversation, oldest first."""
+    def turns(self, thread_id: str, owner: str | None = None) -> list[dict]:
+        """The displayed turns of a conversation, oldest first ([] for someone else's)."""
+        if owner is not None and self._other_owner(thread_id, owner):
+            return []
         with self._lock:
             rows = self._conn.execute(
                 "SELECT record FROM turns WHERE thread_id = ? ORDER BY seq", (thread_id,)
             ).fetchall()
         return [json.loads(row[0]) for row in rows]
 
-    def delete(self, thread_id: str) -> None:
+    def delete(self, thread_id: str, owner: str | None = None) -> bool:
+        """Delete a conversation with its checkpoints; False (and nothing deleted) when it is
+        someone else's."""
+        if owner is not None and self._other_owner(thread_id, owner):
+            return False
         self.checkpointer.delete_thread(thread_id)
         with self._lock, self._conn:
             self._conn.execute("DELETE FROM conversations WHERE thread_id = ?", (thread_id,))
             self._conn.execute("DELETE FROM turns WHERE thread_id = ?", (thread_id,))
+        return True
+
+    def _other_owner(self, thread_id: str, owner: str) -> bool:
+        found = self.get(thread_id)
+        return found is not None and found.owner != owner
 
     def close(self) -> None:
         self._conn.close()

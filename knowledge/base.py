@@ -26,7 +26,7 @@ BUNDLED_CORPUS = Path(__file__).resolve().parent / "corpus"
 MAX_K = 50
 MAX_QUERY_CHARS = 4000
 # Bump when chunking or metadata change, so stores re-ingest the bundled corpus once.
-INGEST_VERSION = f"3:{chunking.CHUNK_CHARS}:{chunking.OVERLAP_CHARS}"
+INGEST_VERSION = f"4:{chunking.CHUNK_CHARS}:{chunking.OVERLAP_CHARS}"
 
 
 @dataclass(frozen=True)

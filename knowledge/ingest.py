@@ -115,6 +115,7 @@ def chunk_records(
         "embedding_model": model_id,
         "assets": ",".join(doc.assets),
         "tags": ",".join(doc.tags),
+        "kind": doc.kind,
         **published_fields(doc),
         **{f"asset_{a}": True for a in doc.assets},
     }

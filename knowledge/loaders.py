@@ -58,6 +58,7 @@ class Document:
     url: str | None = None
     assets: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    kind: str = "commentary"  # "commentary" (dated views) or "background" (timeless explanation)
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -72,6 +73,7 @@ class Document:
             self.url or "",
             ",".join(self.assets),
             ",".join(self.tags),
+            self.kind,
             self.text,
         ]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
@@ -256,12 +258,26 @@ def _finish(path: Path, text: str, meta: dict) -> Document:
         url=_url(path, meta.get("url")),
         assets=_keys(path, meta.get("assets"), "assets"),
         tags=_keys(path, meta.get("tags"), "tags"),
+        kind=_kind(path, meta.get("kind")),
         extra={
             k: v
             for k, v in meta.items()
-            if k not in ("title", "source", "author", "published", "url", "assets", "tags")
+            if k not in ("title", "source", "author", "published", "url", "assets", "tags", "kind")
         },
     )
+
+
+KINDS = ("commentary", "background")
+
+
+def _kind(path: Path, value: object) -> str:
+    """``kind`` from the front matter: commentary (the default) or background."""
+    if value is None or str(value).strip() == "":
+        return "commentary"
+    kind = str(value).strip().lower()
+    if kind not in KINDS:
+        raise LoadError(path, f"front matter 'kind: {kind[:30]}' is not one of {', '.join(KINDS)}")
+    return kind
 
 
 def _clean(text: str) -> str:

@@ -35,6 +35,7 @@ class Passage:
     position: int  # index of the chunk within its document, from 0
     assets: tuple[str, ...]
     score: float  # cosine similarity to the query, -1..1 (higher is closer)
+    kind: str = "commentary"  # "background": a timeless explanatory note, not dated commentary
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -62,6 +63,7 @@ def passage_from(row_id: str, text: str, meta: dict, score: float) -> Passage:
         position=int(meta.get("position", 0)),
         assets=tuple(a for a in str(meta.get("assets", "")).split(",") if a),
         score=round(float(score), 4),
+        kind=str(meta.get("kind") or "commentary"),
     )
 
 
