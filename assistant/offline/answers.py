@@ -32,8 +32,8 @@ EXAMPLES = (
     '"Is silver breaking out?"',
     '"Does bitcoin follow silver with a lag?"',
     '"Why is silver rising?"',
-    '"How much was gold on 3 March 2025?"',
-    '"Which did better in 2025, gold or silver?"',
+    '"How much was gold last Friday?"',
+    '"Which did better this year, gold or silver?"',
     '"What does the article say about bitcoin?"',
 )
 SUGGEST = {

@@ -43,7 +43,10 @@ def _unit(word: str) -> str:
 
 def _day(text: str) -> dt.date | None:
     """A full date read by dateutil ("3 March 2025", "March 3rd, 2025"); None if it is not one."""
+    iso = re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip())
     try:
+        if iso:
+            return dt.date.fromisoformat(iso.group(0))
         return dateparser.parse(text, dayfirst=True, default=dt.datetime(1900, 1, 1)).date()
     except (ValueError, OverflowError):
         return None

@@ -176,8 +176,8 @@ def _why(r: q.Reading, question: str, available: list[str], keys: list[str], whe
         asset = keys[0] if len(keys) == 1 else None  # a group ("the metals") searches all notes
         calls.append(call(T.COMMENTARY, query=question, asset=asset))
     if when is not None:  # "why did silver drop on 30 January?": that day's move first
-        return [_period(k, when) for k in keys[:2]] + calls
-    return [call(T.PRICE, asset=k) for k in keys[:2]] + calls
+        return calls + [_period(k, when) for k in keys[:2]]
+    return calls + [call(T.PRICE, asset=k) for k in keys[:2]]
 
 
 def _claim(r: q.Reading, question: str, available: list[str], keys: list[str]) -> list[dict]:

@@ -140,13 +140,19 @@ def parse(question: str) -> Reading:
     if claim:
         mentions = []
     level, level_span = _level(text)
-    when = dates.find_when(text, skip=[level_span] if level_span else [])
+    skip = [(m.start, m.end) for m in mentions] + ([level_span] if level_span else [])
+    when = dates.find_when(text, skip=skip)
     keys = names.keys_of(mentions)
     masked = _masked(text, mentions, when)
     horizon = when.horizon if when is not None else None
     horizon = horizon or next((h for p, h in _HORIZONS if re.search(p, low)), None)
     freq = next((f for p, f in _FREQ if re.search(p, low)), None)
     guess = reader().guess(masked) if masked.strip(" ?!.") else None
+    if guess is not None and any(m.how == "unknown" for m in mentions):
+        # A name the registry does not know may be no asset at all ("the weather in Paris").
+        plain = reader().guess(_masked(text, [m for m in mentions if m.how != "unknown"], when))
+        if plain.intent == bank.OTHER and plain.certain:
+            guess, keys, mentions = plain, (), []
     reading = Reading(
         assets=keys,
         mentions=tuple(mentions),
