@@ -24,7 +24,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from assistant import registry
 from assistant.offline import answers as offline_text
 from assistant.offline import reading as it
-from assistant.offline.planning import Anchor, lead_lag_pairs, plan
+from assistant.offline.planning import Anchor, adjust, lead_lag_pairs, plan
 from assistant.offline.question import Reading
 from assistant.prompts import dates_in
 from assistant.streaming import chunks_of
@@ -70,7 +70,7 @@ class OfflineAnalyst(BaseChatModel):
             return _message(offline_text.decline(None))
         anchor = _anchor(messages)
         question = messages[turn_start].text
-        current = resolve_intent(messages[:turn_start], question)
+        current = adjust(resolve_intent(messages[:turn_start], question), anchor)
         results = [m for m in messages[turn_start + 1 :] if isinstance(m, ToolMessage)]
         typed = [registry.read(m.artifact) for m in results]
         calls = plan(current, question, self.tool_names, typed, anchor)

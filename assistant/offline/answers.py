@@ -54,11 +54,11 @@ COMMENTARY_HEADING = (
 def decline(r: Reading | None) -> str:
     """No tool to call: ask for what is missing, or say what the analyst can do."""
     if r is not None and r.when is not None and r.when.kind == "unclear":
-        options = " or ".join(r.when.options)
-        which = f": {options}?" if options else "."
+        options = " or ".join(_day_words(d) for d in r.when.options)
+        which = f": {options}?" if options else " (which month and year?)."
         return (
-            f"I can't tell which date you mean by '{r.when.text}'{which} Write the month in words,"
-            f" e.g. 'on 3 March 2025'.\n\n{SIGNATURE}"
+            f"I can't tell which date you mean{which} Write the month as a word and I will look"
+            f" it up.\n\n{SIGNATURE}"
         )
     if r is not None and r.unsure and r.guess is not None:
         a = _name(r.assets[0]) if r.assets else "gold"
@@ -92,6 +92,23 @@ def decline(r: Reading | None) -> str:
     )
 
 
+_ORDINALS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth "
+    "twenty-first twenty-second twenty-third twenty-fourth twenty-fifth twenty-sixth "
+    "twenty-seventh twenty-eighth twenty-ninth thirtieth thirty-first"
+).split()
+
+
+def _day_words(iso: str) -> str:
+    """ "2025-03-04" -> "the fourth of March": a reading of the user's own digits, in words,
+    so it is not taken for a figure from the data."""
+    import datetime as dt
+
+    day = dt.date.fromisoformat(iso)
+    return f"the {_ORDINALS[day.day - 1]} of {day.strftime('%B')}"
+
+
 def _name(key: str) -> str:
     from tools import assets
 
@@ -102,7 +119,10 @@ def _name(key: str) -> str:
 def answer(r: Reading, question: str, results: list, anchor: Anchor) -> str:
     """Compose the answer from the ToolMessages of this turn (their typed results)."""
     read = [(registry.read(m.artifact), m) for m in results]
-    errors = [m.text for x, m in read if isinstance(x, registry.ToolFailure)]
+    closes = {x.requested for x, _ in read if isinstance(x, CloseOn) and not x.exact}
+    errors = [
+        m.text for x, m in read if isinstance(x, registry.ToolFailure) and not _covered(m, closes)
+    ]
     claims = [
         _claim_text(x, m)
         for x, m in read
@@ -130,6 +150,11 @@ def answer(r: Reading, question: str, results: list, anchor: Anchor) -> str:
     parts.append(_stale(ok, anchor))
     parts.append(footer(ok))
     return "\n\n".join(p for p in parts if p)
+
+
+def _covered(message, closes: set) -> bool:
+    """A day-move lookup that found no trading that day, when the close lookup already says so."""
+    return message.name == "period_change" and "no trading day" in message.text and bool(closes)
 
 
 def _claim_text(result, message) -> str:
@@ -161,7 +186,8 @@ def _data(r: Reading, ok: list) -> list[str]:
         out.append(sections.compare_periods(periods[-n:]))
     else:
         out.extend(sections.period(x) for x in periods)
-    out.extend(sections.close_on(x) for x in _of(ok, CloseOn))
+    day_moves = {p.start for p in periods if p.start == p.end}
+    out.extend(sections.close_on(x) for x in _of(ok, CloseOn) if x.requested not in day_moves)
     if breakouts or periods or r.primary in (LEADLAG, DOCUMENT) or _of(ok, CloseOn):
         return out  # the prices fetched first only anchored the dates
     if prices and r.primary == BRIEFING and not _of(ok, registry.BriefingDigest):

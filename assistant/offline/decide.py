@@ -33,8 +33,15 @@ _DOC = re.compile(
     r"\b(article|articles|notes?|library|document|documents|docs?|piece|commentary|report|"
     r"reports|sources?|paper|essay|uploads?|uploaded|pdf|author|writer)\b"
 )
-_CLAIM = re.compile(r"\b(claims?|fact[- ]?check|true|verify|accurate|correct|right)\b")
-_VS = re.compile(r"\b(vs\.?|versus)\b|\bagainst\b|\bcompared? (to|with)\b|\bor\b")
+_CLAIM = re.compile(r"\b(fact[- ]?check\w*|true|false|verify|accurate|correct|right|check)\b")
+_VS = re.compile(r"\b(vs\.?|versus)\b|\bagainst\b|\bcompared? (to|with)\b|\bor\b|\brelative to\b")
+_ASK_WHY = re.compile(
+    r"^\s*(and\s+)?(why|how come|why so|why is that|what caused (it|that))\s*\??\s*$"
+)
+_LEAD_WORDS = re.compile(
+    r"\b(lead|leads|leading|lag|lags|lagging|follow\w*|trail\w*|correlat\w*|together|track\w*|"
+    r"echo\w*|react\w*|delay\w*|indicator|catch\w* up)\b"
+)
 _SCOPE = (FORECAST, ADVICE, CLAIM, OTHER)
 _NEAR = {PRICE: CHANGE, CHANGE: PRICE}
 FIRM = 0.6  # a guess this alike its examples is taken even with a small margin
@@ -58,6 +65,10 @@ def _kinds(r: Reading, low: str) -> tuple[tuple[str, ...], bool]:
     if g is None:
         return ((PRICE,) if n else ()), False
     top, runner = g.intent, g.runner_up
+    if _ASK_WHY.match(low):
+        return (WHY,), False  # "why?" after a question: the why of that question
+    if _DOC.search(low) and not (top == CLAIM and g.certain) and top != BRIEFING:
+        return (DOCUMENT,), False  # the question names the library: answer from it
     if top == DOCUMENT and not _DOC.search(low):
         top, runner = runner, top
     if top == CLAIM and not (_CLAIM.search(low) or _DOC.search(low)):
@@ -66,7 +77,8 @@ def _kinds(r: Reading, low: str) -> tuple[tuple[str, ...], bool]:
         return _scope(top, r, low), False
     if r.level is not None and n:
         return (LEVEL,), False
-    if n >= 2 and _VS.search(low) and top not in (LEADLAG, WHY, DOCUMENT):
+    lead_words = top == LEADLAG and _LEAD_WORDS.search(low)
+    if n >= 2 and _VS.search(low) and top not in (WHY, DOCUMENT) and not lead_words:
         return (COMPARE,), False
     clear = g.score >= MIN_SCORE and (
         g.margin >= 0.03 or g.score >= FIRM or _NEAR.get(top) == runner
@@ -103,6 +115,8 @@ _FOLLOWER_FIRST = re.compile(
 def lead_order(r: Reading, low: str) -> tuple[str, str]:
     """(leader, follower) from the phrasing: "does A follow B" means B leads."""
     first, second = r.assets[0], r.assets[1]
+    if re.search(r"\bbetween\b", low):
+        return first, second  # "a lag between A and B": in the order named
     if _FOLLOWER_FIRST.search(low):
         return second, first
     if re.search(r"\bafter\b", low):
@@ -132,12 +146,13 @@ def inherit(current: Reading, previous: Reading) -> Reading:
         current,
         kinds=kinds,
         assets=assets,
+        topic=f"{previous.topic} {current.topic}" if current.elliptic else current.topic,
         horizon=current.horizon or (None if own else previous.horizon),
         when=current.when or (None if own or current.horizon else previous.when),
         leader=leader,
         follower=follower,
         freq=current.freq if current.freq_given else previous.freq,
-        level=current.level if current.level is not None else previous.level,
+        level=current.level if current.level is not None else (current.number or previous.level),
         direction=current.direction or previous.direction,
         unsure=False,
     )

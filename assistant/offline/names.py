@@ -120,9 +120,14 @@ def _tickers(text: str, taken: list[Mention]) -> list[Mention]:
     return out
 
 
+_LEADING = re.compile(
+    r"^\s*(?P<name>[A-Za-z][\w&.\-]{2,30})\s+(?:stock|shares|share price|price|quote|ytd)\b", re.I
+)
+
+
 def _unknown(text: str) -> list[Mention]:
     """Names the registry does not know, in the places a name goes ("how much is Tesla?")."""
-    m = _SLOT.search(text)
+    m = _SLOT.search(text) or _LEADING.search(text)
     if m and m.group("name").lower() not in _GENERIC | _STOP_NAMES:
         name = m.group("name").strip(".-")
         return [Mention(name, name, m.start("name"), m.end("name"), "unknown")]

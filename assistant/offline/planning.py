@@ -79,6 +79,15 @@ def dates_of(r: q.Reading, anchor: dt.date | None) -> tuple[dt.date, dt.date, st
     return w.resolve(anchor) if anchor is not None else w.resolve(dt.date.max)
 
 
+def adjust(r: q.Reading, anchor: Anchor) -> q.Reading:
+    """What the dates settle: a "forecast" about a day already past is a price question."""
+    if r.primary == FORECAST and r.when is not None and not r.when.relative:
+        end = r.when.end or r.when.start
+        if end is not None and end <= anchor.today:
+            return q.replace(r, kinds=(PRICE,))
+    return r
+
+
 def plan(r: q.Reading, question: str, available: list[str], done: list, anchor: Anchor) -> list:
     """The next tool calls for ``r`` given the typed results ``done`` so far; [] to answer."""
     prices = [x for x in done if isinstance(x, PriceLookup)]
@@ -92,6 +101,8 @@ def plan(r: q.Reading, question: str, available: list[str], done: list, anchor: 
     first_round = needs_anchor and len(done) == len(prices) == len(keys[:2])
     if done and not first_round:
         return []
+    if r.when is not None and r.when.kind == "unclear":
+        return []  # the answer asks which date is meant
     when = dates_of(r, anchor.date(prices))
     return _main(r, question, available, keys, when)
 
@@ -117,13 +128,15 @@ def _main(r, question, available, keys, when) -> list[dict]:
     if kind == DOCUMENT:
         if T.COMMENTARY not in available:
             return []
-        return [call(T.COMMENTARY, query=question, asset=keys[0] if len(keys) == 1 else None)]
+        return [call(T.COMMENTARY, query=r.topic, asset=keys[0] if len(keys) == 1 else None)]
     if kind == LEADLAG:
         return _lead_lag(r, question, available)
     if kind == WHY:
         return _why(r, question, available, keys, when)
     if not keys:
         return []
+    if kind == LEVEL and r.level is None:
+        kind = PRICE  # a level question whose level was not understood
     if kind == LEVEL:
         return [
             c
@@ -139,22 +152,26 @@ def _main(r, question, available, keys, when) -> list[dict]:
         return [call(T.PRICE, asset=k) for k in keys[:2]]
     if kind == COMPARE and len(keys) >= 2:
         if when is not None and r.when.kind != "day":
-            return [_period(k, when) for k in keys]
+            return [_period(k, when, r.when.kind) for k in keys]
         return [call(T.COMPARE, assets=keys)]
-    return _price_or_change(r, keys, when)
+    return _price_or_change(r, keys, when, kind)
 
 
-def _period(key: str, when: tuple[dt.date, dt.date, str]) -> dict:
+def _period(key: str, when: tuple[dt.date, dt.date, str], kind: str = "period") -> dict:
     start, end, label = when
-    return call(T.PERIOD, asset=key, start=start.isoformat(), end=end.isoformat(), label=label)
+    last = None if kind == "since" else end.isoformat()  # "since": to the last close
+    return call(T.PERIOD, asset=key, start=start.isoformat(), end=last, label=label)
 
 
-def _price_or_change(r: q.Reading, keys: list[str], when) -> list[dict]:
+def _price_or_change(r: q.Reading, keys: list[str], when, kind: str) -> list[dict]:
     if when is None:
         return [call(T.PRICE, asset=k) for k in keys]
-    if r.when.kind == "day" and r.primary not in (CHANGE, WHY):
-        return [call(T.PRICE, asset=k, on=when[0].isoformat()) for k in keys]
-    return [_period(k, when) for k in keys]
+    if r.when.kind != "day":
+        return [_period(k, when, r.when.kind) for k in keys]
+    closes = [call(T.PRICE, asset=k, on=when[0].isoformat()) for k in keys]
+    if kind == CHANGE:  # "how did gold do on 3 March?": the close and that day's move
+        return closes + [_period(k, when) for k in keys]
+    return closes
 
 
 def _lead_lag(r: q.Reading, question: str, available: list[str]) -> list[dict]:
@@ -174,9 +191,9 @@ def _why(r: q.Reading, question: str, available: list[str], keys: list[str], whe
     calls = []
     if T.COMMENTARY in available:
         asset = keys[0] if len(keys) == 1 else None  # a group ("the metals") searches all notes
-        calls.append(call(T.COMMENTARY, query=question, asset=asset))
+        calls.append(call(T.COMMENTARY, query=r.topic, asset=asset))
     if when is not None:  # "why did silver drop on 30 January?": that day's move first
-        return calls + [_period(k, when) for k in keys[:2]]
+        return calls + [_period(k, when, r.when.kind) for k in keys[:2]]
     return calls + [call(T.PRICE, asset=k) for k in keys[:2]]
 
 

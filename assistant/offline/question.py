@@ -4,12 +4,14 @@ parameters. Built by :mod:`assistant.offline.reading`, used by the planner and t
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.offline.bank import ADVICE
 from assistant.offline.intents import Guess
 from assistant.offline.names import Mention
 from assistant.offline.when import When
+
+__all__ = ["Reading", "replace"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class Reading:
     freq_given: bool = False
     follower_first: bool = False  # "does A follow B" names the follower first
     level: float | None = None
+    number: float | None = None  # a bare number ("and gold 5000?"), a level for a follow-up
     direction: str | None = None  # "up" / "down": what a why-question takes for granted
     guess: Guess | None = None
     elliptic: bool = False  # only parameters: "and gold?", "over 6 months?", "weekly?"

@@ -84,9 +84,8 @@ _CLAIM_TEXT = re.compile(
     re.I | re.S,
 )
 _FILLER = set(
-    "and what about how about also then same for again too please ok so but or the a an of on in "
-    "over for during since to vs versus against compared with than it its instead now just only "
-    "is are was were do does did".split()
+    "and also then same for again too please ok so but or the a an of on in about over during "
+    "since to vs versus against compared with than it its instead now just only".split()
 )
 
 
@@ -96,8 +95,16 @@ def _level(text: str) -> tuple[float | None, tuple[int, int] | None]:
         return None, None
     value = float(m.group("level").replace(",", ""))
     if m.group(1).lower() == "to" and not m.group("k") and "$" not in m.group(0):
-        return None, None  # "to 2024" is a date more often than a price
+        if 1900 <= value <= 2100 or "," in m.group("level"):
+            return None, None  # "to 2024" is a date more often than a price
     return (value * 1000 if m.group("k") else value), m.span("level")
+
+
+_ABBREVIATIONS = [
+    (re.compile(r"\bath\b", re.I), "all-time high"),
+    (re.compile(r"\bytd\b", re.I), "then"),
+]
+_NUMBER = re.compile(r"(?<![\w.])\$?(\d[\d,]*(?:\.\d+)?)(\s?k\b)?(?![\w%])")
 
 
 def _masked(text: str, mentions: list[Mention], when: When | None) -> str:
@@ -112,18 +119,24 @@ def _masked(text: str, mentions: list[Mention], when: When | None) -> str:
         if not any(s < m.end and m.start < e for s, e, _ in spans):
             spans.append((m.start, m.end, letter))
     low = text.lower()
-    if when is not None:
-        i = low.find(when.text)
-        if i >= 0 and not any(s < i + len(when.text) and i < e for s, e, _ in spans):
-            spans.append((i, i + len(when.text), "then"))
+    phrases = [when.text] if when is not None else []
+    phrases += [m.group(0) for p, _ in _HORIZONS for m in re.finditer(p, low)]
+    for phrase in phrases:
+        i = low.find(phrase)
+        if i >= 0 and not any(s < i + len(phrase) and i < e for s, e, _ in spans):
+            spans.append((i, i + len(phrase), "then"))
     out = text
     for s, e, word in sorted(spans, reverse=True):
         out = out[:s] + word + out[e:]
+    for pattern, words in _ABBREVIATIONS:
+        out = pattern.sub(words, out)
     return " ".join(out.split())
 
 
 def _is_elliptic(masked: str) -> bool:
-    words = re.findall(r"[a-z']+", masked.lower())
+    """Only parameters and glue words: "and X?", "how about then?", "vs X?", "weekly?"."""
+    low = re.sub(r"^\W*(and\s+)?(what|how)\s+about\b", " ", masked.lower())
+    words = re.findall(r"[a-z']+", low)
     content = [w for w in words if w not in _FILLER and w not in ("x", "y", "z", "then")]
     return len(content) == 0 or (
         len(words) <= 3 and content in (["weekly"], ["daily"], ["monthly"])
@@ -167,9 +180,21 @@ def parse(question: str) -> Reading:
         elliptic=_is_elliptic(masked),
         versus=bool(re.match(r"^\s*(vs\.?|versus|against|compared? (to|with))\b", low)),
         claim_text=claim.group("t").strip() if claim else None,
+        number=_bare_number(text, when),
         topic=text,
     )
     return decide(reading, low)
+
+
+def _bare_number(text: str, when: When | None) -> float | None:
+    """A number standing alone ("and gold 5000?"), not part of a date phrase."""
+    if when is not None and re.search(r"\d", when.text):
+        return None
+    m = _NUMBER.search(text)
+    if not m:
+        return None
+    value = float(m.group(1).replace(",", ""))
+    return value * 1000 if m.group(2) else value
 
 
 def _direction(low: str) -> str | None:
