@@ -74,8 +74,12 @@ def horizon(asset: str, h: str, end=None) -> dict:
     t = s.index[-1]
     target = pd.Timestamp(t.year - 1, 12, 31) if h == "ytd" else t - OFFSETS[h]
     ref = s.loc[:target]
-    return {"pct": (s.iloc[-1] / ref.iloc[-1] - 1) * 100, "base": (float(ref.iloc[-1]), ref.index[-1].date()),
-            "last": (float(s.iloc[-1]), t.date())}  # fmt: skip
+    base = (float(ref.iloc[-1]), ref.index[-1].date())
+    return {
+        "pct": (s.iloc[-1] / base[0] - 1) * 100,
+        "base": base,
+        "last": (float(s.iloc[-1]), t.date()),
+    }
 
 
 def record(asset: str, end=None) -> dict:
@@ -85,8 +89,9 @@ def record(asset: str, end=None) -> dict:
     k = s.idxmax()
     at_record = s.iloc[-1] >= s.max()
     since = len(s.loc[k:]) - 1
+    below = (1 - s.iloc[-1] / s.max()) * 100
     return {"close": float(s.max()), "date": k.date(), "at_record": bool(at_record),
-            "below": (1 - s.iloc[-1] / s.max()) * 100, "since": since, "last": float(s.iloc[-1])}  # fmt: skip
+            "below": below, "since": since, "last": float(s.iloc[-1])}  # fmt: skip
 
 
 def px(value: float) -> str:
