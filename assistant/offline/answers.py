@@ -181,14 +181,18 @@ def _data(r: Reading, ok: list) -> list[str]:
     out.extend(sections.breakout(x, by_asset.get(x.asset)) for x in breakouts)
     out.extend(sections.compare(x, r.horizon or "3m") for x in _of(ok, Comparison))
     periods = _of(ok, PeriodChange)
+    exact = {(c.asset, c.requested): c for c in _of(ok, CloseOn) if c.exact}
+    for p in [p for p in periods if (p.asset, p.start) in exact and p.start == p.end]:
+        out.append(sections.close_with_move(exact[(p.asset, p.start)], p))
+        periods.remove(p)
     if r.primary == COMPARE and len(periods) >= 2:
         n = len({p.asset for p in periods})
         out.append(sections.compare_periods(periods[-n:]))
     else:
         out.extend(sections.period(x) for x in periods)
-    day_moves = {p.start for p in periods if p.start == p.end}
+    day_moves = {p.start for p in _of(ok, PeriodChange) if p.start == p.end}
     out.extend(sections.close_on(x) for x in _of(ok, CloseOn) if x.requested not in day_moves)
-    if breakouts or periods or r.primary in (LEADLAG, DOCUMENT) or _of(ok, CloseOn):
+    if breakouts or _of(ok, PeriodChange) or r.primary in (LEADLAG, DOCUMENT) or _of(ok, CloseOn):
         return out  # the prices fetched first only anchored the dates
     if prices and r.primary == BRIEFING and not _of(ok, registry.BriefingDigest):
         out.append(price_table(prices))

@@ -131,6 +131,8 @@ def _unknown(text: str) -> list[Mention]:
     if m and m.group("name").lower() not in _GENERIC | _STOP_NAMES:
         name = m.group("name").strip(".-")
         return [Mention(name, name, m.start("name"), m.end("name"), "unknown")]
+    if len(text.split()) > 4:
+        return []  # in a longer question a capitalised word is more often a place or a person
     runs = re.finditer(r"(?<![\w'])([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)(?![\w'])", text)
     out = []
     for r in runs:

@@ -66,6 +66,14 @@ def close_on(r: CloseOn) -> str:
     )
 
 
+def close_with_move(c: CloseOn, p: PeriodChange) -> str:
+    """A close on a day with that day's move: "Gold closed at 2,890.20 on 2025-03-03, up ..."."""
+    return (
+        f"**{c.name}** closed at **{f.price(c.close)}** on {c.requested}, {w.updown(p.change_pct)}"
+        f" on the day (from {f.price(p.base.close)} on {p.base.date})."
+    )
+
+
 def period(r: PeriodChange, name_first: bool = True) -> str:
     """ "Gold rose 27.48% in 2024: from 2,062.40 on 2023-12-29 ... to 2,629.20 on 2024-12-31."""
     if r.start == r.end:
