@@ -40,8 +40,8 @@ _STOP_NAMES = set(
 _SLOT = re.compile(
     r"\b(?:how much (?:is|are|was|were|does|did)|price of|value of|quote (?:for|of)|chart of|"
     r"how (?:is|are|was|did|has)|what about|how about|and)\s+(?:the\s+)?"
-    r"(?P<name>[a-z][a-z0-9&.\-]{2,30})(?:\s+(?:stock|shares|price|doing|trading|worth|cost))?"
-    r"\s*[?.!]*\s*$",
+    r"(?P<name>[a-z][a-z0-9&.\-]{2,30})"
+    r"(?:\s+(?:stock|shares|price|doing|trading|worth|cost|performing)\b[^?]*)?\s*[?.!]*\s*$",
     re.I,
 )
 _GENERIC = set(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -24,7 +25,10 @@ OFFSETS = {
     "3m": pd.DateOffset(months=3),
     "1y": pd.DateOffset(years=1),
 }
-DATA = Path(__file__).resolve().parents[3] / "shared" / "market-data"
+DATA = Path(
+    os.environ.get("MARKET_ASSISTANT_TEST_DATA")
+    or Path(__file__).resolve().parents[3] / "shared" / "market-data"
+)
 
 
 @functools.cache
