@@ -223,7 +223,9 @@ def _claim_words(question: str) -> str:
 def _source_words(question: str) -> str | None:
     """The document a question names ("fact-check the silver article" -> "silver")."""
     low = question.lower()
-    m = re.search(r"\bthe\s+(?P<s>[\w' -]{2,60}?)\s+(article|note|piece|report|document)\b", low)
+    m = re.search(
+        r"\bthe\s+(?P<s>(?:[\w'-]+\s+){0,2}[\w'-]+)\s+(?:article|note|piece|report|document)\b", low
+    )
     if m:
         return m.group("s").strip()
     m = re.search(r"[\"“](?P<s>[^\"”]{3,120})[\"”]", question)

@@ -119,7 +119,12 @@ def _masked(text: str, mentions: list[Mention], when: When | None) -> str:
         if not any(s < m.end and m.start < e for s, e, _ in spans):
             spans.append((m.start, m.end, letter))
     low = text.lower()
-    phrases = [when.text] if when is not None else []
+    ahead = (
+        when is not None
+        and when.kind == "trailing"
+        and re.match(r"in (a|an|\d|one|two)", when.text)
+    )
+    phrases = [when.text] if when is not None and not ahead else []  # "in a year" may look ahead
     phrases += [m.group(0) for p, _ in _HORIZONS for m in re.finditer(p, low)]
     for phrase in phrases:
         i = low.find(phrase)
