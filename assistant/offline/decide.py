@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from assistant.offline.bank import (
     ADVICE,
+    BREAKOUT,
     BRIEFING,
     CHANGE,
     CLAIM,
@@ -86,6 +87,8 @@ def _kinds(r: Reading, low: str) -> tuple[tuple[str, ...], bool]:
     if not clear:
         if n and top in (PRICE, CHANGE) and g.score >= MIN_SCORE - 0.1:
             return (top,), False
+        if not n and top in (PRICE, CHANGE, BREAKOUT, WHY) and g.score >= MIN_SCORE - 0.15:
+            return (top,), False  # a clear kind of question without its asset: ask which
         return (), True
     if top == COMPARE and n < 2:
         top = CHANGE

@@ -161,15 +161,20 @@ def breakout(r: BreakoutResult, p: PriceLookup | None) -> str:
         ep = r.episodes[-1]
         return f"{head}; this run of records began on {ep.start}, above {f.price(ep.prior_record)}."
     below = f.pct(abs(r.distance_from_record_pct or 0.0), signed=False)
-    lines = [
-        f"**No: {r.name} is not at a record.** It closed at {f.price(r.close)} on {r.as_of},"
-        f" {below} below its record close of {f.price(rec.close)}, set on {rec.date},"
-        f" {f.count(since)} {unit} earlier."
-    ]
-    if r.breaking_out:
-        lines.append(
-            f"That is a recent breakout: the run of records began on {r.episodes[-1].start}."
-        )
+    where = (
+        f"{below} below its record close of {f.price(rec.close)}, set on {rec.date},"
+        f" {f.count(since)} {unit} earlier"
+    )
+    if r.breaking_out:  # a record a few days ago: a recent breakout, but not at a record now
+        lines = [
+            f"**{r.name} is not at a record now**: it closed at {f.price(r.close)} on {r.as_of},"
+            f" {where} (a recent breakout: the run of records began on {r.episodes[-1].start})."
+        ]
+    else:
+        lines = [
+            f"**No: {r.name} is not breaking out.** It closed at {f.price(r.close)} on"
+            f" {r.as_of}, {where}."
+        ]
     lines.append(f"A new record needs a close above {f.price(r.record_to_beat)}.")
     if p is not None:
         m = p.change_pct.get("1m")

@@ -126,7 +126,7 @@ def record(a: str) -> Expect:
     if r["at_record"]:
         return e + Expect(first=["is at a record"])
     return e + Expect(
-        first=["not at a record", o.pct(r["below"])], absent=["is at a record", "is breaking out"]
+        first=["is not", o.pct(r["below"])], absent=["is at a record", "is breaking out"]
     )
 
 
