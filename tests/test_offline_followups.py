@@ -50,6 +50,7 @@ def demo_close(asset: str) -> str:
     return f.price(float(Market(DemoSource()).series(asset).close.iloc[-1]))
 
 
+@pytest.mark.slow
 def test_each_turn_of_a_conversation_in_a_fresh_process(tmp_path):
     first = ask_in_new_process(tmp_path, "How much is gold?", "t1")
     second = ask_in_new_process(tmp_path, "and silver?", "t1")
@@ -94,6 +95,7 @@ def resume(home: Path, question: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_an_app_conversation_resumed_after_a_restart(tmp_path):
     first = resume(tmp_path, "Is silver breaking out?")
     again = resume(tmp_path, "what about gold?")

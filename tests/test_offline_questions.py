@@ -30,6 +30,7 @@ def test_the_table_is_large_and_covers_every_category():
     assert len({q for _, turns, _ in table.TABLE for q in turns}) >= 300
 
 
+@pytest.mark.slow
 def test_question_table_scores_at_least_97_percent(assistant):
     outcomes = runner.run(assistant, table.TABLE)
     scores = runner.scores(outcomes)
@@ -39,6 +40,7 @@ def test_question_table_scores_at_least_97_percent(assistant):
     assert weakest >= 0.85, scores
 
 
+@pytest.mark.slow
 def test_held_out_questions_in_other_words(assistant):
     outcomes = runner.run(assistant, heldout.ROWS, prefix="held-out")
     right, asked = runner.scores(outcomes)["overall"]

@@ -13,6 +13,7 @@ process continuing it must never reuse an id already in the thread.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -46,6 +47,7 @@ class OfflineAnalyst(BaseChatModel):
             getattr(t, "name", None) or (t.get("name") if isinstance(t, dict) else None)
             for t in tools
         ]
+        _preload()
         return self.model_copy(update={"tool_names": [n for n in names if n]})
 
     def _generate(
@@ -79,6 +81,28 @@ class OfflineAnalyst(BaseChatModel):
         if results:
             return _message(offline_text.answer(current, question, results, anchor))
         return _message(offline_text.decline(current))
+
+
+_preloading: list[threading.Thread] = []
+
+
+def _preload() -> None:
+    """Load the reader's model while the agent is being built (once per process)."""
+    if not _preloading:
+        thread = threading.Thread(target=_load_reader, name="offline-reader-load", daemon=True)
+        _preloading.append(thread)
+        thread.start()
+
+
+def _load_reader() -> None:
+    from assistant.offline.intents import reader
+    from assistant.offline.names import english_words
+
+    try:
+        reader().load()
+        english_words()
+    except Exception:  # noqa: BLE001 - the first question loads it again and reports the error
+        pass
 
 
 def _msg_id() -> str:
