@@ -135,7 +135,9 @@ def write_evaluation(main: dict, held: dict, seconds: float) -> None:
         " bundled commentary library. A question counts as right when the answer makes the"
         " expected tool calls, states the expected figures (computed with pandas from the CSVs"
         " in `tests/questions/oracle.py`), opens with the expected verdict, keeps to about 120"
-        " words and is fully grounded.",
+        " words and is fully grounded. Conversations whose every turn runs in a new process"
+        " (`market-assistant ask --thread`, and an app conversation resumed after a restart)"
+        " are checked by `tests/test_offline_followups.py`.",
         "",
         "| category | right | asked | score |",
         "|---|---:|---:|---:|",
