@@ -4,6 +4,8 @@ numbered citations, then where the data came from. Every figure comes from a typ
 
 from __future__ import annotations
 
+import re
+
 from assistant import registry
 from assistant.offline import quotes, sections
 from assistant.offline import wording as w
@@ -143,7 +145,8 @@ def answer(r: Reading, question: str, results: list, anchor: Anchor) -> str:
     parts.extend(claims)
     parts.extend(_data(r, ok))
     heading = "**What the library says** (quoted):" if r.primary == DOCUMENT else COMMENTARY_HEADING
-    parts.append(quotes.section(ok, anchor.as_of, heading))
+    article = re.search(r"\b(article|piece|commentary|author)\b", question, re.I)
+    parts.append(quotes.section(ok, anchor.as_of, heading, "commentary" if article else None))
     if errors:
         lead = "I could not answer that: " if len(parts) <= 2 and not any(parts) else ""
         parts.append(lead + " ".join(e.removeprefix("Input error: ") for e in errors))

@@ -128,7 +128,8 @@ def _main(r, question, available, keys, when) -> list[dict]:
     if kind == DOCUMENT:
         if T.COMMENTARY not in available:
             return []
-        return [call(T.COMMENTARY, query=r.topic, asset=keys[0] if len(keys) == 1 else None)]
+        asset = keys[0] if len(keys) == 1 else None
+        return [call(T.COMMENTARY, query=r.topic, asset=asset, k=6)]
     if kind == LEADLAG:
         return _lead_lag(r, question, available)
     if kind == WHY:

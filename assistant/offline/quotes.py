@@ -41,8 +41,15 @@ def published_after(p: Passage, as_of: dt.date | None) -> bool:
     return p.published[: len("YYYY-MM-DD")] > as_of.isoformat()[: len(p.published)]
 
 
-def chosen(results: list, as_of: dt.date | None, limit: int = 3) -> tuple[list, int]:
-    """The passages worth quoting, best first, and how many were left out as too late."""
+def chosen(
+    results: list, as_of: dt.date | None, limit: int = 3, prefer: str | None = None
+) -> tuple[list, int]:
+    """The passages worth quoting, best first, and how many were left out as too late.
+
+    Args:
+        prefer: a passage kind to put first ("commentary" when the question asks about "the
+            article"), as long as its passages are relevant at all.
+    """
     fits = []
     late = 0
     for n, p in numbered(results):
@@ -53,16 +60,16 @@ def chosen(results: list, as_of: dt.date | None, limit: int = 3) -> tuple[list, 
             fits.append((n, p))
     if fits:
         top = max(p.score for _, p in fits)
-        fits = [(n, p) for n, p in fits if p.score >= top - BEST_GAP]
-    fits.sort(key=lambda np_: -np_[1].score)
+        fits = [(n, p) for n, p in fits if p.score >= top - BEST_GAP or p.kind == prefer]
+    fits.sort(key=lambda np_: (prefer is not None and np_[1].kind != prefer, -np_[1].score))
     return fits[:limit], late
 
 
-def section(results: list, as_of: dt.date | None, heading: str) -> str:
+def section(results: list, as_of: dt.date | None, heading: str, prefer: str | None = None) -> str:
     """The quoted passages with their [n] markers, or a plain "nothing fits" sentence."""
     if not any(isinstance(r, registry.Commentary) for r in results):
         return ""
-    picked, late = chosen(results, as_of)
+    picked, late = chosen(results, as_of, prefer=prefer)
     if not picked:
         why = (
             " (what it holds was published after the as-of date)"
