@@ -70,6 +70,7 @@ _STANDARD_WINDOWS = {
     ("y", 1),
 }
 _LIST_MARKER = re.compile(r"(?m)^\s*(?:\d+[.)]|[-*•])\s+")
+_CITATION_MARKER = re.compile(r"\[\d{1,3}\]")  # [1] points at a source, it is not a figure
 _SUFFIX = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
 
 
@@ -115,6 +116,7 @@ def extract_figures(text: str) -> list[Figure]:
     spans: list[tuple[int, int]] = []
     masked = _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), text)
     masked = _NAMES.sub(lambda m: " " * len(m.group(0)), masked)
+    masked = _CITATION_MARKER.sub(lambda m: " " * len(m.group(0)), masked)
 
     def take(match: re.Match, fig: Figure) -> None:
         figures.append(fig)

@@ -196,6 +196,31 @@ def first_close_above(asset: str, level: float, runtime: Runtime) -> tuple[str, 
     return result.summary(), result.to_dict()
 
 
+@tool(ToolName.PERIOD.value, response_format="content_and_artifact")
+@_guarded(Kind.PERIOD)
+def period_change(
+    asset: str, start: str, runtime: Runtime, end: str | None = None, label: str | None = None
+) -> tuple[str, dict]:
+    """Change of an asset over a calendar period ("in 2024", "in Q3 2025", "since 2020", one
+    day's move): from the last close before `start` to the last close on or before `end`, both
+    dated, with the period's highest and lowest close.
+
+    Args:
+        asset: the asset, e.g. "gold".
+        start: the period's first day YYYY-MM-DD, e.g. "2024-01-01" for 2024.
+        end: the period's last day YYYY-MM-DD, e.g. "2024-12-31"; omit for "since start".
+        label: the period in words, e.g. "2024" or "Q3 2025".
+    """
+    from tools import periods
+
+    first = parse_date(start, "start date")
+    if first is None:
+        raise InputError("period_change needs a start date YYYY-MM-DD, e.g. 2024-01-01.")
+    series = runtime.context.market.series(asset)
+    result = periods.period_change(series, first, parse_date(end, "end date"), label)
+    return result.summary(), result.to_dict()
+
+
 @tool(ToolName.COMMENTARY.value, response_format="content_and_artifact")
 @_guarded(Kind.COMMENTARY)
 def search_commentary(
@@ -261,6 +286,7 @@ ALL_TOOLS = (
     find_breakouts,
     lead_lag,
     first_close_above,
+    period_change,
     search_commentary,
     market_briefing,
 )

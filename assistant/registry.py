@@ -15,6 +15,7 @@ from typing import Any
 from knowledge.retrieval import Passage
 from tools.breakouts import BreakoutResult
 from tools.leadlag import LeadLagResult
+from tools.periods import PeriodChange
 from tools.prices import CloseOn, LevelCross, PriceLookup
 from tools.relative import Comparison
 from tools.results import from_dict
@@ -30,6 +31,8 @@ class ToolName(StrEnum):
     LEVEL = "first_close_above"
     COMMENTARY = "search_commentary"
     BRIEFING = "market_briefing"
+    PERIOD = "period_change"
+    CHECK_CLAIMS = "check_claims"  # the claim checker (its tool and result type live apart)
 
 
 class Kind(StrEnum):
@@ -43,6 +46,7 @@ class Kind(StrEnum):
     LEVEL = "level"
     COMMENTARY = "commentary"
     BRIEFING = "briefing"
+    PERIOD = "period"
     ERROR = "error"
 
 
@@ -81,6 +85,7 @@ RESULT_TYPES: dict[Kind, type] = {
     Kind.LEVEL: LevelCross,
     Kind.COMMENTARY: Commentary,
     Kind.BRIEFING: BriefingDigest,
+    Kind.PERIOD: PeriodChange,
     Kind.ERROR: ToolFailure,
 }
 

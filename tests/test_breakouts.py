@@ -90,7 +90,9 @@ def test_breaking_out_now_means_a_record_within_the_last_five_bars(since, now):
     c = np.r_[np.linspace(10, 20, 50), np.full(since, 15.0)]
     r = find_breakouts(series(c))
     assert r.bars_since_last_record == since and r.breaking_out is now
-    assert ("is breaking out" in r.verdict) is now
+    # "at a record" only when the last close is the record; a record days ago is named as such
+    assert ("is at a record" in r.verdict) is (since == 0)
+    assert ("recent breakout" in r.verdict) is (0 < since < 5)
 
 
 def test_ratio_breakouts_find_the_numerator_outperforming():

@@ -260,7 +260,6 @@ CASES = [
     # questions it must decline
     ("decline-joke", ["tell me a joke"], []),
     ("decline-weather", ["what's the weather in Paris?"], []),
-    ("decline-unknown-asset", ["How much is unobtainium?"], []),
     ("decline-one-asset-lag", ["Does bitcoin follow?"], []),
 ]
 
@@ -282,8 +281,10 @@ def figures_expected(result: dict) -> list[str]:
         return [f.price(r["close"]) for r in a["rows"]]
     if kind == "leadlag":
         return [f.corr(a["best_lag"]["corr"]), f.count(a["n_obs"])]
-    if kind == "commentary":
-        return [p["title"] for p in a["passages"][:1]]
+    if kind == "commentary":  # the closest passage is quoted, unless none is close enough
+        fits = [p for p in a["passages"] if p["score"] >= 0.40]
+        best = max(fits, key=lambda p: p["score"]) if fits else None
+        return [best["title"]] if best else ["nothing that answers this"]
     if kind == "level":
         return [f.price(a["level"])] + ([a["date"]] if a.get("date") else [])
     if kind == "briefing":
@@ -347,3 +348,9 @@ def test_unknown_ticker_gets_the_sources_own_advice(assistant):
         {"id": reply.tool_calls[0]["id"], "name": "get_price", "args": {"asset": "AAPL"}}
     ]
     assert "live Yahoo source" in reply.answer and reply.grounding.ok
+
+
+def test_an_unknown_asset_is_named_with_what_the_source_has(assistant):
+    reply = assistant.ask("How much is unobtainium?")
+    assert [c["name"] for c in reply.tool_calls] == ["get_price"]
+    assert "unobtainium" in reply.answer and "silver" in reply.answer and reply.grounding.ok

@@ -148,6 +148,7 @@ EXPECTED_TOOLS = {
     "first_close_above",
     "search_commentary",
     "market_briefing",
+    "period_change",
 }
 FORBIDDEN = re.compile(
     r"url|uri|path|file|dir|write|delete|remove|drop|exec|command|shell|sql|order|trade|buy|"
@@ -174,6 +175,10 @@ HOSTILE = {  # arguments per tool that try to make it fetch, write or escape
         {"leader": "silver", "follower": "bitcoin", "start": "file:///etc"},
     ],
     "first_close_above": [{"asset": "http://127.0.0.1:9/", "level": 1}],
+    "period_change": [
+        {"asset": "https://evil.example", "start": "2024-01-01"},
+        {"asset": "silver", "start": "../../etc/passwd", "end": "file:///etc"},
+    ],
     "search_commentary": [
         {"query": "http://evil.example/steal", "asset": "silver"},
         {"query": "'; DROP TABLE embeddings;--"},

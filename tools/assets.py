@@ -204,6 +204,45 @@ def lookup(name: str) -> Asset | None:
     return hit
 
 
+FUZZY_CUTOFF = 80.0  # rapidfuzz ratio (0-100) a misspelling must reach
+
+
+def _fuzzy_labels() -> dict[str, Asset]:
+    """Normalised one-word labels (keys, names, aliases) of at least four letters."""
+    out: dict[str, Asset] = {}
+    for a in ASSETS:
+        for label in (a.key, a.name, *a.aliases):
+            norm = normalise(label)
+            if len(norm) >= 4 and norm.isalpha() and " " not in label.strip():
+                out.setdefault(norm, a)
+    return out
+
+
+_FUZZY = _fuzzy_labels()
+
+
+def fuzzy_lookup(word: str, cutoff: float = FUZZY_CUTOFF) -> tuple[Asset, float] | None:
+    """The registry asset a misspelt name most likely means ("slver" -> silver), with the score.
+
+    Only words of four or more letters are tried, against labels with the same first letter
+    (people rarely mistype the first letter), so short or unrelated words find nothing.
+
+    Args:
+        word: one word as the user typed it.
+        cutoff: the lowest rapidfuzz ratio (0-100) accepted.
+    """
+    from rapidfuzz import fuzz, process
+
+    norm = normalise(word)
+    if len(norm) < 4 or not norm.isalpha() or norm in _INDEX:
+        return None
+    labels = [label for label in _FUZZY if label[0] == norm[0]]
+    best = process.extractOne(norm, labels, scorer=fuzz.ratio, score_cutoff=cutoff)
+    if best is None:
+        return None
+    return _FUZZY[best[0]], float(best[1])
+
+
 def resolve(name: str, allow_ticker: bool = False) -> Asset:
     """The asset a user means by ``name``.
 

@@ -222,18 +222,23 @@ def _verdict(
     kind = "all-time closing high" if window is None else f"{window}-bar closing high"
     if last_record is None:
         return f"{name} is not breaking out: it has made no {kind} in this history."
-    if breaking:
-        ep = episodes[-1]
-        when = "on the last bar" if since == 0 else f"{since} bars ago"
+    ep = episodes[-1]
+    if since == 0:  # "at a record" only when the last close is the record
         return (
-            f"{name} is breaking out: its latest {kind} ({fmt.price(last_record.close)} on "
-            f"{last_record.date}) came {when}; this episode began on {ep.start} by breaking "
+            f"{name} is at a record and breaking out: its last close ({fmt.price(close)} on "
+            f"{last_record.date}) is its {kind}; this episode began on {ep.start} by breaking "
             f"{fmt.price(ep.prior_record)} set on {ep.prior_record_date}."
+        )
+    below = fmt.pct(abs(distance or 0.0), signed=False)
+    if breaking:
+        return (
+            f"{name} is {below} below its {kind} of {fmt.price(last_record.close)}, set {since}"
+            f" trading days ago on {last_record.date} (a recent breakout that began on {ep.start})."
         )
     return (
         f"{name} is not breaking out: its last {kind} ({fmt.price(last_record.close)} on "
-        f"{last_record.date}) was {since} bars ago, and the last close ({fmt.price(close)}) is "
-        f"{fmt.pct(distance)} from it."
+        f"{last_record.date}) was {since} trading days ago, and the last close "
+        f"({fmt.price(close)}) is {below} below it."
     )
 
 

@@ -27,6 +27,7 @@ from tools.cache import PriceCache, utcnow
 from tools.csvfile import read_price_csv
 from tools.errors import DataUnavailableError, DateRangeError, InputError
 from tools.results import Provenance, age_text
+from tools.symbols import SymbolFinder, resolve_name
 
 SOURCE_CHOICES = "auto, yfinance, demo or csv:DIR"
 DEFAULT_TTL_HOURS = 12.0
@@ -173,6 +174,7 @@ class YahooSource:
         self.retries = retries
         self.retry_wait = retry_wait
         self.network = network or _NetworkState()
+        self.symbols = SymbolFinder(self.home / "symbols.json", self.network)  # company names
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
 
@@ -282,6 +284,7 @@ class AutoSource:
 
     def __init__(self, yahoo_source: YahooSource):
         self.yahoo = yahoo_source
+        self.symbols = yahoo_source.symbols
         self.demo = DemoSource()
 
     def history(
@@ -368,7 +371,7 @@ class Market:
         self._lock = threading.Lock()
 
     def resolve(self, name: str) -> Asset:
-        return assets.resolve(name, allow_ticker=self.source.live)
+        return resolve_name(self.source, name)
 
     def series(self, name: str | Asset, refresh: bool = False) -> PriceSeries:
         asset = name if isinstance(name, Asset) else self.resolve(name)

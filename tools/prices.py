@@ -267,7 +267,10 @@ def close_on(series: PriceSeries, on: dt.date) -> CloseOn:
     name = series.asset.name
     if on < first or on > last:
         side = "before the first bar" if on < first else "after the last bar (as-of)"
-        raise DateRangeError(f"{on} is {side} of {name}; choose a date between {first} and {last}.")
+        edge = f"{name}'s data starts on {first}" if on < first else f"{name}'s data ends on {last}"
+        raise DateRangeError(
+            f"{on} is {side} of {name} ({edge}); choose a date between {first} and {last}."
+        )
     j = index_on_or_before(days, closes, on)
     asset = series.asset
     return CloseOn(

@@ -1,8 +1,8 @@
 """The one seam to Yahoo Finance.
 
-:func:`download` is the only function in the project that calls yfinance. Tests replace it
-with fakes that return frames shaped exactly as yfinance 1.x returns them; everything after
-it (:func:`normalise`) runs for real.
+:func:`download` and :func:`search` are the only functions in the project that call yfinance
+(through :func:`_yfinance`, the one import). Tests replace them with fakes that return what
+yfinance 1.x returns; everything after them (:func:`normalise`, the symbol cache) runs for real.
 """
 
 from __future__ import annotations
@@ -33,8 +33,7 @@ def download(symbol: str, start: dt.date | None, cache_dir: Path | None = None) 
     yfinance reports most failures by logging them and returning an empty frame; those log
     lines are captured here (not printed) and turned into a :class:`FetchError`.
     """
-    import yfinance as yf  # the only yfinance import in the project
-
+    yf = _yfinance()
     if cache_dir is not None:  # keep yfinance's own timezone cache inside the data directory
         try:
             cache_dir.mkdir(parents=True, exist_ok=True)
@@ -66,6 +65,53 @@ def download(symbol: str, start: dt.date | None, cache_dir: Path | None = None) 
             else FetchError("empty", f"Yahoo Finance returned no rows for {symbol}.")
         )
     return raw
+
+
+def _yfinance():
+    """The yfinance module (imported on first use only)."""
+    import yfinance as yf  # the only yfinance import in the project
+
+    return yf
+
+
+SEARCH_TYPES = ("EQUITY", "ETF", "INDEX", "MUTUALFUND", "CRYPTOCURRENCY", "FUTURE", "CURRENCY")
+
+
+def search(query: str, limit: int = 5) -> list[dict]:
+    """Yahoo Finance's symbol search for a company, fund or index name ("Tesla" -> TSLA).
+
+    Returns ``[{"symbol", "name", "type", "exchange"}]``, best match first, tradable quote types
+    only. Failures raise :class:`FetchError` like :func:`download`.
+    """
+    yf = _yfinance()
+    with _captured_log() as messages, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            found = yf.Search(
+                query,
+                max_results=limit,
+                news_count=0,
+                lists_count=0,
+                include_cb=False,
+                recommended=0,
+                timeout=10,
+            ).quotes
+        except Exception as exc:  # classified here so callers see one exception type
+            raise classify(f"{type(exc).__name__} {exc} {' '.join(messages)}") from exc
+    out = []
+    for quote in found or []:
+        kind = str(quote.get("quoteType") or "").upper()
+        if quote.get("symbol") and kind in SEARCH_TYPES:
+            name = quote.get("longname") or quote.get("shortname") or quote["symbol"]
+            out.append(
+                {
+                    "symbol": str(quote["symbol"]),
+                    "name": str(name),
+                    "type": kind,
+                    "exchange": str(quote.get("exchange") or ""),
+                }
+            )
+    return out
 
 
 @contextlib.contextmanager

@@ -1,31 +1,36 @@
 """The offline analyst: a deterministic chat model that plans tool calls and writes answers.
 
 It implements ``bind_tools`` and streaming, so it runs through the same agent graph as an LLM.
-On a new question it reads the intent (assets, what is asked, horizon, leader/follower; earlier
-questions fill in follow-ups such as "and gold?") and issues every tool call it needs in one
-turn; once the results are back it writes the answer from templates
-(:mod:`assistant.offline.answers`), using only figures from those results.
+On a new question it reads what is asked (:mod:`assistant.offline.reading`; earlier questions
+fill in follow-ups such as "and gold?" or "over 6 months?"), plans the tool calls
+(:mod:`assistant.offline.planning`), and once the results are back writes the answer from
+templates (:mod:`assistant.offline.answers`), using only figures from those results.
+
+Message and tool-call ids are random (uuid4): a conversation is stored by id, and a later
+process continuing it must never reuse an id already in the thread.
 """
 
 from __future__ import annotations
 
-import itertools
+import datetime as dt
+import threading
+import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
-from assistant.briefing.watchlists import DEFAULT_ASSETS
+from assistant import registry
 from assistant.offline import answers as offline_text
 from assistant.offline import reading as it
-from assistant.registry import ToolName as T
+from assistant.offline.planning import Anchor, adjust, lead_lag_pairs, plan
+from assistant.offline.question import Reading
+from assistant.prompts import dates_in
 from assistant.streaming import chunks_of
 
-_ids = itertools.count(1)
-MAX_ASSETS = 4
+__all__ = ["OfflineAnalyst", "resolve_intent", "plan", "lead_lag_pairs"]
 
 
 class OfflineAnalyst(BaseChatModel):
@@ -42,6 +47,7 @@ class OfflineAnalyst(BaseChatModel):
             getattr(t, "name", None) or (t.get("name") if isinstance(t, dict) else None)
             for t in tools
         ]
+        _preload()
         return self.model_copy(update={"tool_names": [n for n in names if n]})
 
     def _generate(
@@ -63,107 +69,71 @@ class OfflineAnalyst(BaseChatModel):
             (i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1
         )
         if turn_start < 0:
-            return AIMessage(content=offline_text.decline(None), id=_msg_id())
+            return _message(offline_text.decline(None))
+        anchor = _anchor(messages)
         question = messages[turn_start].text
-        current = resolve_intent(messages[:turn_start], question)
+        current = adjust(resolve_intent(messages[:turn_start], question), anchor)
         results = [m for m in messages[turn_start + 1 :] if isinstance(m, ToolMessage)]
+        typed = [registry.read(m.artifact) for m in results]
+        calls = plan(current, question, self.tool_names, typed, anchor)
+        if calls:
+            return AIMessage(content="", tool_calls=calls, id=_msg_id())
         if results:
-            return AIMessage(content=offline_text.answer(current, question, results), id=_msg_id())
-        calls = plan(current, question, self.tool_names)
-        if not calls:
-            return AIMessage(content=offline_text.decline(current), id=_msg_id())
-        return AIMessage(content="", tool_calls=calls, id=_msg_id())
+            return _message(offline_text.answer(current, question, results, anchor))
+        return _message(offline_text.decline(current))
+
+
+_preloading: list[threading.Thread] = []
+
+
+def _preload() -> None:
+    """Load the reader's model while the agent is being built (once per process)."""
+    if not _preloading:
+        thread = threading.Thread(target=_load_reader, name="offline-reader-load", daemon=True)
+        _preloading.append(thread)
+        thread.start()
+
+
+def _load_reader() -> None:
+    from assistant.offline.intents import reader
+    from assistant.offline.names import english_words
+
+    try:
+        reader().load()
+        english_words()
+    except Exception:  # noqa: BLE001 - the first question loads it again and reports the error
+        pass
 
 
 def _msg_id() -> str:
-    return f"offline-{next(_ids)}"
+    return f"offline-{uuid.uuid4().hex}"
 
 
-def resolve_intent(history: list[BaseMessage], question: str) -> it.Intent:
-    """The question's intent with gaps filled from the conversation's earlier questions."""
+def _message(text: str) -> AIMessage:
+    return AIMessage(content=text, id=_msg_id())
+
+
+def _anchor(messages: list[BaseMessage]) -> Anchor:
+    system = next((m.text for m in messages if isinstance(m, SystemMessage)), "")
+    today, as_of = dates_in(system)
+    return Anchor(today or dt.date.today(), as_of)
+
+
+def resolve_intent(history: list[BaseMessage], question: str) -> Reading:
+    """The question's reading, with what a follow-up leaves out filled from earlier questions."""
     previous = None
     for m in history:
         if isinstance(m, HumanMessage):
-            parsed = it.parse(m.text)
-            previous = (
-                it.follow_up(parsed, previous) if (parsed.kinds or parsed.assets) else previous
-            )
-    current = it.parse(question)
-    wants_context = bool(current.kinds or current.assets) or it.is_follow_up(question)
-    if previous is not None and wants_context and (not current.kinds or not current.assets):
-        current = it.follow_up(current, previous)
-    if not current.kinds and current.assets:
-        current = replace(current, kinds=(it.PRICE,))
+            previous = _settle(it.parse(m.text), previous)
+    return _settle(it.parse(question), previous)
+
+
+def _settle(current: Reading, previous: Reading | None) -> Reading:
+    """A reading completed from the conversation; alone, an elliptic question with an asset is
+    a price question ("ETH?") and two assets with "vs" a comparison."""
+    if previous is not None and (current.elliptic or not current.assets or not current.kinds):
+        if previous.kinds or previous.assets:
+            return it.follow_up(current, previous)
+    if current.elliptic and not current.kinds:
+        return it.standalone(current)
     return current
-
-
-def _call(name: T, **args: Any) -> dict:
-    return {
-        "name": name.value,
-        "args": {k: v for k, v in args.items() if v is not None},
-        "id": f"offline_call_{next(_ids)}",
-        "type": "tool_call",
-    }
-
-
-def lead_lag_pairs(intent: it.Intent, limit: int = 3) -> list[tuple[str, str]]:
-    """(leader, follower) pairs: "is bitcoin lagging the metals?" tests gold and silver against
-    bitcoin."""
-    keys = list(intent.assets)
-    if len(keys) <= 2 or not intent.leader:
-        return [(intent.leader, intent.follower)]
-    if intent.follower_first:
-        return [(k, keys[0]) for k in keys[1:]][:limit]
-    return [(keys[0], k) for k in keys[1:]][:limit]
-
-
-def plan(intent: it.Intent, question: str, available: list[str]) -> list[dict]:
-    """The tool calls that answer ``intent``, all issued at once."""
-    keys = list(intent.assets[:MAX_ASSETS])
-    kind = intent.primary
-    calls: list[dict] = []
-    if kind == it.BRIEFING:
-        if T.BRIEFING in available:
-            return [_call(T.BRIEFING, assets=list(intent.assets) or None)]
-        return [_call(T.PRICE, asset=k) for k in (keys or DEFAULT_ASSETS)]
-    if kind == it.LEADLAG and not (intent.leader and intent.follower):
-        return []  # decline: a lead/lag needs two assets
-    if kind == it.LEADLAG:
-        events = any(w in question.lower() for w in ("after", "event", "breakout"))
-        for leader, follower in lead_lag_pairs(intent):
-            calls.append(
-                _call(
-                    T.LEAD_LAG,
-                    leader=leader,
-                    follower=follower,
-                    freq=intent.freq,
-                    events=events or None,
-                )
-            )
-        if T.COMMENTARY in available:  # the claim, next to the test of it
-            calls.append(_call(T.COMMENTARY, query=question, k=2))
-        return calls
-    if kind == it.WHY:
-        asset = keys[0] if len(keys) == 1 else None  # a group ("the metals") searches all notes
-        if T.COMMENTARY in available:
-            calls.append(_call(T.COMMENTARY, query=question, asset=asset))
-        calls.extend(_call(T.PRICE, asset=k) for k in keys[:2])
-        return calls
-    if not keys:
-        return []
-    if kind == it.LEVEL:
-        for k in keys[:2]:
-            calls.append(_call(T.LEVEL, asset=k, level=intent.level))
-            calls.append(_call(T.PRICE, asset=k))
-        return calls
-    if kind == it.BREAKOUT:
-        for k in keys:
-            calls.append(_call(T.BREAKOUTS, asset=k))
-            calls.append(_call(T.PRICE, asset=k))
-        if T.COMMENTARY in available:  # what a record does and does not mean
-            calls.append(_call(T.COMMENTARY, query=question, asset=keys[0], k=2))
-        return calls
-    if kind == it.COMPARE:
-        return [_call(T.COMPARE, assets=keys)]
-    on = intent.on.isoformat() if intent.on else None
-    return [_call(T.PRICE, asset=k, on=on) for k in keys]

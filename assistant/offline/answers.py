@@ -1,130 +1,258 @@
-"""The offline analyst's answer templates. Every figure is formatted from a typed tool result."""
+"""The offline analyst's answers: verdict first, then the supporting figures, then the why with
+numbered citations, then where the data came from. Every figure comes from a typed tool result.
+"""
 
 from __future__ import annotations
 
+import re
+
 from assistant import registry
-from assistant.offline import reading as it
-from tools import formatting as f
+from assistant.offline import quotes, sections
+from assistant.offline import wording as w
+from assistant.offline.bank import (
+    ADVICE,
+    BREAKOUT,
+    BRIEFING,
+    CHANGE,
+    COMPARE,
+    DOCUMENT,
+    FORECAST,
+    LEADLAG,
+    PRICE,
+    WHY,
+)
+from assistant.offline.planning import Anchor
+from assistant.offline.question import Reading
 from tools.breakouts import BreakoutResult
 from tools.leadlag import LeadLagResult
-from tools.prices import HORIZONS, CloseOn, LevelCross, PriceLookup
+from tools.periods import PeriodChange
+from tools.prices import CloseOn, LevelCross, PriceLookup
 from tools.relative import Comparison
 
-WINDOW_LABEL = {
-    "1d": "1 day",
-    "1w": "1 week",
-    "1m": "1 month",
-    "3m": "3 months",
-    "ytd": "the year to date",
-    "1y": "1 year",
-}
 SIGNATURE = "_Offline analyst: rule-based templates over tool results, not a language model._"
 EXAMPLES = (
     '"Is silver breaking out?"',
     '"Does bitcoin follow silver with a lag?"',
     '"Why is silver rising?"',
-    '"How much is gold?"',
-    '"Has silver outperformed gold over the last three months?"',
-    '"Write a market briefing"',
+    '"How much was gold last Friday?"',
+    '"Which did better this year, gold or silver?"',
+    '"What does the article say about bitcoin?"',
+)
+SUGGEST = {
+    PRICE: "its price ('How much is {a}?')",
+    CHANGE: "how it moved ('How has {a} done this year?')",
+    BREAKOUT: "whether it is at a record ('Is {a} breaking out?')",
+    WHY: "why it moved ('Why is {a} falling?')",
+    COMPARE: "how it compares ('Has {a} outperformed gold?')",
+    LEADLAG: "whether it follows another asset ('Does {a} follow silver?')",
+    FORECAST: "where it stands (I do not forecast)",
+    DOCUMENT: "what the library says ('What do the notes say about {a}?')",
+}
+COMMENTARY_HEADING = (
+    "**What the commentary says** (quoted; the authors' views, not findings from the data):"
 )
 
 
-def decline(intent: it.Intent | None) -> str:
-    if intent is not None and intent.kinds and not intent.assets:
+def decline(r: Reading | None) -> str:
+    """No tool to call: ask for what is missing, or say what the analyst can do."""
+    if r is not None and r.when is not None and r.when.kind == "unclear":
+        options = " or ".join(_day_words(d) for d in r.when.options)
+        which = f": {options}?" if options else " (which month and year?)."
+        return (
+            f"I can't tell which date you mean{which} Write the month as a word and I will look"
+            f" it up.\n\n{SIGNATURE}"
+        )
+    if r is not None and r.unsure and r.guess is not None:
+        a = _name(r.assets[0]) if r.assets else "gold"
+        offers = [
+            SUGGEST[k].format(a=a) for k in (r.guess.intent, r.guess.runner_up) if k in SUGGEST
+        ]
+        subject = f" about {a}" if r.assets else ""
+        if offers:
+            return (
+                f"I am not sure what you want to know{subject}. Do you mean "
+                f"{' or '.join(offers)}?\n\n{SIGNATURE}"
+            )
+    if r is not None and r.kinds and not r.assets:
         ask = {
-            it.LEADLAG: 'Name two assets, e.g. "Does bitcoin follow silver?"',
-            it.COMPARE: 'Name two assets, e.g. "Has silver outperformed gold?"',
+            LEADLAG: 'Name two assets, e.g. "Does bitcoin follow silver?"',
+            COMPARE: 'Name two assets, e.g. "Has silver outperformed gold?"',
         }.get(
-            intent.primary,
+            r.primary,
             "Which asset do you mean? For example gold, silver, bitcoin, ethereum, sp500, "
             "nasdaq, dxy, copper, crude, platinum or us10y.",
         )
         return f"I need a bit more to answer that. {ask}\n\n{SIGNATURE}"
+    if r is not None and r.primary == LEADLAG:
+        example = f'"Does {_name(r.assets[0])} follow silver?"'
+        return f"I need a bit more to answer that. Name two assets, e.g. {example}\n\n{SIGNATURE}"
     return (
         "I am the offline analyst, a rule-based assistant (not a language model), and I could not"
-        " map that question to my tools. I can look up prices and changes, find breakouts and"
-        " all-time highs, compare assets, test whether one asset leads another, and quote"
-        f" commentary on why markets move. Try: {', '.join(EXAMPLES)}.\n\n{SIGNATURE}"
+        " map that question to my tools. I can look up prices on any date and changes over any"
+        " period, find records and breakouts, compare assets, test whether one asset leads"
+        f" another, and quote the commentary library. Try: {', '.join(EXAMPLES)}.\n\n{SIGNATURE}"
     )
 
 
-def answer(intent: it.Intent, question: str, results: list) -> str:
+_ORDINALS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth "
+    "twenty-first twenty-second twenty-third twenty-fourth twenty-fifth twenty-sixth "
+    "twenty-seventh twenty-eighth twenty-ninth thirtieth thirty-first"
+).split()
+
+
+def _day_words(iso: str) -> str:
+    """ "2025-03-04" -> "the fourth of March": a reading of the user's own digits, in words,
+    so it is not taken for a figure from the data."""
+    import datetime as dt
+
+    day = dt.date.fromisoformat(iso)
+    return f"the {_ORDINALS[day.day - 1]} of {day.strftime('%B')}"
+
+
+def _name(key: str) -> str:
+    from tools import assets
+
+    found = assets.lookup(key)
+    return found.name if found else key
+
+
+def answer(r: Reading, question: str, results: list, anchor: Anchor) -> str:
     """Compose the answer from the ToolMessages of this turn (their typed results)."""
-    read = [(registry.read(m.artifact), m.text) for m in results]
-    errors = [text for r, text in read if r is None or isinstance(r, registry.ToolFailure)]
-    ok = [r for r, _ in read if r is not None and not isinstance(r, registry.ToolFailure)]
-    if not ok:
-        return "I could not answer that: " + " ".join(errors) + f"\n\n{SIGNATURE}"
-    parts: list[str] = []
-    if intent.advice:
+    read = [(registry.read(m.artifact), m) for m in results]
+    closes = {x.requested for x, _ in read if isinstance(x, CloseOn) and not x.exact}
+    errors = [
+        m.text for x, m in read if isinstance(x, registry.ToolFailure) and not _covered(m, closes)
+    ]
+    claims = [
+        _claim_text(x, m)
+        for x, m in read
+        if m.name == "check_claims" and not isinstance(x, registry.ToolFailure)
+    ]
+    ok = [x for x, _ in read if x is not None and not isinstance(x, registry.ToolFailure)]
+    parts = [_assumed(r)]
+    if r.primary == ADVICE:
         parts.append(
             "I don't give investment advice (no buy, sell or hold calls); here is what the data"
             " shows."
         )
-    parts.extend(r.markdown for r in _of(ok, registry.BriefingDigest))
-    parts.extend(level_section(r) for r in _of(ok, LevelCross))
-    parts.extend(leadlag_section(r) for r in _of(ok, LeadLagResult))
-    parts.extend(breakout_section(r) for r in _of(ok, BreakoutResult))
-    parts.extend(compare_section(r, intent.horizon or "3m") for r in _of(ok, Comparison))
-    parts.extend(close_on_section(r) for r in _of(ok, CloseOn))
-    prices = _of(ok, PriceLookup)
-    if prices and intent.primary == it.BRIEFING and not _of(ok, registry.BriefingDigest):
-        parts.append(price_table(prices))
-    else:
-        brief = intent.primary in (it.BREAKOUT, it.WHY)
-        parts.extend(price_section(r, intent.horizon, brief=brief) for r in prices)
-    parts.extend(commentary_section(r) for r in _of(ok, registry.Commentary))
+    if r.primary == FORECAST:
+        parts.append(
+            "I don't forecast prices or give price targets. Here is where it stands instead:"
+            " the level, the record and the trend."
+        )
+    parts.extend(claims)
+    parts.extend(_data(r, ok))
+    heading = "**What the library says** (quoted):" if r.primary == DOCUMENT else COMMENTARY_HEADING
+    article = re.search(r"\b(article|piece|commentary|author)\b", question, re.I)
+    parts.append(quotes.section(ok, anchor.as_of, heading, "commentary" if article else None))
     if errors:
-        parts.append("Some lookups failed: " + " ".join(errors))
+        lead = "I could not answer that: " if len(parts) <= 2 and not any(parts) else ""
+        parts.append(lead + " ".join(e.removeprefix("Input error: ") for e in errors))
+    parts.append(_stale(ok, anchor))
     parts.append(footer(ok))
     return "\n\n".join(p for p in parts if p)
 
 
-def _of(results: list, kind: type) -> list:
-    return [r for r in results if isinstance(r, kind)]
+def _covered(message, closes: set) -> bool:
+    """A day-move lookup that found no trading that day, when the close lookup already says so."""
+    return message.name == "period_change" and "no trading day" in message.text and bool(closes)
 
 
-def close_on_section(r: CloseOn) -> str:
-    when = f"on {r.date}" if r.exact else f"on {r.date} (the last bar on or before {r.requested})"
-    return f"**{r.name}** closed at **{f.price(r.close)}** {when}."
+def _claim_text(result, message) -> str:
+    render = getattr(result, "verdict_markdown", None)
+    return render() if callable(render) else message.text
 
 
-def price_section(r: PriceLookup, horizon: str | None, brief: bool = False) -> str:
-    lines = [f"**{r.name}** ({r.symbol}) closed at **{f.price(r.close)} {r.unit}** on {r.as_of}."]
-    change = r.change_pct.get(horizon) if horizon else None
-    if change is not None:
-        ref = r.change_from.get(horizon)
-        direction = "up" if change > 0 else "down" if change < 0 else "unchanged"
-        since = f", from {f.price(ref.close)} on {ref.date}" if ref else ""
-        lines.append(
-            f"Over {WINDOW_LABEL.get(horizon, horizon)} it is {direction} "
-            f"{f.pct(abs(change), signed=False)}{since}."
-        )
+def _assumed(r: Reading) -> str:
+    """Say what was assumed: misspellings read as assets."""
+    typos = [m for m in r.mentions if m.how == "typo"]
+    if not typos:
+        return ""
+    said = ", ".join(f"'{m.text}' as {_name(m.key).lower()}" for m in typos)
+    return f"(Taking {said}.)"
+
+
+def _data(r: Reading, ok: list) -> list[str]:
+    out: list[str] = []
+    out.extend(sections.level(x) for x in _of(ok, LevelCross))
+    out.extend(sections.lead_lag(x) for x in _of(ok, LeadLagResult))
+    prices = _of(ok, PriceLookup)
+    by_asset = {p.asset: p for p in prices}
+    breakouts = _of(ok, BreakoutResult)
+    out.extend(sections.breakout(x, by_asset.get(x.asset)) for x in breakouts)
+    out.extend(sections.compare(x, r.horizon or "3m") for x in _of(ok, Comparison))
+    periods = _of(ok, PeriodChange)
+    exact = {(c.asset, c.requested): c for c in _of(ok, CloseOn) if c.exact}
+    for p in [p for p in periods if (p.asset, p.start) in exact and p.start == p.end]:
+        out.append(sections.close_with_move(exact[(p.asset, p.start)], p))
+        periods.remove(p)
+    if r.primary == COMPARE and len(periods) >= 2:
+        n = len({p.asset for p in periods})
+        out.append(sections.compare_periods(periods[-n:]))
     else:
-        shown = [
-            f"{w} {f.pct(r.change_pct[w])}" for w in HORIZONS if r.change_pct.get(w) is not None
-        ]
-        if shown:
-            lines.append("Changes: " + ", ".join(shown) + ".")
-    dd = r.drawdown_from_ath_pct
-    if abs(dd) < 1e-12:
-        lines.append("That close is its all-time closing high.")
-    else:
-        lines.append(
-            f"All-time closing high: {f.price(r.all_time_high.close)} on {r.all_time_high.date} "
-            f"({f.pct(dd)} from it)."
-        )
-    if not brief:
-        lo, hi = r.low_52w, r.high_52w
-        lines.append(
-            f"52-week range: {f.price(lo.close)} ({lo.date}) to {f.price(hi.close)} ({hi.date})."
-        )
-    return " ".join(lines)
+        out.extend(sections.period(x) for x in periods)
+    day_moves = {p.start for p in _of(ok, PeriodChange) if p.start == p.end}
+    out.extend(sections.close_on(x) for x in _of(ok, CloseOn) if x.requested not in day_moves)
+    if breakouts or _of(ok, PeriodChange) or r.primary in (LEADLAG, DOCUMENT) or _of(ok, CloseOn):
+        return out  # the prices fetched first only anchored the dates
+    if prices and r.primary == BRIEFING and not _of(ok, registry.BriefingDigest):
+        out.append(price_table(prices))
+        return out
+    out.extend(r_.markdown for r_ in _of(ok, registry.BriefingDigest))
+    for p in prices:
+        out.append(_price(r, p))
+    return out
+
+
+def _price(r: Reading, p: PriceLookup) -> str:
+    if r.primary == WHY:
+        return _premise(r, p)
+    lead = sections.horizon_lead(p, r.horizon) if r.horizon else ""
+    brief = r.primary in (BREAKOUT, WHY)
+    return sections.price(p, r.horizon, brief=brief, lead=lead)
+
+
+def _premise(r: Reading, p: PriceLookup) -> str:
+    """The data first: "Silver is not rising: it is down 24.10% over the past month ..."."""
+    h = r.horizon if p.change_pct.get(r.horizon or "") is not None else "1m"
+    change, ref = p.change_pct.get(h), p.change_from.get(h)
+    if change is None or ref is None:
+        return sections.price(p, None, brief=True)
+    said = {"up": "rising", "down": "falling"}.get(r.direction or "")
+    wrong = said and ((r.direction == "up") != (change > 0))
+    head = (
+        f"**{p.name} is not {said}**: it"
+        if wrong
+        else f"**{p.name}** closed at {_px(p)} on {p.as_of}; it"
+    )
+    record = sections.w.record_line(
+        p.drawdown_from_ath_pct, p.all_time_high.close, p.all_time_high.date, None, False
+    )
+    move = (
+        f"is {w.updown(change)} over {w.WINDOW[h]} (from {_px_mark(ref)} to {_px(p)} on {p.as_of})"
+    )
+    return f"{head} {move}. {record}"
+
+
+def _px(p: PriceLookup) -> str:
+    from tools import formatting as f
+
+    return f.price(p.close)
+
+
+def _px_mark(mark) -> str:
+    from tools import formatting as f
+
+    return f"{f.price(mark.close)} on {mark.date}"
 
 
 def price_table(prices: list[PriceLookup]) -> str:
+    from tools import formatting as f
+
     rows = [
-        "| asset | close | date | 1d | 1w | 1m | ytd | from ATH |",
+        "| asset | close | date | 1d | 1w | 1m | ytd | from record |",
         "|---|---:|---|---:|---:|---:|---:|---:|",
     ]
     for r in prices:
@@ -137,117 +265,23 @@ def price_table(prices: list[PriceLookup]) -> str:
     return "**Market snapshot**\n\n" + "\n".join(rows)
 
 
-def level_section(r: LevelCross) -> str:
-    prior = r.prior_high
-    if r.date:
-        before = (
-            f" The highest close before that was {f.price(prior.close)} on {prior.date}."
-            if prior
-            else ""
-        )
-        return (
-            f"**{r.name}** first closed at or above {f.price(r.level)} on {r.date}, at "
-            f"{f.price(r.close)}.{before}"
-        )
-    best = f" Its highest close is {f.price(prior.close)} on {prior.date}." if prior else ""
-    return f"**{r.name}** has not closed at or above {f.price(r.level)} in this data.{best}"
+def _of(results: list, kind: type) -> list:
+    return [r for r in results if isinstance(r, kind)]
 
 
-def breakout_section(r: BreakoutResult) -> str:
-    kind = "all-time" if r.window is None else f"{r.window}-bar"
-    lines = [f"**{r.name} breakouts ({kind} closing records).** {r.verdict}".strip()]
-    if r.episodes:
-        e = r.episodes[-1]
-        lines.append(
-            f"Latest episode: from {e.start} (first record close {f.price(e.start_close)}, breaking"
-            f" {f.price(e.prior_record)} from {e.prior_record_date}), peak {f.price(e.peak)} on"
-            f" {e.peak_date}, {f.count(e.record_closes)} record closes."
-        )
-    if not r.breaking_out:
-        lines.append(f"A new record needs a close above {f.price(r.record_to_beat)}.")
-    return " ".join(lines)
-
-
-def compare_section(r: Comparison, horizon: str) -> str:
-    label = WINDOW_LABEL.get(horizon, horizon)
-    parts = [
-        f"{row.name} {f.pct(row.change_pct.get(horizon))} (close {f.price(row.close)} on"
-        f" {row.date})"
-        for row in r.rows
-    ]
-    lines = [f"**Performance over {label}** to {r.as_of}: " + "; ".join(parts) + "."]
-    best = r.best.get(horizon)
-    names = {row.asset: row.name for row in r.rows}
-    if best and len(r.rows) > 2:
-        lines.append(f"Best over {label}: {names.get(best, best)}.")
-    elif best and len(r.rows) == 2:
-        first, second = r.rows
-        c1, c2 = first.change_pct.get(horizon), second.change_pct.get(horizon)
-        if c1 is not None and c2 is not None:
-            verb = "outperformed" if c1 > c2 else "underperformed" if c1 < c2 else "matched"
-            lines.append(
-                f"So {first.name} {verb} {second.name} over {label}; best: {names.get(best, best)}."
-            )
-    ratio = r.ratio
-    if ratio:
-        rc = ratio.change_pct.get(horizon)
-        lines.append(
-            f"The {ratio.name} ratio is {f.num(ratio.ratio, 4)}"
-            + (f", {f.pct(rc)} over {label}" if rc is not None else "")
-            + f"; {f.num(ratio.percentile, 1)}% of its history since {ratio.first_date} "
-            "was at or below this level."
-        )
-    return " ".join(lines)
-
-
-def leadlag_section(r: LeadLagResult) -> str:
-    best = r.best_lag
-    unit = r.lag_unit
-    lines = [f"**Does {r.follower_name} follow {r.leader_name}?** {r.verdict}".strip()]
-    lag = best.lag
-    lines.append(
-        f"Best lag: {lag} {unit}{'s' if abs(lag) != 1 else ''} "
-        f"({'leader first' if lag > 0 else 'follower first' if lag < 0 else 'same period'}), "
-        f"correlation {f.corr(best.corr)}, p-value {f.pvalue(best.p_value)}, "
-        f"adjusted for the lags searched {f.pvalue(best.p_value_adjusted)}; "
-        f"{f.count(r.n_obs)} {r.freq} returns."
-    )
-    lines.append(
-        "Significant."
-        if best.significant
-        else "Not significant: the data does not support a reliable lead/lag here."
-    )
-    if r.event_study is not None:
-        lines.append(f"Event study: {r.event_study.verdict}")
-    return " ".join(lines)
-
-
-def commentary_section(r: registry.Commentary) -> str:
-    if not r.passages:
-        return "I found no commentary on this in the knowledge base."
-    out = ["**What the commentary says** (quoted; the authors' views, not findings from the data):"]
-    for p in r.passages[:3]:
-        text = _trim(p.text, 600)
-        out.append(f"> {text}\n>\n> — {citation(p.to_dict())}")
-    return "\n\n".join(out)
-
-
-def citation(p: dict) -> str:
-    """*Title*, source, date: the source is left out when it only repeats the title."""
-    title, source = p.get("title") or "untitled", p.get("source") or ""
-    parts = [f"*{title}*"] + ([source] if source and not source.startswith(title) else [])
-    if source.startswith(title) and source != title:
-        parts = [f"*{title}*{source[len(title) :]}"]
-    return ", ".join(parts + [str(p.get("published") or "undated")])
-
-
-def _trim(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    stop = max(cut.rfind(". "), cut.rfind("; "))
-    return cut[: stop + 1] if stop > limit // 2 else cut.rstrip() + "…"
+def _stale(ok: list, anchor: Anchor) -> str:
+    """Say plainly when a series ends well before today (or the as-of date)."""
+    notes = []
+    for x in ok:
+        last = getattr(x, "as_of", None)
+        if isinstance(x, PeriodChange):
+            last = None if not x.so_far else x.last.date
+        if last is None or isinstance(x, Comparison | registry.BriefingDigest):
+            continue
+        note = w.stale_note(last, anchor.today, anchor.as_of, getattr(x, "name", ""))
+        if note and note not in notes:
+            notes.append(note)
+    return " ".join(notes[:2])
 
 
 def footer(results: list) -> str:
@@ -260,7 +294,6 @@ def footer(results: list) -> str:
             label = p.label()
             if label and label not in labels:
                 labels.append(label)
-            # The plain demo notice only repeats the warning line; a fallback notice says why.
             if (
                 p.notice
                 and p.notice not in notices

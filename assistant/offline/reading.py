@@ -1,359 +1,223 @@
-"""Reading a question for the offline analyst: assets, intents, horizon, dates, leader/follower.
+"""Reading a question for the offline analyst: what it asks (from its meaning) and its
+parameters (from rules that are certain: assets, dates and periods, levels, leader and
+follower, frequency, the direction a "why" question takes for granted).
 
-This is deliberately a small rule-based reader: it recognises the questions the tools can
-answer, and says so plainly when it cannot map one.
+:func:`parse` reads one question on its own; :func:`follow_up` fills what a follow-up leaves
+out ("and gold?", "over 6 months?", "vs copper?") from the question before it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from tools import assets
-
-PRICE, CHANGE, BREAKOUT, COMPARE, LEADLAG, WHY, BRIEFING, LEVEL = (
-    "price",
-    "change",
-    "breakout",
-    "compare",
-    "leadlag",
-    "why",
-    "briefing",
-    "level",
+from assistant.offline import bank, dates, names
+from assistant.offline.bank import (
+    ADVICE,
+    BREAKOUT,
+    BRIEFING,
+    CHANGE,
+    CLAIM,
+    COMPARE,
+    DOCUMENT,
+    FORECAST,
+    LEADLAG,
+    LEVEL,
+    OTHER,
+    PRICE,
+    WHY,
 )
-_ADVICE = re.compile(
-    r"\b(should i|buy|sell|short|invest|hold on to|price target|target price|go long|"
-    r"allocate|put my money)\b",
-    re.I,
-)
+from assistant.offline.decide import decide, inherit, standalone
+from assistant.offline.intents import reader
+from assistant.offline.names import Mention
+from assistant.offline.question import Reading
+from assistant.offline.when import When
 
-# "Did silver hit $100?", "when did gold first close above 3000": a price level to check.
+__all__ = [
+    "ADVICE", "BREAKOUT", "BRIEFING", "CHANGE", "CLAIM", "COMPARE", "DOCUMENT", "FORECAST",
+    "LEADLAG", "LEVEL", "OTHER", "PRICE", "WHY", "Reading", "parse", "follow_up", "bank",
+]  # fmt: skip
+
 _LEVEL = re.compile(
     r"\b(hit|hits|reach(ed|es)?|cross(ed|es)?|top(ped)?|break|broke|above|over|past|"
-    r"through|exceed(ed|s)?|close[ds]? (at or"
-    r" )?above)\s+(the\s+)?\$?\s?(?P<level>\d[\d,]*+(\.\d+)?+)"
-    r"(?P<k>\s?k\b)?(?!\s*(%|percent|pp\b|[dwmy]\b|days?|weeks?|months?|years?|bars?|sessions?))",
+    r"through|exceed(ed|s)?|close[ds]? (at or )?above|to)\s+(the\s+)?\$?\s?"
+    r"(?P<level>\d[\d,]*+(\.\d+)?+)(?P<k>\s?k\b)?"
+    r"(?!\s*(%|percent|pp\b|[dwmy]\b|yrs?\b|mos?\b|days?|weeks?|months?|years?|bars?|sessions?))",
     re.I,
 )
-# Names for several registry assets at once.
-_GROUPS = {
-    "precious metals": ("gold", "silver"),
-    "the metals": ("gold", "silver"),
-    "metals": ("gold", "silver"),
-    "bullion": ("gold", "silver"),
-    "crypto": ("bitcoin", "ethereum"),
-    "cryptos": ("bitcoin", "ethereum"),
-    "cryptocurrencies": ("bitcoin", "ethereum"),
-}
-# Upper-case words that look like Yahoo tickers (AAPL, ^N225, MSFT); only the live source serves
-# them.
-_TICKER = re.compile(
-    r"(?<![\w^])(\^?[A-Z][A-Z0-9]{1,5}(?:[.=-][A-Z]{1,3})?|\^[A-Z0-9]{2,6})(?![\w])"
-)
-_NOT_TICKERS = {
-    "ATH",
-    "YTD",
-    "USD",
-    "ETF",
-    "CEO",
-    "FED",
-    "US",
-    "UK",
-    "EU",
-    "GDP",
-    "CPI",
-    "AI",
-    "OK",
-    "PM",
-    "AM",
-    "I",
-    "A",
-    "THE",
-    "AND",
-    "OR",
-    "VS",
-    "EV",
-    "EVS",
-    "ETH",
-    "BTC",
-    "SPX",
-    "DXY",
-    "XAG",
-    "XAU",
-    "WTI",
-}
-
-_INTENT_WORDS: dict[str, tuple[str, ...]] = {
-    BRIEFING: (
-        r"\bbrief(ing)?\b",
-        r"\bsummar(y|ise|ize)\b.*\bmarkets?\b",
-        r"\bmarket (update|wrap|recap)\b",
-        r"\bwhat happened\b",
-        r"\bmorning note\b",
-        r"\boverview\b",
-    ),
-    LEADLAG: (
-        r"\bfollows?\b",
-        r"\bfollowing\b",
-        r"\blag(s|ged|ging)?\b",
-        r"\blead(s|ing)?\b",
-        r"\bled\b",
-        r"\bprecede[sd]?\b",
-        r"\btrail(s|ing)?\b",
-        r"\bcorrelat",
-        r"\bmove[s]? (together|with)\b",
-        r"\bgranger\b",
-        r"\bpredicts?\b",
-        r"\bahead of\b",
-        r"\bbehind\b",
-        r"\bin tandem\b",
-        r"\bcatch(es)? up\b",
-        r"\bafter\b.*\b(rall|breakout|move)",
-    ),
-    WHY: (
-        r"\bwhy\b",
-        r"\bexplain\b",
-        r"\bdrivers?\b",
-        r"\bdriving\b",
-        r"\breasons?\b",
-        r"\bwhat('s| is) behind\b",
-        r"\bcause[sd]?\b",
-        r"\bbehind the (rally|move|drop)\b",
-        r"\bwhat moves\b",
-        r"\bnarrative\b",
-        r"\bwhat does the commentary\b",
-        r"\bthesis\b",
-    ),
-    BREAKOUT: (
-        r"\bbreak(ing|s)? ?out\b",
-        r"\bbreakouts?\b",
-        r"\brecords?\b",
-        r"\ball[- ]time high",
-        r"\bath\b",
-        r"\bnew highs?\b",
-        r"\b52[- ]week high",
-        r"\bpeak(ed)?\b",
-        r"\btop(ped)?\b",
-        r"\bhighest\b",
-    ),
-    COMPARE: (
-        r"\boutperform",
-        r"\bunderperform",
-        r"\bbeat(en|ing|s)?\b",
-        r"\bvs\.?\b",
-        r"\bversus\b",
-        r"\bcompared? (to|with)\b",
-        r"\bcompare\b",
-        r"\bratio\b",
-        r"\bbetter than\b",
-        r"\bworse than\b",
-        r"\brelative\b",
-        r"\bagainst\b",
-    ),
-    CHANGE: (
-        r"\bchange[ds]?\b",
-        r"\b(up|down)\b",
-        r"\brise|rose|risen|rising|rall(y|ied)|gain",
-        r"\bweak(en|ening|er)\b",
-        r"\bstrong(er)?\b|\bstrengthen",
-        r"\bdoing\b",
-        r"\bfall|fell|fallen|drop|dropp|decline|slid|lost\b",
-        r"\bperform(ed|ance)?\b",
-        r"\bytd\b",
-        r"\bthis (week|month|year)\b",
-        r"\bmoved?\b",
-        r"\breturns?\b",
-    ),
-    PRICE: (
-        r"\bprice\b",
-        r"\bhow much\b",
-        r"\btrading at\b",
-        r"\bquote\b",
-        r"\blevel\b",
-        r"\bworth\b",
-        r"\bclose[ds]?\b",
-        r"\bwhere is\b",
-        r"\bwhat('s| is) .* at\b",
-        r"\bcost\b",
-        r"\bvalue\b",
-    ),
-}
-
 _HORIZONS = [
-    (r"\b(ytd|year[- ]to[- ]date|this year|since january|since the start of the year)\b", "ytd"),
-    (r"\b(today|1d|one day|yesterday|overnight|daily move)\b", "1d"),
-    (r"\b(this week|past week|last week|1w|one week|7 days|a week)\b", "1w"),
-    (r"\b(this month|past month|last month|1m|one month|30 days|a month)\b", "1m"),
-    (r"\b(3m|three months|3 months|quarter|last quarter|90 days)\b", "3m"),
-    (r"\b(1y|1 year|one year|12 months|a year|past year|last year|52 weeks)\b", "1y"),
+    (r"\b(ytd|year[- ]to[- ]date|this year|so far this year|since january)\b", "ytd"),
+    (r"\b(today|1d|one day|overnight|daily move|on the day)\b", "1d"),
+    (r"\b(this week|last week|1w|a week|on the week)\b", "1w"),
+    (r"\b(this month|1m|a month)\b", "1m"),
+    (r"\b(3m|this quarter|a quarter)\b", "3m"),
+    (r"\b(1y|12 months|52 weeks)\b", "1y"),
 ]
 _FREQ = [
-    (r"\b(daily|day[- ]by[- ]day|day to day)\b", "daily"),
-    (r"\bweekly\b", "weekly"),
-    (r"\bmonthly\b", "monthly"),
+    (r"\b(daily|day[- ]by[- ]day|day to day|days)\b", "daily"),
+    (r"\b(weekly|week[- ]by[- ]week|weeks)\b", "weekly"),
+    (r"\b(monthly|month[- ]by[- ]month)\b", "monthly"),
 ]
-_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
-# Phrases that name a follower before its leader ("does bitcoin follow silver").
 _FOLLOWER_FIRST = re.compile(
     r"\b(follow(s|ing|ed)?|lag(s|ging|ged)?( behind)?|trail(s|ing)?|react(s)? to|"
-    r"respond(s)? to|catch(es)? up (with|to)|behind)\b"
+    r"respond(s)? to|catch(es)? up (with|to)|behind|echo(es)?|track(s)?)\b"
+)
+_UP = re.compile(
+    r"\b(ris(e|es|ing)|rose|up|rall(y|ies|ied|ying)|gain(s|ed|ing)?|soar(s|ed|ing)?|"
+    r"climb(s|ed|ing)?|surg(e|es|ed|ing)|jump(s|ed|ing)?|higher|strong(er)?|pump(ing|ed)?|"
+    r"spik(e|ed|ing)|rocket(ing|ed)?|bull(ish)?|boom(ing)?)\b"
+)
+_DOWN = re.compile(
+    r"\b(fall(s|ing)?|fell|drop(s|ped|ping)?|down|crash(es|ed|ing)?|slump(s|ed|ing)?|"
+    r"sell[- ]?off|sold off|selling off|weak(er|ness|ening)?|declin(e|es|ed|ing)|"
+    r"tumbl(e|es|ed|ing)|plung(e|es|ed|ing)|lower|sink(s|ing)?|sank|slid(e|es|ing)?|"
+    r"dump(s|ed|ing)?|tank(s|ed|ing)?|bear(ish)?)\b"
+)
+_DOC_WORDS = re.compile(
+    r"\b(article|articles|notes?|library|document|documents|docs?|piece|commentary|report|"
+    r"reports|sources?|paper|essay|uploads?|uploaded|pdf)\b",
+    re.I,
+)
+_CLAIM_TEXT = re.compile(
+    r"^\s*(?:please\s+)?(?:fact[- ]?check|check|verify)\s+(?:this|these)\s*:\s*(?P<t>.+)$",
+    re.I | re.S,
+)
+_FILLER = set(
+    "and also then same for again too please ok so but or the a an of on in about over during "
+    "since to vs versus against compared with than it its instead now just only".split()
 )
 
 
-@dataclass(frozen=True)
-class Intent:
-    """What a question asks: the intents found, the assets in order, and its parameters."""
-
-    kinds: tuple[str, ...] = ()
-    assets: tuple[str, ...] = ()  # registry keys in the order they appear
-    horizon: str | None = None  # 1d 1w 1m 3m ytd 1y
-    on: dt.date | None = None  # "on 2026-01-23"
-    leader: str | None = None
-    follower: str | None = None
-    freq: str = "weekly"
-    follower_first: bool = False  # "does A follow B" names the follower first
-    level: float | None = None  # a price level the question asks about
-    advice: bool = False  # asks for a recommendation (answered with data, not advice)
-
-    @property
-    def primary(self) -> str | None:
-        return self.kinds[0] if self.kinds else None
+def _level(text: str) -> tuple[float | None, tuple[int, int] | None]:
+    m = _LEVEL.search(text)
+    if not m:
+        return None, None
+    value = float(m.group("level").replace(",", ""))
+    if m.group(1).lower() == "to" and not m.group("k") and "$" not in m.group(0):
+        if 1900 <= value <= 2100 or "," in m.group("level"):
+            return None, None  # "to 2024" is a date more often than a price
+    return (value * 1000 if m.group("k") else value), m.span("level")
 
 
-MAX_TICKERS = 4
+_ABBREVIATIONS = [
+    (re.compile(r"\bath\b", re.I), "all-time high"),
+    (re.compile(r"\bytd\b", re.I), "then"),
+]
+_NUMBER = re.compile(r"(?<![\w.])\$?(\d[\d,]*(?:\.\d+)?)(\s?k\b)?(?![\w%])")
 
 
-def find_assets(text: str) -> list[str]:
-    """Registry keys named in ``text``, in order of first mention (aliases and symbols included)."""
-    low = " " + re.sub(r"[^0-9a-z&^=.\- ]", " ", text.lower()) + " "
-    hits: list[tuple[int, int, str]] = []
-    for a in assets.ASSETS:
-        labels = {a.key, a.name.lower(), a.symbol.lower(), *a.aliases}
-        for label in labels:
-            for m in re.finditer(rf"(?<![0-9a-z]){re.escape(label.lower())}(?![0-9a-z])", low):
-                hits.append((m.start(), -len(label), a.key))
-    hits.sort()
-    taken: list[tuple[int, int]] = []
-    keys: list[str] = []
-    for start, neg_len, key in hits:
-        end = start - neg_len
-        if any(s < end and start < e for s, e in taken):
-            continue
-        taken.append((start, end))
-        if key not in keys:
-            keys.append(key)
-    for name, members in _GROUPS.items():
-        m = re.search(rf"(?<![0-9a-z]){re.escape(name)}(?![0-9a-z])", low)
-        if m and not any(s <= m.start() < e for s, e in taken):
-            taken.append((m.start(), m.end()))
-            keys.extend(k for k in members if k not in keys)
-    if not keys:  # unknown to the registry: upper-case tickers, passed on as written
-        keys = [t for t in _TICKER.findall(text) if t.lstrip("^") not in _NOT_TICKERS][:MAX_TICKERS]
-    return keys
-
-
-def parse(question: str) -> Intent:
-    """The intent of one question, on its own (no conversation context)."""
-    text = question.strip()
+def _masked(text: str, mentions: list[Mention], when: When | None) -> str:
+    """The question with assets as X, Y, Z and the date phrase as "then" (what the bank holds)."""
+    spans: list[tuple[int, int, str]] = []
+    letters: dict[str, str] = {}
+    for m in mentions:
+        if m.how == "group":
+            letter = letters.setdefault(m.text, "XYZ"[min(len(set(letters.values())), 2)])
+        else:
+            letter = letters.setdefault(m.key, "XYZ"[min(len(set(letters.values())), 2)])
+        if not any(s < m.end and m.start < e for s, e, _ in spans):
+            spans.append((m.start, m.end, letter))
     low = text.lower()
-    kinds = [k for k, patterns in _INTENT_WORDS.items() if any(re.search(p, low) for p in patterns)]
-    keys = find_assets(text)
-    horizon = next((h for p, h in _HORIZONS if re.search(p, low)), None)
-    freq = next((f for p, f in _FREQ if re.search(p, low)), "weekly")
-    date_match = _DATE.search(text)
-    on = None
-    if date_match:
-        try:
-            on = dt.date.fromisoformat(date_match.group(1))
-        except ValueError:
-            on = None
-    level = _level(text)
-    if level is not None and keys:
-        kinds.insert(0, LEVEL)
-    leader = follower = None
-    follower_first = bool(_FOLLOWER_FIRST.search(low))
-    if LEADLAG in kinds and len(keys) >= 2:
-        leader, follower = _order(low, keys[0], keys[1])
-        if re.search(r"\bafter\b", low) and not _FOLLOWER_FIRST.search(low):
-            leader, follower = keys[1], keys[0]  # "does bitcoin rally after silver breakouts?"
-    kinds = _prioritise(kinds, keys)
-    return Intent(
-        kinds=tuple(kinds),
-        assets=tuple(keys),
-        horizon=horizon,
-        on=on,
-        leader=leader,
-        follower=follower,
-        freq=freq,
-        follower_first=follower_first,
-        level=level,
-        advice=bool(_ADVICE.search(low)),
+    ahead = (
+        when is not None
+        and when.kind == "trailing"
+        and re.match(r"in (a|an|\d|one|two)", when.text)
+    )
+    phrases = [when.text] if when is not None and not ahead else []  # "in a year" may look ahead
+    phrases += [m.group(0) for p, _ in _HORIZONS for m in re.finditer(p, low)]
+    for phrase in phrases:
+        i = low.find(phrase)
+        if i >= 0 and not any(s < i + len(phrase) and i < e for s, e, _ in spans):
+            spans.append((i, i + len(phrase), "then"))
+    out = text
+    for s, e, word in sorted(spans, reverse=True):
+        out = out[:s] + word + out[e:]
+    for pattern, words in _ABBREVIATIONS:
+        out = pattern.sub(words, out)
+    return " ".join(out.split())
+
+
+def _is_elliptic(masked: str) -> bool:
+    """Only parameters and glue words: "and X?", "how about then?", "vs X?", "weekly?"."""
+    low = re.sub(r"^\W*(and\s+)?(what|how)\s+about\b", " ", masked.lower())
+    words = re.findall(r"[a-z']+", low)
+    content = [w for w in words if w not in _FILLER and w not in ("x", "y", "z", "then")]
+    return len(content) == 0 or (
+        len(words) <= 3 and content in (["weekly"], ["daily"], ["monthly"])
     )
 
 
-def _level(text: str) -> float | None:
-    m = _LEVEL.search(text)
+@functools.lru_cache(maxsize=1024)
+def parse(question: str) -> Reading:
+    """The reading of one question on its own (no conversation context)."""
+    text = " ".join(question.strip().split())
+    low = text.lower()
+    claim = _CLAIM_TEXT.match(text)
+    mentions = names.find_mentions(claim.group("t") if claim else text)
+    if claim:
+        mentions = []
+    level, level_span = _level(text)
+    skip = [(m.start, m.end) for m in mentions] + ([level_span] if level_span else [])
+    when = dates.find_when(text, skip=skip)
+    keys = names.keys_of(mentions)
+    masked = _masked(text, mentions, when)
+    horizon = when.horizon if when is not None else None
+    horizon = horizon or next((h for p, h in _HORIZONS if re.search(p, low)), None)
+    freq = next((f for p, f in _FREQ if re.search(p, low)), None)
+    guess = reader().guess(masked) if masked.strip(" ?!.") else None
+    if guess is not None and any(m.how == "unknown" for m in mentions):
+        # A name the registry does not know may be no asset at all ("the weather in Paris").
+        plain = reader().guess(_masked(text, [m for m in mentions if m.how != "unknown"], when))
+        if plain.intent == bank.OTHER and plain.certain:
+            guess, keys, mentions = plain, (), []
+    reading = Reading(
+        assets=keys,
+        mentions=tuple(mentions),
+        horizon=horizon,
+        when=None if when is not None and when.horizon else when,
+        freq=freq or "weekly",
+        freq_given=freq is not None,
+        follower_first=bool(_FOLLOWER_FIRST.search(low)),
+        level=level if keys else None,
+        direction=_direction(low),
+        guess=guess,
+        elliptic=_is_elliptic(masked),
+        versus=bool(re.match(r"^\s*(vs\.?|versus|against|compared? (to|with))\b", low)),
+        claim_text=claim.group("t").strip() if claim else None,
+        number=_bare_number(text, when),
+        topic=text,
+    )
+    return decide(reading, low)
+
+
+def _bare_number(text: str, when: When | None) -> float | None:
+    """A number standing alone ("and gold 5000?"), not part of a date phrase."""
+    if when is not None and re.search(r"\d", when.text):
+        return None
+    m = _NUMBER.search(text)
     if not m:
         return None
-    value = float(m.group("level").replace(",", ""))
-    return value * 1000 if m.group("k") else value
+    value = float(m.group(1).replace(",", ""))
+    return value * 1000 if m.group(2) else value
 
 
-def _order(low: str, first: str, second: str) -> tuple[str, str]:
-    """(leader, follower) from the phrasing: "does A follow B" means B leads, "does A lead B" means
-    A leads."""
-    if _FOLLOWER_FIRST.search(low):
-        return second, first
-    return first, second
-
-
-def _prioritise(kinds: list[str], keys: list[str]) -> list[str]:
-    """Order intents from most to least specific, and drop the ones a stronger intent covers."""
-    order = [BRIEFING, LEVEL, LEADLAG, WHY, BREAKOUT, COMPARE, CHANGE, PRICE]
-    found = [k for k in order if k in kinds]
-    if LEADLAG in found and len(keys) < 2 and BREAKOUT in found:
-        found.remove(LEADLAG)  # "did silver lead the rally to a record?" is about the record
-    if COMPARE in found and len(keys) < 2:
-        found.remove(COMPARE)
-    if COMPARE in found and CHANGE in found:
-        found.remove(CHANGE)
-    return found
-
-
-_FOLLOW_UP = re.compile(
-    r"^\s*(and|what about|how about|same for|and what about|also|why( so| is that)?\??$|"
-    r"over (the )?(last|past)|since|then)\b",
-    re.I,
-)
+def _direction(low: str) -> str | None:
+    up, down = bool(_UP.search(low)), bool(_DOWN.search(low))
+    if up == down:
+        return None
+    return "up" if up else "down"
 
 
 def is_follow_up(question: str) -> bool:
-    """A question that only makes sense with the previous one ("and gold?", "why?", "over 3
-    months?")."""
-    return bool(_FOLLOW_UP.search(question))
+    """A question that only makes sense with the one before ("and gold?", "over 6 months?")."""
+    r = parse(question)
+    return r.elliptic or not r.kinds
 
 
-def follow_up(current: Intent, previous: Intent | None) -> Intent:
-    """Fill what a follow-up leaves out ("and gold?") from the previous question."""
-    if previous is None:
-        return current
-    kinds = current.kinds or previous.kinds
-    keys = current.assets or previous.assets
-    horizon = current.horizon or (previous.horizon if not current.kinds else None)
-    leader, follower = current.leader, current.follower
-    if LEADLAG in kinds and (leader is None or follower is None):
-        if len(current.assets) == 1 and previous.leader and previous.follower:
-            # "and gold?" after "does bitcoin follow silver?": gold replaces the leader
-            leader, follower = current.assets[0], previous.follower
-        elif previous.leader and not current.assets:
-            leader, follower = previous.leader, previous.follower
-    return replace(
-        current,
-        kinds=kinds,
-        assets=keys,
-        horizon=horizon,
-        leader=leader,
-        follower=follower,
-        freq=current.freq if current.freq != "weekly" else previous.freq,
-    )
+def follow_up(current: Reading, previous: Reading | None) -> Reading:
+    """Fill what a follow-up leaves out from the previous question."""
+    return current if previous is None else inherit(current, previous)
+
+
+__all__ += ["is_follow_up", "replace", "standalone"]

@@ -1,0 +1,104 @@
+"""Quoting commentary with numbered citations.
+
+Passages are numbered as the turn's sources are (``Reply.sources``): every passage of every
+successful commentary search of the turn, in order, each chunk once. An answer quotes only the
+passages that fit the question (a relevance threshold on the retrieval score, and close to the
+best one), never commentary published after the as-of date, and labels background notes as
+background.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from assistant import registry
+from knowledge.retrieval import Passage
+
+MIN_SCORE = 0.40  # cosine similarity below which a passage does not answer the question
+BEST_GAP = 0.15  # and a passage this far below the best one adds nothing
+QUOTE_CHARS = 420
+
+
+def numbered(results: list) -> list[tuple[int, Passage]]:
+    """(n, passage) for the turn's commentary results, numbered as ``Reply.sources`` is."""
+    out: list[tuple[int, Passage]] = []
+    seen: set[str] = set()
+    for r in results:
+        if not isinstance(r, registry.Commentary):
+            continue
+        for p in r.passages:
+            key = p.chunk_id or p.text[:80]
+            if key not in seen:
+                seen.add(key)
+                out.append((len(out) + 1, p))
+    return out
+
+
+def published_after(p: Passage, as_of: dt.date | None) -> bool:
+    """Dated commentary published after the as-of date (background notes are timeless)."""
+    if as_of is None or p.kind == "background" or not p.published:
+        return False
+    return p.published[: len("YYYY-MM-DD")] > as_of.isoformat()[: len(p.published)]
+
+
+def chosen(
+    results: list, as_of: dt.date | None, limit: int = 3, prefer: str | None = None
+) -> tuple[list, int]:
+    """The passages worth quoting, best first, and how many were left out as too late.
+
+    Args:
+        prefer: a passage kind to put first ("commentary" when the question asks about "the
+            article"), as long as its passages are relevant at all.
+    """
+    fits = []
+    late = 0
+    for n, p in numbered(results):
+        if published_after(p, as_of):
+            late += 1
+            continue
+        if p.score >= MIN_SCORE:
+            fits.append((n, p))
+    if fits:
+        top = max(p.score for _, p in fits)
+        fits = [(n, p) for n, p in fits if p.score >= top - BEST_GAP or p.kind == prefer]
+    fits.sort(key=lambda np_: (prefer is not None and np_[1].kind != prefer, -np_[1].score))
+    return fits[:limit], late
+
+
+def section(results: list, as_of: dt.date | None, heading: str, prefer: str | None = None) -> str:
+    """The quoted passages with their [n] markers, or a plain "nothing fits" sentence."""
+    if not any(isinstance(r, registry.Commentary) for r in results):
+        return ""
+    picked, late = chosen(results, as_of, prefer=prefer)
+    if not picked:
+        why = (
+            " (what it holds was published after the as-of date)"
+            if late
+            else " (no passage is close enough to the question)"
+        )
+        return f"The commentary library has nothing that answers this{why}."
+    out = [heading]
+    for n, p in picked:
+        label = "background note" if p.kind == "background" else "commentary"
+        out.append(f"> {_trim(p.text)} [{n}]\n>\n> — {citation(p)} ({label})")
+    if late:
+        out.append("Commentary published after the as-of date is left out.")
+    return "\n\n".join(out)
+
+
+def citation(p: Passage) -> str:
+    """*Title*, source, date: the source is left out when it only repeats the title."""
+    title, source = p.title or "untitled", p.source or ""
+    parts = [f"*{title}*"] + ([source] if source and not source.startswith(title) else [])
+    if source.startswith(title) and source != title:
+        parts = [f"*{title}*{source[len(title) :]}"]
+    return ", ".join(parts + [str(p.published or "undated")])
+
+
+def _trim(text: str, limit: int = QUOTE_CHARS) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    stop = max(cut.rfind(". "), cut.rfind("; "))
+    return cut[: stop + 1] if stop > limit // 2 else cut.rstrip() + "…"

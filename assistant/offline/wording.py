@@ -1,0 +1,87 @@
+"""Small pieces of wording the answers share: moves without double negatives, ages in words,
+the record line, and the stale-data sentence. Every figure goes through tools.formatting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tools import formatting as f
+
+WINDOW = {
+    "1d": "the last trading day",
+    "1w": "the past week",
+    "1m": "the past month",
+    "3m": "the past 3 months",
+    "ytd": "the year to date",
+    "1y": "the past year",
+}
+_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty"
+).split()
+STALE_DAYS = 5  # a series ending more than this many days before the reference date is stale
+
+
+def words(n: int) -> str:
+    """A small count in words ("eight"), so an age is not mistaken for a figure to check."""
+    return _WORDS[n] if 0 <= n < len(_WORDS) else f"{n:,}"
+
+
+def moved(
+    pct: float | None, verbs: tuple[str, str, str] = ("rose", "fell", "was unchanged")
+) -> str:
+    """ "rose 3.21%" / "fell 13.47%" / "was unchanged": the sign is in the verb, never twice."""
+    if pct is None:
+        return "has no figure"
+    if f.pct(pct, signed=False) == "0.00%":
+        return verbs[2]
+    return f"{verbs[0] if pct > 0 else verbs[1]} {f.pct(abs(pct), signed=False)}"
+
+
+def updown(pct: float | None) -> str:
+    """ "up 3.21%" / "down 13.47%" / "unchanged"."""
+    return moved(pct, ("up", "down", "unchanged"))
+
+
+def age(then: dt.date, ref: dt.date) -> str:
+    """How long before ``ref`` a date is, in words: "eight months", "three weeks"."""
+    days = (ref - then).days
+    if days < 14:
+        return f"{words(days)} day{'s' if days != 1 else ''}"
+    if days < 60:
+        weeks = days // 7
+        return f"{words(weeks)} weeks"
+    months = (ref.year - then.year) * 12 + ref.month - then.month - (ref.day < then.day)
+    if months < 24:
+        return f"{words(max(months, 2))} months"
+    return f"{words(months // 12)} years"
+
+
+def stale_note(last: dt.date, today: dt.date, as_of: dt.date | None, name: str = "") -> str:
+    """ "The data ends 2026-03-30, eight months before today (2026-12-01)." or ""."""
+    ref = as_of or today
+    if (ref - last).days <= STALE_DAYS:
+        return ""
+    what = "the as-of date" if as_of else "today"
+    whose = f"{name}'s data" if name else "The data"
+    return f"{whose} ends {last}, {age(last, ref)} before {what} ({ref})."
+
+
+def day_unit(crypto: bool) -> str:
+    return "days" if crypto else "trading days"
+
+
+def record_line(
+    below_pct: float, ath: float, ath_date: dt.date, since: int | None, crypto: bool
+) -> str:
+    """ "It is at its record close." only when the last close is the record; otherwise how far
+    below it, and since when. ``below_pct`` is the tool's distance from the record (<= 0)."""
+    if f.pct(below_pct, signed=False) in ("0.00%", "-0.00%"):
+        return f"That close is its record (its highest close), {f.price(ath)}."
+    when = f"set on {ath_date}"
+    if since is not None:
+        when += f", {f.count(since)} {day_unit(crypto)} earlier"
+    return (
+        f"It is {f.pct(abs(below_pct), signed=False)} below its record close of {f.price(ath)},"
+        f" {when}."
+    )

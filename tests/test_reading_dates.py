@@ -1,0 +1,71 @@
+"""Dates and periods in words, read against an anchor (the as-of date or the data's last day)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from assistant.offline.dates import find_when
+
+D = dt.date
+ANCHOR = D(2026, 3, 30)  # a Monday
+
+CASES = [
+    ("gold on 3 March 2025", "day", D(2025, 3, 3), D(2025, 3, 3)),
+    ("silver on March 3rd", "day", D(2026, 3, 3), D(2026, 3, 3)),
+    ("silver on 3 April", "day", D(2025, 4, 3), D(2025, 4, 3)),  # the latest 3 April
+    ("what was btc last Friday", "day", D(2026, 3, 27), D(2026, 3, 27)),
+    ("gold on Monday", "day", D(2026, 3, 30), D(2026, 3, 30)),
+    ("gold at the end of 2024", "day", D(2024, 12, 31), D(2024, 12, 31)),
+    ("at the start of March 2025", "day", D(2025, 3, 1), D(2025, 3, 1)),
+    ("yesterday", "day", D(2026, 3, 29), D(2026, 3, 29)),
+    ("2 weeks ago", "day", D(2026, 3, 16), D(2026, 3, 16)),
+    ("What did silver close at on 2025-06-02?", "day", D(2025, 6, 2), D(2025, 6, 2)),
+    ("on 13/04/2025", "day", D(2025, 4, 13), D(2025, 4, 13)),
+    ("silver in Q3 2025", "period", D(2025, 7, 1), D(2025, 9, 30)),
+    ("gold in 2024", "period", D(2024, 1, 1), D(2024, 12, 31)),
+    ("during February 2026", "period", D(2026, 2, 1), D(2026, 2, 28)),
+    ("in the first quarter", "period", D(2026, 1, 1), D(2026, 3, 31)),
+    ("in the third quarter of 2025", "period", D(2025, 7, 1), D(2025, 9, 30)),
+    ("from June to September 2025", "period", D(2025, 6, 1), D(2025, 9, 30)),
+    ("from November to February 2025", "period", D(2024, 11, 1), D(2025, 2, 28)),
+    ("between March and May", "period", D(2025, 3, 1), D(2025, 5, 31)),
+    ("first half of 2025", "period", D(2025, 1, 1), D(2025, 6, 30)),
+    ("how did gold do last month", "period", D(2026, 2, 1), D(2026, 2, 28)),
+    ("last year", "period", D(2025, 1, 1), D(2025, 12, 31)),
+    ("in May", "period", D(2025, 5, 1), D(2025, 5, 31)),
+    ("since 2020", "since", D(2020, 1, 1), ANCHOR),
+    ("since March", "since", D(2026, 3, 1), ANCHOR),
+    ("over 6 months?", "trailing", D(2025, 10, 1), ANCHOR),
+    ("over the last 18 months", "trailing", D(2024, 10, 1), ANCHOR),
+]
+
+
+@pytest.mark.parametrize("text, kind, start, end", CASES, ids=[c[0] for c in CASES])
+def test_phrases_resolve_against_the_anchor(text, kind, start, end):
+    when = find_when(text)
+    assert when is not None and when.kind == kind
+    assert when.resolve(ANCHOR)[:2] == (start, end)
+
+
+def test_the_same_phrase_moves_with_the_anchor():
+    when = find_when("gold last Friday")
+    assert when.relative and when.resolve(D(2025, 6, 30))[0] == D(2025, 6, 27)
+    assert not find_when("gold on 3 March 2025").relative
+
+
+@pytest.mark.parametrize(
+    "text", ["silver may rise", "gold over 10y", "2 decades", "did gold hit $2,000", "up 5%"]
+)
+def test_words_that_are_not_dates(text):
+    when = find_when(text)
+    assert when is None or when.kind == "trailing"  # "10y" is ten years, never a day
+
+
+def test_standard_windows_are_horizons_and_unclear_dates_are_flagged():
+    assert find_when("over the past 3 months").horizon == "3m"
+    assert find_when("over the past year").horizon == "1y"
+    unclear = find_when("gold on 03/04/2025")
+    assert unclear.kind == "unclear" and unclear.options == ("2025-03-04", "2025-04-03")
+    assert find_when("what was gold on the 3rd?").kind == "unclear"
