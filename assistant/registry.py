@@ -14,6 +14,7 @@ from typing import Any
 
 from knowledge.retrieval import Passage
 from tools.breakouts import BreakoutResult
+from tools.claims import ClaimReport
 from tools.leadlag import LeadLagResult
 from tools.prices import CloseOn, LevelCross, PriceLookup
 from tools.relative import Comparison
@@ -30,6 +31,7 @@ class ToolName(StrEnum):
     LEVEL = "first_close_above"
     COMMENTARY = "search_commentary"
     BRIEFING = "market_briefing"
+    CHECK_CLAIMS = "check_claims"
 
 
 class Kind(StrEnum):
@@ -43,6 +45,7 @@ class Kind(StrEnum):
     LEVEL = "level"
     COMMENTARY = "commentary"
     BRIEFING = "briefing"
+    CLAIMS = "claims"
     ERROR = "error"
 
 
@@ -81,6 +84,7 @@ RESULT_TYPES: dict[Kind, type] = {
     Kind.LEVEL: LevelCross,
     Kind.COMMENTARY: Commentary,
     Kind.BRIEFING: BriefingDigest,
+    Kind.CLAIMS: ClaimReport,
     Kind.ERROR: ToolFailure,
 }
 

@@ -19,6 +19,7 @@ SECTION_TITLES = {
     "records": "Records and breakouts",
     "relationships": "Relationships",
     "context": "Context",
+    "claims": "Claims in the commentary, checked",
     "watch": "What to watch",
     "provenance": "Provenance",
 }

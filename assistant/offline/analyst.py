@@ -20,6 +20,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 
 from assistant.briefing.watchlists import DEFAULT_ASSETS
 from assistant.offline import answers as offline_text
+from assistant.offline import factcheck
 from assistant.offline import reading as it
 from assistant.registry import ToolName as T
 from assistant.streaming import chunks_of
@@ -68,8 +69,11 @@ class OfflineAnalyst(BaseChatModel):
         current = resolve_intent(messages[:turn_start], question)
         results = [m for m in messages[turn_start + 1 :] if isinstance(m, ToolMessage)]
         if results:
-            return AIMessage(content=offline_text.answer(current, question, results), id=_msg_id())
-        calls = plan(current, question, self.tool_names)
+            text = factcheck.answer(results) or offline_text.answer(current, question, results)
+            return AIMessage(content=text, id=_msg_id())
+        calls = factcheck.calls(question, self.tool_names) or plan(
+            current, question, self.tool_names
+        )
         if not calls:
             return AIMessage(content=offline_text.decline(current), id=_msg_id())
         return AIMessage(content="", tool_calls=calls, id=_msg_id())
