@@ -253,10 +253,10 @@ def _needs(claim: Claim, limits: list[tuple[str, float]]) -> str:
     sizes = " and ".join(f"{fmt.pct(v, signed=False)} over {window_words(w)}" for w, v in limits)
     if claim.direction == "flat":
         return f" (flat means within {sizes})"
-    word = "a fall" if claim.direction == "down" else "a rise"
-    strength = "sharp " if claim.strong else ""
+    word = "fall" if claim.direction == "down" else "rise"
+    article = "a sharp" if claim.strong else "a"
     scale = "one and a half typical moves" if claim.strong else "half a typical move"
-    return f" ({strength}{word} counts from {sizes}: {scale})"
+    return f" ({article} {word} counts from {sizes}: {scale})"
 
 
 def _acceleration(claim: Claim, lab: Lab) -> ClaimCheck:

@@ -19,7 +19,6 @@ SECTION_TITLES = {
     "records": "Records and breakouts",
     "relationships": "Relationships",
     "context": "Context",
-    "claims": "Claims in the commentary, checked",
     "watch": "What to watch",
     "provenance": "Provenance",
 }

@@ -76,6 +76,7 @@ BECAUSE = re.compile(
 )
 REGIME = rx(
     r"\bthat's where\b",
+    r"\b(often|typically|usually|tends? to)\b.*\b(while|when|whenever|during)\b",
     r"\b(during|in) (these|such|those|that) (periods|phases|times|regimes|environments)\b",
     r"\bperform(?:s|ed)? best\b",
     r"\b(phase|regime)\b",
@@ -140,7 +141,8 @@ RECORD = rx(
 LEVEL_VERB = rx(
     r"\b(hit|hits|hitting|reach(?:ed|es|ing)?|top(?:s|ped|ping)?|cross(?:ed|es|ing)?|"
     r"above|over|past|through|beyond|broke|break(?:s|ing)?|clear(?:ed|s)?|exceed(?:ed|s)?|"
-    r"at|to|surpass(?:ed|es)?|below|under|beneath|trad(?:es|ed|ing) at|clos(?:es|ed|ing) at)\b"
+    r"at|to|surpass(?:ed|es)?|below|under|beneath|trad(?:es|ed|ing) at|clos(?:es|ed|ing) at)\b",
+    r"\b(high|peak|record|level|top|low) of\b",
 )
 BELOW = rx(r"\b(below|under|beneath|sub)\b")
 OUTPERFORM = rx(

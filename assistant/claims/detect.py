@@ -101,9 +101,21 @@ def frequency(c: Clause, pair: tuple[str, str] | None) -> list[Claim]:
         polarity = "rare"
     else:
         return []
+    own = relative(c) or divergence(c)  # "silver beating gold is rare": the event is here
+    asserted: list[Claim] = []
+    if own:
+        event = own[0]
+        if event.kind == ClaimKind.DIVERGENCE or event.direction == "underperform":
+            pair = (event.reference[0], event.subject)
+        else:
+            pair = (event.subject, event.reference[0])
+        cue = cues.OUTPERFORM.search(c.low) or cues.UNDERPERFORM.search(c.low)
+        if cue and not (cue[0].endswith("ing") or c.low[: cue.start()].endswith("to ")):
+            asserted = own  # "silver outperformed gold, a rare feat": it happened, and is rare
     if pair is None:
         return []
-    return [c.claim(ClaimKind.FREQUENCY, pair[0], reference=[pair[1]], direction=polarity)]
+    freq = c.claim(ClaimKind.FREQUENCY, pair[0], reference=[pair[1]], direction=polarity)
+    return [*asserted, freq]
 
 
 def level(c: Clause) -> list[Claim]:

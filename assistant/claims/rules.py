@@ -161,6 +161,7 @@ def advance(ctx: Context, sentence: Sentence, claims: list[Claim]) -> Context:
         if c.testable and c.subject:
             subject = c.subject
         pair = winner_loser(c) or pair
-    if not any(c.testable for c in claims) and named:
-        subject = named[0]
+    main = [k for k in named if k not in ("dxy", "us10y")]
+    if main:
+        subject = main[0]  # the first asset named: usually the sentence's grammatical subject
     return Context(focus=ctx.focus, recent=recent, subject=subject, pair=pair)

@@ -230,11 +230,17 @@ def lag_range(text: str) -> tuple[int, int, str] | None:
     """(min, max, freq) of a lag the text names ("a lag of weeks to months": 1..26 weekly;
     "four weeks": 3..5 weekly; "a few days": 1..10 daily), or None."""
     low = plain(text).lower()
-    anchor = re.search(r"\blag(?:ged|s)?\s+(?:of|by)\b|\bby\b|\bwith a delay of\b|\blater\b", low)
-    if not anchor:
+    anchor = re.search(r"\blag(?:ged|s)?\s+(?:of|by)\b|\bby\b|\bwith a delay of\b", low)
+    later = re.search(r"\b((?:\w+\s+){1,3})later\b", low)
+    if anchor:
+        m = _LAG.search(low, anchor.end())
+        if m and m.start() - anchor.end() > 12:
+            m = None
+    elif later:  # "a few days later", "four weeks later"
+        m = _LAG.fullmatch(later.group(1).strip())
+    else:
         return None
-    m = _LAG.search(low, anchor.end())
-    if not m or m.start() - anchor.end() > 12:
+    if not m:
         return None
     lo_unit, hi_unit = m["u1"], m["u2"] or m["u1"]
     if lo_unit == "day" and hi_unit == "day":
