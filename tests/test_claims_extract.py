@@ -87,7 +87,8 @@ TABLE = [
      [("lead_lag", "ethereum", ["bitcoin"], {"lag_min": 1})]),
     # frequency
     ("Silver outperformed gold last quarter, which rarely happens.",
-     [("relative", "silver", ["gold"], {}), ("frequency", "silver", ["gold"], {"direction": "rare"})]),
+     [("relative", "silver", ["gold"], {}),
+      ("frequency", "silver", ["gold"], {"direction": "rare"})]),
     ("Bitcoin has lagged silver this year. That gap isn't unusual.",
      [("divergence", "bitcoin", ["silver"], {}),
       ("frequency", "silver", ["bitcoin"], {"direction": "common"})]),
@@ -137,7 +138,8 @@ TABLE = [
     ("Gold and silver absorbed the first wave of defensive capital. Bitcoin follows later.",
      [(NT, "flows"), ("lead_lag", "bitcoin", ["gold", "silver"], {})]),
     ("Silver outperformed gold recently, which doesn't happen too often.",
-     [("relative", "silver", ["gold"], {}), ("frequency", "silver", ["gold"], {"direction": "rare"})]),
+     [("relative", "silver", ["gold"], {}),
+      ("frequency", "silver", ["gold"], {"direction": "rare"})]),
     ("Bitcoin often consolidates while metals rally. It tends to move later.",
      [(NT, "phase"), ("lead_lag", "bitcoin", ["gold", "silver"], {})]),
 ]  # fmt: skip

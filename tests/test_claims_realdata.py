@@ -50,7 +50,7 @@ def change(frame, end: str, months: int) -> float:
 
 
 def typical(frame, end: str, months: int) -> float:
-    """Half the typical move over the window: 0.5 x daily log-return sd (three years) x sqrt(bars)."""
+    """Half a typical move over the window: 0.5 x sd of daily log returns (3 years) x sqrt(bars)."""
     c = frame["close"].loc[:end]
     sd = np.log(c.iloc[-757:]).diff().std()
     back = pd.Timestamp(end) - pd.DateOffset(months=months)
