@@ -69,7 +69,29 @@ class Clause:
         return Claim(self.quote, kind.value, subject, sentence=self.sentence, **fields)
 
 
+GATES = {
+    "lead_lag": ("follow", "lag", "trail", "preced", "lead", "led", "later", "first", "echo",
+                 "mirror", "front", "anticipat", "foreshadow", "after", "earlier", "before"),
+    "level": ("$", "dollar", "usd", "record", "high", "ath"),
+    "relative": ("outperform", "outpac", "beat", "better", "ahead", "worse", "underperform",
+                 "behind", "more than", "outr", "outsh", "trail"),
+    "divergence": ("follow", "join", "pace", "diverg", "decoupl", "left behind", "sat out",
+                   "missed", "lag", "trail", "track", "match", "particip", "respond", "react",
+                   "along"),
+    "frequency": ("rare", "unusual", "uncommon", "often", "happen", "occur", "common", "normal",
+                  "typical", "unprecedented", "exceptional", "norm", "new", "seldom"),
+    "macro": ("dollar", "greenback", "dxy", "yield"),
+}  # fmt: skip
+
+
+def gated(kind: str, low: str) -> bool:
+    """Whether a clause has any word a detector could match (a cheap test before its regexes)."""
+    return any(word in low for word in GATES[kind])
+
+
 def lead_lag(c: Clause) -> list[Claim]:
+    if not gated("lead_lag", c.low):
+        return []
     follow, lead = cues.FOLLOW_VERB.search(c.low), cues.LEAD_VERB.search(c.low)
     if follow and re.search(cues.NEG + r"\s+(?:\w+\s+)?$", c.low[: follow.start()]):
         return []  # "hasn't followed": a divergence
@@ -95,6 +117,8 @@ def lead_lag(c: Clause) -> list[Claim]:
 
 
 def frequency(c: Clause, pair: tuple[str, str] | None) -> list[Claim]:
+    if not gated("frequency", c.low):
+        return []
     if cues.COMMON.search(c.low):
         polarity = "common"
     elif cues.RARE.search(c.low):
@@ -119,6 +143,8 @@ def frequency(c: Clause, pair: tuple[str, str] | None) -> list[Claim]:
 
 
 def level(c: Clause) -> list[Claim]:
+    if not gated("level", c.low):
+        return []
     record = cues.RECORD.search(c.low)
     found = [
         (v, pos)
@@ -149,6 +175,8 @@ def _percent_after(c: Clause, pos: int) -> bool:
 
 
 def relative(c: Clause) -> list[Claim]:
+    if not gated("relative", c.low):
+        return []
     out, under = cues.OUTPERFORM.search(c.low), cues.UNDERPERFORM.search(c.low)
     cue = out or under
     if not cue:
@@ -171,6 +199,8 @@ def relative(c: Clause) -> list[Claim]:
 
 
 def divergence(c: Clause) -> list[Claim]:
+    if not gated("divergence", c.low):
+        return []
     cue = cues.DIVERGE.search(c.low)
     if not cue:
         return []
@@ -183,6 +213,8 @@ def divergence(c: Clause) -> list[Claim]:
 
 def macro(c: Clause) -> list[Claim]:
     found: list[Claim] = []
+    if not gated("macro", c.low):
+        return found
     for pattern, direction in ((cues.MACRO_DOWN, "down"), (cues.MACRO_UP, "up")):
         for m in pattern.finditer(c.low):
             text = m[0]

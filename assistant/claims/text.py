@@ -5,6 +5,7 @@ windows and the dates a text speaks of. Pure functions over strings.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -123,11 +124,17 @@ class Mention:
 
 def mentions(text: str) -> list[Mention]:
     """Every asset named in ``text``, in order ("gold and silver" is one mention of two)."""
+    return list(_mentions(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _mentions(text: str) -> tuple[Mention, ...]:
+    # A sentence is read several times (its clauses, the context, the main asset): once here.
     found = []
     for m in _ASSETS.finditer(plain(text)):
         label = " ".join(m["name"].lower().split())
         found.append(Mention(_LABELS[label], m.start(), m.end(), m[0]))
-    return found
+    return tuple(found)
 
 
 def keys_in(found: list[Mention]) -> list[str]:
