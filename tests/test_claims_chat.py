@@ -21,8 +21,9 @@ from tools.data import Market, make_source
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory):
-    from knowledge.base import open_knowledge_base
     from test_knowledge_support import embedder
+
+    from knowledge.base import open_knowledge_base
 
     home = seed_home(tmp_path_factory.mktemp("claims-library"))
     return open_knowledge_base(home, embedder=embedder())
