@@ -56,13 +56,15 @@ def summary_lines(report: ClaimReport) -> list[str]:
     n = report.counts()
     tested = len(report.testable)
     parts = [f"{n[v]} {v}" for v in list(Verdict)[:-1] if n[v]]
-    first = (
-        f"{tested} of {len(report.checks)} claims can be tested with price data: "
-        f"{', '.join(parts)}."
-        if tested
-        else f"None of the {len(report.checks)} claims can be tested with price data."
-    )
-    latest = f"; since publication runs to {report.latest}" if report.latest else ""
+    if tested:
+        total = len(report.checks)
+        first = f"{tested} of {total} claims can be tested with price data: {', '.join(parts)}."
+    elif report.checks:
+        first = f"None of the {len(report.checks)} claims can be tested with price data."
+    else:
+        first = "No claims found: the text makes no statement about markets that can be checked."
+    later = report.latest is not None and report.latest > report.tested_at
+    latest = f"; since publication runs to {report.latest}" if later else ""
     second = f"Tested at {report.tested_at}: {report.tested_note.rstrip('.')}{latest}."
     return [first, second]
 

@@ -96,7 +96,7 @@ def resolve(
             raise InputError("Nothing to read on stdin.")
         return Source(from_bytes(stdin.read(max_bytes + 1), max_bytes, "text on stdin"))
     path = Path(ref).expanduser()
-    if path.exists() or path.suffix.lower() in SUFFIXES or "/" in ref:
+    if path.exists() or path.suffix.lower() in SUFFIXES:
         return Source(from_file(path, max_bytes))
     if library is None:
         raise InputError(
