@@ -7,7 +7,7 @@ subject ("bitcoin follows gold": bitcoin follows), the assets after it the other
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.claims import cues
 from assistant.claims.text import Mention, keys_in, lag_range, levels, mentions, plain, window_in
@@ -212,30 +212,25 @@ def divergence(c: Clause) -> list[Claim]:
 
 
 def macro(c: Clause) -> list[Claim]:
-    found: list[Claim] = []
     if not gated("macro", c.low):
-        return found
+        return []
+    found: list[tuple[int, int, Claim]] = []
     for pattern, direction in ((cues.MACRO_DOWN, "down"), (cues.MACRO_UP, "up")):
         for m in pattern.finditer(c.low):
-            text = m[0]
-            proxy = "us10y" if "yield" in text else "dxy"
-            if any(x.subject == proxy for x in found):
+            proxy = "us10y" if "yield" in m[0] else "dxy"
+            if any(x.subject == proxy for _, _, x in found):
                 continue
             driver = (
-                "real yields"
-                if "real" in text
-                else ("yields" if proxy == "us10y" else "the dollar")
+                "the dollar" if proxy == "dxy" else "real yields" if "real" in m[0] else "yields"
             )
-            found.append(
-                c.claim(
-                    ClaimKind.MACRO,
-                    proxy,
-                    direction=direction,
-                    driver=driver,
-                    window=window_in(c.text),
-                )
+            window = window_in(c.text)
+            claim = c.claim(
+                ClaimKind.MACRO, proxy, direction=direction, driver=driver, window=window
             )
-    return found
+            found.append((m.start(), m.end(), claim))
+    if len(found) > 1 and len(c.low) == len(c.quote):  # each in its own words
+        return [replace(claim, quote=c.quote[a:b]) for a, b, claim in sorted(found)]
+    return [claim for _, _, claim in found]
 
 
 def move(c: Clause) -> list[Claim]:
