@@ -122,7 +122,7 @@ def test_the_real_openai_client_against_the_stub():
     assert [c.verdict for c in report.checks] == ["supported", "not supported", "not testable"]
     sent = json.dumps(body["messages"])
     assert "Bitcoin follows silver" in sent and "not instructions" in sent
-    assert body.get("tools") or body.get("response_format")
+    assert body["tools"][0]["function"]["name"] == "ProposedClaims"  # a tool call
 
 
 def test_check_with_a_model_on_the_command_line(capsys, monkeypatch, tmp_path):

@@ -80,7 +80,7 @@ def propose(model, title: str, text: str) -> tuple[list[Claim], list[str]]:
     """The model's claims for ``text``, validated; and notes on what was dropped or corrected."""
     from langchain_core.messages import HumanMessage, SystemMessage
 
-    structured = model.with_structured_output(ProposedClaims)
+    structured = _structured(model)
     body = text[:MAX_CHARS]
     result = structured.invoke(
         [
@@ -91,6 +91,15 @@ def propose(model, title: str, text: str) -> tuple[list[Claim], list[str]]:
     if isinstance(result, dict):
         result = ProposedClaims.model_validate(result)
     return validate(result or ProposedClaims(), text)
+
+
+def _structured(model):
+    """The model bound to the schema: as a tool call where the model supports choosing (every
+    OpenAI-compatible server does), else the model's own default."""
+    try:
+        return model.with_structured_output(ProposedClaims, method="function_calling")
+    except (TypeError, ValueError, NotImplementedError):
+        return model.with_structured_output(ProposedClaims)
 
 
 def _squash(text: str) -> str:
