@@ -19,6 +19,7 @@ from tools.breakouts import RECENT_BARS
 from tools.claimdates import later_words, named_period, window_start
 from tools.claimlab import Lab
 from tools.claims import Call, Claim, ClaimCheck, Verdict, pct_figure, price_figure, window_words
+from tools.errors import DateRangeError
 
 FAR = 10.0  # percent: a level missed, or a record trailed, by more than this is contradicted
 # A move counts when it exceeds this many typical moves of the asset over the window (the
@@ -70,6 +71,8 @@ def level(claim: Claim, lab: Lab) -> ClaimCheck:
     end = lab.last_bar([key])
     start = _span_start(claim, lab, end)
     frame = lab.upto(key).frame.loc[str(start) : str(end)]
+    if frame["close"].dropna().empty:
+        raise DateRangeError(f"there are no {lab.name(key)} prices from {start} to {end}")
     parts = []
     if claim.level is not None:
         parts.append(_level_part(claim, lab, key, frame, end))
