@@ -227,6 +227,7 @@ def charts_for(tool_results: list[dict], market: Market) -> list[tuple[str, go.F
     """(title, figure) pairs for a turn: one per asset priced or tested, lead/lag, comparison."""
     from assistant import registry
     from tools.breakouts import BreakoutResult
+    from tools.claims import ClaimReport
     from tools.leadlag import LeadLagResult
     from tools.prices import PriceLookup
     from tools.relative import Comparison
@@ -250,6 +251,8 @@ def charts_for(tool_results: list[dict], market: Market) -> list[tuple[str, go.F
         elif isinstance(result, registry.BriefingDigest) and result.assets:
             series = [market.series(key) for key in result.assets]
             figures.append(("Watchlist performance", relative_figure(series)))
+        elif isinstance(result, ClaimReport):
+            figures.extend(claim_charts(result, market))
     for key, parts in by_asset.items():
         try:
             series = market.series(key)
@@ -264,3 +267,10 @@ def charts_for(tool_results: list[dict], market: Market) -> list[tuple[str, go.F
             )
         )
     return figures
+
+
+def claim_charts(report, market: Market) -> list[tuple[str, go.Figure]]:
+    """One figure per tested claim of a claim check (:mod:`assistant.claims.figures`)."""
+    from assistant.claims.figures import claim_figures
+
+    return claim_figures(report, market, price_figure, relative_figure, correlogram_figure)

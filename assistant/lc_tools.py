@@ -280,6 +280,28 @@ def market_briefing(runtime: Runtime, assets: list[str] | None = None) -> tuple[
     return briefing.summary(MAX_CONTENT), briefing.to_dict()
 
 
+@tool(ToolName.CHECK_CLAIMS.value, response_format="content_and_artifact")
+@_guarded(Kind.CLAIMS)
+def check_claims(
+    runtime: Runtime, source: str | None = None, text: str | None = None
+) -> tuple[str, dict]:
+    """Fact-check market commentary: find its claims (levels and records, relative performance,
+    moves, divergences, lead/lag, how often something happens, the dollar or yields) and test
+    each against the price data. Returns a verdict per claim (supported, partly supported, not
+    supported, contradicted, not testable) with the figures, the date tested at and how it has
+    held up since. Use it for "fact-check the silver article" or "check this: ...".
+
+    Args:
+        source: a commentary library document's id or title words, e.g. "silver article".
+        text: pasted text to check instead, e.g. a paragraph quoted by the user.
+    """
+    from assistant.claims.check import check_source
+
+    ctx = runtime.context  # a source is looked up in the library only, never read as a file
+    report = check_source(source, ctx.market, text=text, library=ctx.knowledge, files=False)
+    return report.summary(MAX_CONTENT), report.to_dict()
+
+
 ALL_TOOLS = (
     get_price,
     compare_assets,
@@ -289,6 +311,7 @@ ALL_TOOLS = (
     period_change,
     search_commentary,
     market_briefing,
+    check_claims,
 )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from knowledge.retrieval import Passage
 from tools.breakouts import BreakoutResult
+from tools.claims import ClaimReport
 from tools.leadlag import LeadLagResult
 from tools.periods import PeriodChange
 from tools.prices import CloseOn, LevelCross, PriceLookup
@@ -32,7 +33,7 @@ class ToolName(StrEnum):
     COMMENTARY = "search_commentary"
     BRIEFING = "market_briefing"
     PERIOD = "period_change"
-    CHECK_CLAIMS = "check_claims"  # the claim checker (its tool and result type live apart)
+    CHECK_CLAIMS = "check_claims"
 
 
 class Kind(StrEnum):
@@ -47,6 +48,7 @@ class Kind(StrEnum):
     COMMENTARY = "commentary"
     BRIEFING = "briefing"
     PERIOD = "period"
+    CLAIMS = "claims"
     ERROR = "error"
 
 
@@ -86,6 +88,7 @@ RESULT_TYPES: dict[Kind, type] = {
     Kind.COMMENTARY: Commentary,
     Kind.BRIEFING: BriefingDigest,
     Kind.PERIOD: PeriodChange,
+    Kind.CLAIMS: ClaimReport,
     Kind.ERROR: ToolFailure,
 }
 

@@ -244,6 +244,12 @@ class ChromaStore:
                     return out
                 offset += _PAGE
 
+    def texts(self, where: dict) -> list[tuple[str, dict]]:
+        """(text, metadata) of every row matching ``where`` (one document's passages)."""
+        with guard(self.location, "read"):
+            page = self.collection().get(where=where, include=["documents", "metadatas"])
+        return list(zip(page["documents"] or [], page["metadatas"] or [], strict=True))
+
     def query(self, vector, n: int, where: dict | None = None) -> list[Row]:
         """The ``n`` nearest chunks to ``vector`` (cosine distance), with their vectors."""
         with guard(self.location, "search"):

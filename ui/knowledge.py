@@ -120,6 +120,38 @@ def remove_form(kb, docs) -> None:
                 st.rerun()
 
 
+def check_claims_panel(kb, docs) -> None:
+    """Check one document's claims against the price data and show the verdict table."""
+    from assistant.claims.check import check_source
+    from assistant.claims.render import verdict_markdown
+
+    titles = {d.doc_id: f"{d.title} ({d.doc_id})" for d in docs}
+    with st.form("check-claims", border=False):
+        left, right = st.columns([0.75, 0.25], vertical_alignment="bottom")
+        doc_id = left.selectbox(
+            "Check the claims of a document against the price data",
+            list(titles),
+            format_func=titles.get,
+            index=None,
+            placeholder="Choose a document…",
+            key="check_doc",
+        )
+        asked = right.form_submit_button(
+            "Check claims", icon=":material/fact_check:", width="stretch", key="check_claims"
+        )
+    if not (asked and doc_id):
+        return
+    s = common.settings()
+    try:
+        with st.spinner("Testing each claim against the price data…", show_time=True):
+            market = common.market(s.data, s.as_of, str(s.home))
+            report = check_source(doc_id, market, library=kb, files=False)
+    except Exception as exc:  # noqa: BLE001 - an unreadable document or missing data: say so
+        st.error(common.safe_markdown(str(exc)), icon=":material/error:")
+        return
+    st.markdown(common.safe_markdown(verdict_markdown(report, badges=True)))
+
+
 st.title(":material/library_books: Knowledge", anchor=False)
 st.markdown(
     "The commentary library the assistant quotes when it explains a move. Add your own notes, "
@@ -157,3 +189,4 @@ if kb is not None:
     documents_table(docs)
     if docs:
         remove_form(kb, docs)
+        check_claims_panel(kb, docs)

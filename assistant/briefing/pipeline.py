@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant import grounding
+from assistant.briefing import claims as bcl
 from assistant.briefing import commentary as bc
 from assistant.briefing import provenance as bp
 from assistant.briefing import text as bt
@@ -123,6 +124,7 @@ def generate(
     commentary: bool = True,
     progress: Progress | None = None,
     now: dt.datetime | None = None,
+    claims: bool = False,
 ) -> Briefing:
     """Write a briefing.
 
@@ -139,6 +141,8 @@ def generate(
         commentary: False leaves out the Context quotes (and never opens the library).
         progress: called with (step, fraction done) as the work proceeds.
         now: the generation time recorded in the JSON (default: the current UTC time).
+        claims: add "Claims in the commentary, checked" for the commentary published in the
+            31 days to the as-of date (:mod:`assistant.briefing.claims`).
 
     Raises:
         InputError: both assets and a watchlist, an unknown watchlist, an empty list, no asset
@@ -149,14 +153,18 @@ def generate(
     names, name, saved_pairs = _resolve(settings, assets, watchlist)
     chosen_pairs = wl.parse_pairs(pairs) if pairs is not None else (saved_pairs or None)
     model, model_id = _model(settings, model)
-    facts = compute(market or settings.market(), names, chosen_pairs, progress=step)
+    market = market or settings.market()
+    facts = compute(market, names, chosen_pairs, progress=step)
     chosen = headline_facts(facts)
     step("Commentary", 0.7)
     passages, status = (
         bc.retrieve(settings, knowledge, facts, chosen) if commentary else ([], "off")
     )
+    checked = bcl.check_recent(settings, knowledge, facts.as_of, market) if claims else None
     step("Writing", 0.85)
-    briefing = _write(settings, facts, chosen, passages, status, name, model, model_id, now)
+    briefing = _write(
+        settings, facts, chosen, passages, status, name, model, model_id, now, checked
+    )
     step("Done", 1.0)
     return briefing
 
@@ -220,16 +228,20 @@ def _write(
     model,
     model_id: str,
     now: dt.datetime | None,
+    checked: tuple[list, str] | None = None,
 ) -> Briefing:
     """The briefing's document, its headline narrated by ``model`` unless that is None, with
-    every figure checked against the facts and the passages."""
-    evidence = [facts.to_dict(), *passages]
+    every figure checked against the facts and the passages (and the claim checks, if any)."""
+    evidence = [facts.to_dict(), *passages, *bcl.evidence(checked[0] if checked else [])]
     narration = None
     if model is not None:
         from assistant.briefing.narrate import narrate
 
         narration = narrate(model, facts, chosen, evidence, model_id)
     doc = _document(facts, chosen, passages, status, name, model_id, narration, settings)
+    if checked is not None:
+        section = bcl.claims_section(checked[0], checked[1], facts.as_of)
+        doc = replace(doc, sections=_after(doc.sections, "context", section))
     # Checked before the flag and the grounding line are added: they quote the figures they report.
     report = grounding.check(to_markdown(doc), evidence)
     if narration and narration.text and narration.ungrounded:
@@ -267,3 +279,10 @@ def _document(
     )
     title = f"Market briefing — {facts.as_of.isoformat()}"
     return Document(title, bp.lead(facts, name), sections)
+
+
+def _after(sections: tuple, key: str, new) -> tuple:
+    """``sections`` with ``new`` inserted after the one keyed ``key`` (at the end if absent)."""
+    keys = [s.key for s in sections]
+    at = keys.index(key) + 1 if key in keys else len(sections)
+    return (*sections[:at], new, *sections[at:])

@@ -158,6 +158,14 @@ StrictOpt = Annotated[
     ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing when writing a file.")]
+ClaimsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--claims",
+        help="Add 'Claims in the commentary, checked' for the commentary published in the 31"
+        " days to the as-of date.",
+    ),
+]
 
 
 def brief(
@@ -173,6 +181,7 @@ def brief(
     no_commentary: NoCommentaryOpt = False,
     strict: StrictOpt = False,
     quiet: QuietOpt = False,
+    claims: ClaimsOpt = False,
 ) -> None:
     """Write a market briefing: headline, moves, records, relationships, commentary, levels.
 
@@ -187,7 +196,12 @@ def brief(
     _prepare_output(out, out_dir)
     settings = replace(ctx.obj, model=model.strip()) if model else ctx.obj
     briefing = generate(
-        settings, assets=assets, watchlist=watchlist, pairs=pairs, commentary=not no_commentary
+        settings,
+        assets=assets,
+        watchlist=watchlist,
+        pairs=pairs,
+        commentary=not no_commentary,
+        claims=claims,
     )
     path = _write(render(briefing, form), form, briefing, out, out_dir)
     if path is not None and not quiet:

@@ -24,6 +24,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 
 from assistant import registry
 from assistant.offline import answers as offline_text
+from assistant.offline import factcheck
 from assistant.offline import reading as it
 from assistant.offline.planning import Anchor, adjust, lead_lag_pairs, plan
 from assistant.offline.question import Reading
@@ -79,7 +80,8 @@ class OfflineAnalyst(BaseChatModel):
         if calls:
             return AIMessage(content="", tool_calls=calls, id=_msg_id())
         if results:
-            return _message(offline_text.answer(current, question, results, anchor))
+            checked = factcheck.answer(results)  # a claim check answers with its verdict table
+            return _message(checked or offline_text.answer(current, question, results, anchor))
         return _message(offline_text.decline(current))
 
 

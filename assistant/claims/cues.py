@@ -1,0 +1,227 @@
+"""The wording the offline extractor recognises: what makes a sentence a level, a move, a lead/lag,
+a divergence..., and what makes it a forecast, an opinion or a statement about supply, policy or
+flows that price data cannot test. Patterns run on lower-cased text with plain apostrophes.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def rx(*parts: str) -> re.Pattern:
+    return re.compile("|".join(parts), re.I)
+
+
+NEG = (
+    r"(?:hasn't|has not|haven't|have not|didn't|did not|doesn't|does not|isn't|is not|wasn't|"
+    r"was not|aren't|are not|failed to|yet to|not)"
+)
+
+# --- not testable with price data (checked before the testable kinds unless said otherwise) ---
+
+QUESTION = re.compile(r"\?\s*$")
+FORECAST = rx(
+    r"\b(could|might|would|should|will|won't|shall)\b",
+    r"\bmay\b(?!\s+\d)",
+    r"\b(going to|expected to|likely to|set to|poised to|bound to|about to|on track to)\b",
+    r"\b(likely|probably|perhaps|maybe)\b",
+    r"\bneeds? to\b",
+    r"^\s*(if|unless|once|should)\b",
+    r"\b(forecast|outlook|predict\w*|projection|target of|price target)\b",
+    r"\bwhat comes next\b",
+    r"\bsetting the stage\b",
+)
+OPINION = rx(
+    r"\bi (think|believe|expect|suspect|feel|doubt)\b",
+    r"\b(in my view|in our view|we think|we believe|to me)\b",
+    r"\b(seems?|appears?|looks?|feels?) (to be|like|as if|cheap|expensive|set)\b",
+    r"\bseems\b",
+    r"\b(interesting|remarkable|surprising|worth watching|worth noting|makes you wonder)\b",
+    r"\b(arguably|clearly overdone|overvalued|undervalued|bubble|attractive|matters for)\b",
+    r"\bisn't (straightforward|simple|clear)\b",
+    r"\bsuggests?\b",
+)
+DISCOURSE = rx(
+    r"\bworth (looking at|asking|considering)\b", r"^\s*(let's|let us)\b", r"\bpattern worth\b"
+)
+POLICY = rx(
+    r"\b(federal reserve|the fed|fed's|central banks?|ecb|fomc|rate cuts?|rate hikes?|cut rates|"
+    r"hike rates|raise rates|interest rates?|monetary policy)\b",
+    r"\b(tariffs?|sanctions?|regulat\w*|legislation|government|congress|the us (recently )?"
+    r"(called|designated|named|added)|critical mineral|designat\w*|ban(ned)?|executive order|"
+    r"etf approvals?|approved)\b",
+)
+SUPPLY = rx(
+    r"\b(supply|supplies|deficit|surplus|shortage|mine[sd]?|mining|by-product|byproduct|output|"
+    r"production|inventor(y|ies)|stockpil\w*|warehouse stocks|recycling)\b",
+    r"\b(demand|consumption|industrial use|solar|photovoltaic|electric vehicles?|evs?|power grids?|"
+    r"jewell?ery|electronics|energy transition|halving)\b",
+)
+FLOWS = rx(
+    r"\b(investors?|traders?|funds?|institutions?|retail|capital|money|inflows?|outflows?|"
+    r"flows?|positioning|positioned|allocation|buyers|sellers|speculators?|speculation|"
+    r"sentiment|fear|greed|risk appetite|risk-off|risk-on|defensive|"
+    r"uncertainty|panic|euphoria|expectations?|narrative|conviction)\b"
+)
+CAUSAL_SUBJECT = rx(
+    r"\b(driv(?:e|es|ing|en)|push(?:es|ed|ing)?|lift(?:s|ed|ing)?|propel\w*|fuel(?:s|ed|ing|led)?|"
+    r"weigh(?:s|ed|ing)? on|behind the|responsible for|caused?|led to)\b",
+    r"\b(factors?|reasons?|drivers?|tailwinds?|headwinds?)\b",
+    r"\bdepend(?:s|ed)? on\b",
+)
+BECAUSE = re.compile(
+    r"\s*(?:,\s*)?\b(because|due to|thanks to|on the back of|as investors|as traders|amid|"
+    r"driven by|helped by|fuell?ed by)\b",
+    re.I,
+)
+REGIME = rx(
+    r"\bthat's where\b",
+    r"\b(often|typically|usually|tends? to)\b.*\b(while|when|whenever|during)\b",
+    r"\b(during|in) (these|such|those|that) (periods|phases|times|regimes|environments)\b",
+    r"\bperform(?:s|ed)? best\b",
+    r"\b(phase|regime)\b",
+)
+CHARACTER = rx(
+    r"\b(safe haven|store of value|strategic commodity|hedge against|digital gold|"
+    r"not pure speculation|flash in the pan)\b"
+)
+MARKET_WORDS = rx(
+    r"\b(markets?|assets?|prices?|investors?|capital|money|rates?|yields?|inflation|liquidity|"
+    r"crypto|metals?|commodit\w*|rall\w*|breakouts?|stocks?|bonds?|currenc\w*|debasement)\b"
+)
+
+# --- testable kinds ---------------------------------------------------------------------------
+
+FOLLOW_VERB = rx(
+    r"\b(follow(?:s|ed|ing)?|lag(?:s|ged|ging)?|trail(?:s|ed|ing)?|echo(?:es|ed)?|"
+    r"mirror(?:s|ed)?)\b",
+    r"\b(mov(?:e|es|ed)|react(?:s|ed)?|respond(?:s|ed)?|catch(?:es)? up|rall(?:y|ies|ied))\s+"
+    r"(later|afterwards|after(?:wards)?|with a (?:lag|delay))\b",
+)
+LEAD_VERB = rx(
+    r"\b(preced(?:e|es|ed|ing)|leads|(?<!of )led|front-?run(?:s|ning)?|anticipat(?:e|es|ed)|"
+    r"foreshadow(?:s|ed)?|leading indicator)\b",
+    r"\b(?:tends? to|to|often|usually|typically|can|does|do|did) lead\b",
+    r"\b(mov(?:e|es|ed)|rall(?:y|ies|ied)) (first|before|earlier)\b",
+)
+LAG_WORDING = rx(
+    r"\bwith a (lag|delay)\b",
+    r"\b(later|afterwards)\b",
+    r"\bby (about |roughly |around )?(\d+|a|an|one|two|three|four|five|six|a few|several) "
+    r"(day|week|month)s?\b",
+    r"\bafter a (lag|delay)\b",
+    r"\b(lead|leading|lagging) indicator\b",
+    r"\b(follow|follows|lag|lags|trail|trails|tends? to follow|tends? to lag)\b",
+    r"\b(historically|typically|usually|tends? to|often|in (previous|past) cycles)\b",
+)
+PERFORMANCE_LAG = rx(
+    r"\b(has|have|had) (?:\w+ )?(lagged|trailed)\b",
+    r"\b(is|are|was|were) (?:\w+ )?(lagging|trailing)\b",
+    r"\blag(?:ged|ging)? behind\b",
+)
+RARE = rx(
+    r"\b(doesn't|does not|don't|do not|rarely|seldom|hardly ever|almost never) "
+    r"(happen|occur)\w*",
+    r"\b(rare(ly)?|unusual|uncommon|unprecedented|exceptional|once in a \w+)\b",
+)
+COMMON = rx(
+    r"\b(isn't|is not|not|hardly|nothing) (unusual|uncommon|rare|unprecedented|new)\b",
+    r"\b(happens?|occurs?) (often|a lot|regularly|all the time|frequently)\b",
+    r"\b(common|commonplace|normal|the norm|typical)\b",
+)
+RECORD = rx(
+    r"\ball[- ]time highs?\b",
+    r"\brecord (highs?|closes?|levels?|territory|prices?)\b",
+    r"\bnew (all[- ]time |record )?highs?\b",
+    r"\b(at|hit|to|set(ting)?|notch(ed|ing)?|a new) (a )?(fresh |new )?record\b",
+    r"\bath\b",
+    r"\bhighest (level|close|price)s? (ever|on record|in history)\b",
+    r"\brecord high\b",
+)
+LEVEL_VERB = rx(
+    r"\b(hit|hits|hitting|reach(?:ed|es|ing)?|top(?:s|ped|ping)?|cross(?:ed|es|ing)?|"
+    r"above|over|past|through|beyond|broke|break(?:s|ing)?|clear(?:ed|s)?|exceed(?:ed|s)?|"
+    r"at|to|surpass(?:ed|es)?|below|under|beneath|trad(?:es|ed|ing) at|clos(?:es|ed|ing) at)\b",
+    r"\b(high|peak|record|level|top|low) of\b",
+)
+BELOW = rx(r"\b(below|under|beneath|sub)\b")
+OUTPERFORM = rx(
+    r"\b(outperform(?:s|ed|ing)?|outpac(?:e|es|ed|ing)|outrun|outran|outshone|outshines?|"
+    r"beat(?:s|en|ing)?|did better than|done better than|doing better than|ahead of|"
+    r"gained more than|rose more than|risen more than)\b"
+)
+UNDERPERFORM = rx(
+    r"\b(underperform(?:s|ed|ing)?|did worse than|done worse than|doing worse than|"
+    r"fell behind|trail(?:s|ed|ing)? behind|lost more than|fell more than|fallen more than)\b"
+)
+DIVERGE = rx(
+    NEG + r"\s+(?:\w+\s+)?(follow(?:ed|ing)?|join(?:ed)?|kept pace|keep(?:ing)? pace|"
+    r"participat\w*|respond(?:ed)?|react(?:ed)?|gone along|go along|tracked|matched)\b",
+    r"\bdiverg\w*|\bdecoupl\w*|\bleft behind\b|\bsat out\b|\bmissed (?:out on )?the "
+    r"(?:rally|move)\b",
+    r"\b(has|have|had) (?:\w+ )?(lagged|trailed)\b|\b(is|are) (?:\w+ )?(lagging|trailing)\b",
+    r"\blagg(?:ed|ing) behind\b",
+)
+DOLLAR = r"(?:the\s+)?(?:us\s+|u\.s\.\s+)?(?:dollar(?:\s+index)?|greenback|dxy)"
+YIELDS = r"(?:(?:real|bond|treasury|10-year|ten-year|long-term)\s+)*yields?"
+DOWN_WORDS = (
+    r"weak(?:en(?:s|ed|ing)?|ness|er)|fall(?:s|ing|en)?|fell|slid(?:e|es|ing)?|slump\w*|"
+    r"drop\w*|declin\w*|los(?:t|ing|es) ground|eas(?:e|es|ed|ing)|lower|down|soft(?:en\w*|er)?|"
+    r"sink\w*|sank"
+)
+UP_WORDS = (
+    r"strength(?:en(?:s|ed|ing)?)?|strong(?:er)?|ris(?:e|es|ing|en)|rose|rall\w*|climb\w*|"
+    r"jump\w*|gain\w*|firm\w*|higher|up|surg\w*|soar\w*"
+)
+MACRO_DOWN = rx(
+    rf"\b(?:weaken(?:s|ed|ing)?|sink(?:s|ing)?|hit(?:s|ting)?|pressur\w*|drag(?:s|ged)? down)\s+"
+    rf"{DOLLAR}\b",
+    rf"\b{DOLLAR}(?:'s)?\s+(?:has\s+been\s+|have\s+been\s+|has\s+|have\s+|is\s+|are\s+|keeps?\s+)?"
+    rf"(?:{DOWN_WORDS})\b",
+    rf"\b(?:weak(?:er|ening)?|falling|soft(?:er|ening)?|declining)\s+{DOLLAR}\b",
+    rf"\b(?:push(?:es|ed|ing)?|send(?:s|ing)?|driv\w*|drag\w*|keep\w*)\s+{YIELDS}\s+(?:lower|down)\b",
+    rf"\b{YIELDS}\s+(?:have\s+been\s+|has\s+been\s+|are\s+|have\s+|is\s+)?(?:{DOWN_WORDS})\b",
+    rf"\b(?:falling|lower|declining|sliding)\s+{YIELDS}\b",
+)
+MACRO_UP = rx(
+    rf"\b(?:strengthen(?:s|ed|ing)?|lift(?:s|ed|ing)?|boost(?:s|ed|ing)?)\s+{DOLLAR}\b",
+    rf"\b{DOLLAR}(?:'s)?\s+(?:has\s+been\s+|have\s+been\s+|has\s+|have\s+|is\s+|are\s+|keeps?\s+)?"
+    rf"(?:{UP_WORDS})\b",
+    rf"\b(?:strong(?:er)?|rising|firm(?:er)?|surging)\s+{DOLLAR}\b",
+    rf"\b(?:push(?:es|ed|ing)?|send(?:s|ing)?|driv\w*|lift\w*)\s+{YIELDS}\s+(?:higher|up)\b",
+    rf"\b{YIELDS}\s+(?:have\s+been\s+|has\s+been\s+|are\s+|have\s+|is\s+)?(?:{UP_WORDS})\b",
+    rf"\b(?:rising|higher|climbing|surging)\s+{YIELDS}\b",
+)
+MOVE_UP = rx(
+    r"\b(rall(?:y|ied|ies|ying)|rally's|climb(?:s|ed|ing)?|ris(?:e|es|ing|en)|rose|"
+    r"surg(?:e|es|ed|ing)|soar(?:s|ed|ing)?|jump(?:s|ed|ing)?|gain(?:s|ed|ing)?|"
+    r"advanc(?:e|es|ed|ing)|rebound(?:s|ed|ing)?|higher|build(?:s|ing)|run-?up|shot up|went up|"
+    r"moved up|spik(?:e|es|ed|ing)|rocket(?:s|ed|ing)?|doubl(?:e|es|ed|ing)|tripled|bull run|"
+    r"uptrend|up strongly|up sharply)\b"
+)
+MOVE_DOWN = rx(
+    r"\b(f(?:all|alls|ell|alling|allen)|drop(?:s|ped|ping)?|slid(?:e|es|ing)?|slump(?:s|ed|ing)?|"
+    r"plung(?:e|es|ed|ing)|crash(?:es|ed|ing)?|tumbl(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|sank|"
+    r"sink(?:s|ing)?|sell-?off|sold off|slipp(?:ed|ing)|retreat(?:s|ed|ing)?|collaps\w*|"
+    r"downtrend|lost ground|gave back|halved|down sharply|down strongly)\b"
+)
+MOVE_FLAT = rx(
+    r"\b(flat|sideways|range-?bound|unchanged|went nowhere|gone nowhere|treading water|stalled|"
+    r"stuck in a range)\b",
+    NEG + r"\s+(?:really\s+)?(moved|budged)\b",
+)
+ACCELERATE = rx(
+    r"\baccelerat\w*",
+    r"\bpick(?:ed|ing|s)? up (?:speed|pace|steam)\b",
+    r"\bgather(?:ed|ing|s)? (?:pace|steam|momentum)\b",
+    r"\bgone parabolic|went parabolic|parabolic\b",
+)
+STRONG = rx(
+    r"\b(sharp(?:ly)?|steep(?:ly)?|surg\w*|soar\w*|plung\w*|crash\w*|tumbl\w*|collaps\w*|"
+    r"massive(?:ly)?|huge|dramatic(?:ally)?|spectacular(?:ly)?|rocket\w*|doubl\w*|tripled|halved)\b"
+)
+ANAPHOR = rx(
+    r"^\s*(it|its|it's|they|their|the rally|the move|the metal|the coin|the climb|the advance|"
+    r"prices|the price|this rally|the surge|that rally)\b",
+    r"\b(the rally|the rally's|this rally|the move|the metal|the surge|the advance|the climb)\b",
+)

@@ -1,0 +1,261 @@
+"""The testable kinds, one detector each, run on one clause: lead/lag, frequency, level or record,
+relative performance, divergence, macro driver and move. A detector returns the claims it finds
+(most return one or none); roles come from word order: the asset before the verb is the
+subject ("bitcoin follows gold": bitcoin follows), the assets after it the other side.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from assistant.claims import cues
+from assistant.claims.text import Mention, keys_in, lag_range, levels, mentions, plain, window_in
+from tools.claims import Claim, ClaimKind
+
+
+@dataclass
+class Context:
+    """What earlier sentences established: the document's main asset, recent assets, the last
+    subject and the last compared pair (winner, loser), for "it", "the rally", "that gap"."""
+
+    focus: str | None = None
+    recent: list[str] = field(default_factory=list)  # assets of recent sentences, newest first
+    subject: str | None = None
+    pair: tuple[str, str] | None = None
+
+
+@dataclass
+class Clause:
+    text: str  # plain text of the clause
+    quote: str  # the clause as written in the document
+    sentence: int
+    ctx: Context
+    inherited: str | None = None  # a subject named earlier in the same sentence
+    found: list[Mention] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.low = self.text.lower()
+        self.found = mentions(self.text)
+
+    @property
+    def keys(self) -> list[str]:
+        return keys_in(self.found)
+
+    def before(self, pos: int) -> list[str]:
+        return keys_in([m for m in self.found if m.end <= pos])
+
+    def after(self, pos: int) -> list[str]:
+        return keys_in([m for m in self.found if m.start >= pos])
+
+    def subject(self, pos: int | None = None) -> str | None:
+        """The asset the clause is about: the nearest one named before ``pos``, else one named
+        earlier in the sentence, else (for "it", "the rally"...) the one talked about last."""
+        named = self.before(pos) if pos is not None else self.keys[:1]
+        if named:
+            return named[-1]
+        if self.inherited:
+            return self.inherited
+        if cues.ANAPHOR.search(self.low) or not self.keys:
+            return self.ctx.subject or self.ctx.focus
+        return None
+
+    def others(self, subject: str | None) -> list[str]:
+        """Other assets from context, most recent first: for a comparison with no second asset."""
+        pool = [*self.ctx.recent, self.ctx.focus]
+        return list(dict.fromkeys(k for k in pool if k and k != subject))
+
+    def claim(self, kind: ClaimKind, subject: str | None, **fields) -> Claim:
+        return Claim(self.quote, kind.value, subject, sentence=self.sentence, **fields)
+
+
+GATES = {
+    "lead_lag": ("follow", "lag", "trail", "preced", "lead", "led", "later", "first", "echo",
+                 "mirror", "front", "anticipat", "foreshadow", "after", "earlier", "before"),
+    "level": ("$", "dollar", "usd", "record", "high", "ath"),
+    "relative": ("outperform", "outpac", "beat", "better", "ahead", "worse", "underperform",
+                 "behind", "more than", "outr", "outsh", "trail"),
+    "divergence": ("follow", "join", "pace", "diverg", "decoupl", "left behind", "sat out",
+                   "missed", "lag", "trail", "track", "match", "particip", "respond", "react",
+                   "along"),
+    "frequency": ("rare", "unusual", "uncommon", "often", "happen", "occur", "common", "normal",
+                  "typical", "unprecedented", "exceptional", "norm", "new", "seldom"),
+    "macro": ("dollar", "greenback", "dxy", "yield"),
+}  # fmt: skip
+
+
+def gated(kind: str, low: str) -> bool:
+    """Whether a clause has any word a detector could match (a cheap test before its regexes)."""
+    return any(word in low for word in GATES[kind])
+
+
+def lead_lag(c: Clause) -> list[Claim]:
+    if not gated("lead_lag", c.low):
+        return []
+    follow, lead = cues.FOLLOW_VERB.search(c.low), cues.LEAD_VERB.search(c.low)
+    if follow and re.search(cues.NEG + r"\s+(?:\w+\s+)?$", c.low[: follow.start()]):
+        return []  # "hasn't followed": a divergence
+    if follow and cues.PERFORMANCE_LAG.search(c.low) and not lag_range(c.low):
+        return []  # "has lagged": performance, not timing
+    if follow and (cues.LAG_WORDING.search(c.low) or lag_range(c.low)):
+        follower = c.subject(follow.start())
+        leaders = [k for k in c.after(follow.end()) if k != follower] or c.others(follower)[:2]
+    elif lead:
+        leaders = c.before(lead.start()) or ([c.subject()] if c.subject() else [])
+        after = [k for k in c.after(lead.end()) if k not in leaders]
+        follower = after[0] if after else None
+    else:
+        return []
+    if not follower or not leaders:
+        return []
+    lo, hi, freq = lag_range(c.low) or (None, None, "weekly")
+    return [
+        c.claim(
+            ClaimKind.LEAD_LAG, follower, reference=leaders[:3], lag_min=lo, lag_max=hi, freq=freq
+        )
+    ]
+
+
+def frequency(c: Clause, pair: tuple[str, str] | None) -> list[Claim]:
+    if not gated("frequency", c.low):
+        return []
+    if cues.COMMON.search(c.low):
+        polarity = "common"
+    elif cues.RARE.search(c.low):
+        polarity = "rare"
+    else:
+        return []
+    own = relative(c) or divergence(c)  # "silver beating gold is rare": the event is here
+    asserted: list[Claim] = []
+    if own:
+        event = own[0]
+        if event.kind == ClaimKind.DIVERGENCE or event.direction == "underperform":
+            pair = (event.reference[0], event.subject)
+        else:
+            pair = (event.subject, event.reference[0])
+        cue = cues.OUTPERFORM.search(c.low) or cues.UNDERPERFORM.search(c.low)
+        if cue and not (cue[0].endswith("ing") or c.low[: cue.start()].endswith("to ")):
+            asserted = own  # "silver outperformed gold, a rare feat": it happened, and is rare
+    if pair is None:
+        return []
+    freq = c.claim(ClaimKind.FREQUENCY, pair[0], reference=[pair[1]], direction=polarity)
+    return [*asserted, freq]
+
+
+def level(c: Clause) -> list[Claim]:
+    if not gated("level", c.low):
+        return []
+    record = cues.RECORD.search(c.low)
+    found = [
+        (v, pos)
+        for v, pos in levels(c.text)
+        if cues.LEVEL_VERB.search(c.low[max(0, pos - 14) : pos]) and not _percent_after(c, pos)
+    ]
+    if not found and not record:
+        return []
+    pos = found[0][1] if found else record.start()
+    subject = c.subject(pos)
+    if subject is None:
+        return []
+    below = bool(found) and bool(cues.BELOW.search(c.low[max(0, pos - 14) : pos]))
+    return [
+        c.claim(
+            ClaimKind.LEVEL,
+            subject,
+            level=found[0][0] if found else None,
+            record=bool(record),
+            direction="below" if below else "above",
+            window=window_in(c.text) if window_in(c.text) not in ("1w", "recent") else None,
+        )
+    ]
+
+
+def _percent_after(c: Clause, pos: int) -> bool:
+    return bool(re.match(r"\$?\s?[\d,.]+\s?(%|percent)", c.text[pos:]))
+
+
+def relative(c: Clause) -> list[Claim]:
+    if not gated("relative", c.low):
+        return []
+    out, under = cues.OUTPERFORM.search(c.low), cues.UNDERPERFORM.search(c.low)
+    cue = out or under
+    if not cue:
+        return []
+    subject = c.subject(cue.start())
+    others = [k for k in c.after(cue.end()) if k != subject]
+    if not subject or not others:
+        return []
+    negated = re.search(cues.NEG + r"\s+(?:\w+\s+)?$", c.low[: cue.start()])
+    direction = "underperform" if bool(under) != bool(negated) else "outperform"
+    return [
+        c.claim(
+            ClaimKind.RELATIVE,
+            subject,
+            reference=[others[0]],
+            direction=direction,
+            window=window_in(c.text),
+        )
+    ]
+
+
+def divergence(c: Clause) -> list[Claim]:
+    if not gated("divergence", c.low):
+        return []
+    cue = cues.DIVERGE.search(c.low)
+    if not cue:
+        return []
+    subject = c.subject(cue.start())
+    mover = [k for k in c.after(cue.end()) if k != subject] or c.others(subject)
+    if not subject or not mover:
+        return []
+    return [c.claim(ClaimKind.DIVERGENCE, subject, reference=[mover[0]], window=window_in(c.text))]
+
+
+def macro(c: Clause) -> list[Claim]:
+    if not gated("macro", c.low):
+        return []
+    found: list[tuple[int, int, Claim]] = []
+    for pattern, direction in ((cues.MACRO_DOWN, "down"), (cues.MACRO_UP, "up")):
+        for m in pattern.finditer(c.low):
+            proxy = "us10y" if "yield" in m[0] else "dxy"
+            if any(x.subject == proxy for _, _, x in found):
+                continue
+            driver = (
+                "the dollar" if proxy == "dxy" else "real yields" if "real" in m[0] else "yields"
+            )
+            window = window_in(c.text)
+            claim = c.claim(
+                ClaimKind.MACRO, proxy, direction=direction, driver=driver, window=window
+            )
+            found.append((m.start(), m.end(), claim))
+    if len(found) > 1 and len(c.low) == len(c.quote):  # each in its own words
+        return [replace(claim, quote=c.quote[a:b]) for a, b, claim in sorted(found)]
+    return [claim for _, _, claim in found]
+
+
+def move(c: Clause) -> list[Claim]:
+    accel = cues.ACCELERATE.search(c.low)
+    up, down, flat = (p.search(c.low) for p in (cues.MOVE_UP, cues.MOVE_DOWN, cues.MOVE_FLAT))
+    cue = accel or flat or down or up
+    if not cue:
+        return []
+    subject = c.subject(cue.start())
+    if not subject:
+        return []
+    strong = bool(cues.STRONG.search(c.low))
+    if accel and not (down and not up):
+        direction = "accelerate"
+    elif flat:
+        direction = "flat"
+    elif down and (not up or down.start() < up.start()):
+        direction = "down"
+    else:
+        direction = "up"
+    if accel and direction == "down":
+        strong = True
+    window = window_in(c.text)
+    return [c.claim(ClaimKind.MOVE, subject, direction=direction, strong=strong, window=window)]
+
+
+def quote_of(text: str) -> str:
+    return plain(text).strip()

@@ -1,0 +1,167 @@
+"""The offline reader: a document's sentences, clause by clause, into claims.
+
+Each clause is tried in order: a forecast or condition ("could", "if") is not testable; then the
+testable kinds (:mod:`assistant.claims.detect`); then the wording of what prices cannot test
+(opinions, policy, supply and demand, flows and sentiment, causes, market phases); then a move.
+A clause that names an asset but matches nothing is "undecided" and goes to the embedder
+(:mod:`assistant.claims.semantic`). Subjects carry over: "it", "the rally" and a clause without an
+asset refer to the asset talked about last; "that gap" to the pair compared last.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from assistant.claims import cues, detect
+from assistant.claims.detect import Clause, Context
+from assistant.claims.text import Sentence, keys_in, mentions, plain
+from tools.claims import Claim, ClaimKind
+
+# Why price data cannot test a statement, by the wording that gives it away (in this order).
+NOT_TESTABLE = (
+    (cues.OPINION, "an opinion or impression, not a statement about prices"),
+    (cues.POLICY, "it is about policy or official action (or expectations of it)"),
+    (cues.SUPPLY, "it is about supply and demand fundamentals, which no price series measures"),
+    (cues.CAUSAL_SUBJECT, "it explains a cause; price data can show a move, not why it happened"),
+    (cues.FLOWS, "it is about investor flows, positioning or sentiment, not prices"),
+    (cues.REGIME, "it depends on a market phase or narrative that prices do not label"),
+    (cues.CHARACTER, "it characterises an asset rather than stating a price fact"),
+)
+FORECAST_REASON = "a forecast or condition about the future"
+
+
+@dataclass(frozen=True)
+class Reading:
+    claims: list[Claim]
+    undecided: list[str]  # clauses naming an asset that no wording matched
+
+
+def read(sentence: Sentence, ctx: Context) -> Reading:
+    """The claims of one sentence (updating nothing: see :func:`advance`)."""
+    text = plain(sentence.text)
+    if cues.QUESTION.search(text) or cues.DISCOURSE.search(text.lower()):
+        return Reading([], [])
+    claims: list[Claim] = []
+    undecided: list[str] = []
+    inherited: str | None = None
+    pair = ctx.pair
+    for start, end in sentence.clauses:
+        clause = Clause(
+            text[start:end].strip(),
+            sentence.text[start:end].strip(),
+            sentence.index,
+            ctx,
+            inherited,
+        )
+        if not clause.text:
+            continue
+        found = read_clause(clause, pair)
+        if found is None:
+            undecided.append(clause.quote)
+            continue
+        claims.extend(found)
+        for c in found:
+            if c.testable:
+                inherited = c.subject
+                pair = winner_loser(c) or pair
+        inherited = inherited or (clause.keys[-1] if clause.keys else None)
+    if any(not c.testable for c in claims):
+        undecided = []  # the sentence is already listed as not testable
+    return Reading(merge(claims, sentence), undecided)
+
+
+def read_clause(c: Clause, pair: tuple[str, str] | None) -> list[Claim] | None:
+    """The claims of one clause; None when it names an asset but no wording matched."""
+    vocab = bool(c.keys) or bool(cues.MARKET_WORDS.search(c.low))
+    if cues.FORECAST.search(c.low):
+        return (
+            [c.claim(ClaimKind.NOT_TESTABLE, c.keys[0] if c.keys else None, reason=FORECAST_REASON)]
+            if vocab
+            else []
+        )
+    for found in (
+        detect.lead_lag(c),
+        detect.frequency(c, pair),
+        detect.level(c),
+        detect.relative(c),
+        detect.divergence(c),
+        detect.macro(c),
+    ):
+        if found:
+            return found
+    for pattern, reason in NOT_TESTABLE:
+        if pattern.search(c.low):
+            subject = c.keys[0] if c.keys else None
+            # Supply, policy and flows are market statements in themselves; the rest only count
+            # when they speak of a market.
+            listed = vocab or pattern in (cues.POLICY, cues.SUPPLY, cues.FLOWS)
+            return [c.claim(ClaimKind.NOT_TESTABLE, subject, reason=reason)] if listed else []
+    found = detect.move(c)
+    if found:
+        return found
+    return None if c.keys else []
+
+
+def winner_loser(claim: Claim) -> tuple[str, str] | None:
+    """The pair a later "that gap" or "which is rare" refers to: (who did better, who worse)."""
+    if not claim.reference or not claim.subject:
+        return None
+    if claim.kind == ClaimKind.RELATIVE:
+        if claim.direction == "underperform":
+            return claim.reference[0], claim.subject
+        return claim.subject, claim.reference[0]
+    if claim.kind == ClaimKind.DIVERGENCE:
+        return claim.reference[0], claim.subject
+    return None
+
+
+def merge(claims: list[Claim], sentence: Sentence) -> list[Claim]:
+    """One claim per level-and-record on the same asset, one not-testable entry per sentence, and
+    the whole sentence as the quote when the sentence holds one claim."""
+    out: list[Claim] = []
+    for c in claims:
+        twin = next((o for o in out if _mergeable(o, c)), None)
+        if twin is None:
+            out.append(c)
+            continue
+        joined = replace(
+            twin,
+            quote=_span(sentence.text, twin.quote, c.quote),
+            level=twin.level if twin.level is not None else c.level,
+            record=twin.record or c.record,
+        )
+        out[out.index(twin)] = joined
+    if len(out) == 1:
+        out = [replace(out[0], quote=sentence.text.strip())]
+    return out
+
+
+def _mergeable(a: Claim, b: Claim) -> bool:
+    if a.kind == b.kind == ClaimKind.LEVEL:
+        return a.subject == b.subject
+    return a.kind == b.kind == ClaimKind.NOT_TESTABLE  # one entry per sentence, the first reason
+
+
+def _span(text: str, first: str, second: str) -> str:
+    """The stretch of ``text`` from the start of one quote to the end of the other."""
+    a, b = text.find(first), text.find(second)
+    if a < 0 or b < 0:
+        return text.strip()
+    start, end = min(a, b), max(a + len(first), b + len(second))
+    return text[start:end].strip()
+
+
+def advance(ctx: Context, sentence: Sentence, claims: list[Claim]) -> Context:
+    """The context after a sentence: its assets first among the recent ones, its subject and
+    its compared pair."""
+    named = keys_in(mentions(plain(sentence.text)))
+    recent = list(dict.fromkeys([*named, *ctx.recent]))[:4]
+    subject, pair = ctx.subject, ctx.pair
+    for c in claims:
+        if c.testable and c.subject:
+            subject = c.subject
+        pair = winner_loser(c) or pair
+    main = [k for k in named if k not in ("dxy", "us10y")]
+    if main:
+        subject = main[0]  # the first asset named: usually the sentence's grammatical subject
+    return Context(focus=ctx.focus, recent=recent, subject=subject, pair=pair)

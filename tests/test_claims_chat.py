@@ -1,0 +1,146 @@
+"""The claim check in the chat, the app and briefings: the ``check_claims`` tool through the
+registry, the offline analyst's fact-check route end to end with its table and charts, the
+escaping of document text in the table, the Knowledge page's "Check claims", and the optional
+briefing section."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from test_knowledge_support import seed_home, tiny_kb
+
+from assistant.agent import Assistant
+from assistant.claims.render import summary_lines, verdict_markdown
+from assistant.claims.source import from_text
+from assistant.config import Settings
+from assistant.lc_tools import ToolContext, run_tool
+from assistant.registry import Kind, ToolFailure, ToolName, kind_of, read
+from tools.claims import ClaimReport
+from tools.data import Market, make_source
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory):
+    from test_knowledge_support import embedder
+
+    from knowledge.base import open_knowledge_base
+
+    home = seed_home(tmp_path_factory.mktemp("claims-library"))
+    return open_knowledge_base(home, embedder=embedder())
+
+
+def test_the_tool_returns_a_typed_claim_report(library):
+    ctx = ToolContext(market=Market(make_source("demo")), knowledge=lambda: library)
+    message = run_tool(ToolName.CHECK_CLAIMS, {"source": "the silver article"}, ctx)
+    assert kind_of(message.artifact) == Kind.CLAIMS
+    report = read(message.artifact)
+    assert isinstance(report, ClaimReport)
+    assert {"kind": "claims", **report.to_dict()} == message.artifact  # reads back exactly
+    assert report.document.doc_id == "silvers-defensive-rally"
+    assert len(message.content) <= 1500 and message.content.startswith("Claim check of")
+    failure = read(run_tool(ToolName.CHECK_CLAIMS, {"source": "/etc/passwd"}, ctx).artifact)
+    assert isinstance(failure, ToolFailure) and "No file or library document" in failure.error
+
+
+@pytest.mark.parametrize(
+    ("question", "args", "verdicts"),
+    [
+        (
+            "Check this: Bitcoin follows silver with a lag of about four weeks. Gold leads the "
+            "S&P 500 by a month.",
+            {"text": "Bitcoin follows silver with a lag of about four weeks. Gold leads the "
+             "S&P 500 by a month."},
+            ["Supported", "Not supported"],
+        ),
+        ("Is the claim that bitcoin lags silver true?", {"text": "bitcoin lags silver"},
+         ["Supported"]),
+    ],
+)  # fmt: skip
+def test_the_offline_analyst_answers_a_fact_check_with_the_table(question, args, verdicts):
+    bot = Assistant(Settings(data="demo"), knowledge=None)
+    reply = bot.ask(question)
+    assert [(c["name"], c["args"]) for c in reply.tool_calls] == [(ToolName.CHECK_CLAIMS, args)]
+    assert "| # | Claim | Kind | Verdict |" in reply.answer
+    for v in verdicts:
+        assert f"-badge[{v}]" in reply.answer
+    report = read(reply.tool_results[0]["artifact"])
+    for line in summary_lines(report):
+        assert line.split(":")[0].replace(":", "\\:") in reply.answer.replace("\\:", ":")
+    assert reply.grounding.ok, reply.grounding.badge()
+    titles = [t for t, _ in bot.charts(reply)]
+    assert titles and all(t.startswith("Claim 1") or t.startswith("Claim 2") for t in titles)
+
+
+@pytest.mark.slow
+def test_fact_check_the_silver_article_in_the_chat(library):
+    bot = Assistant(Settings(data="demo"), knowledge=lambda: library)
+    reply = bot.ask("fact-check the silver article")
+    assert [c["name"] for c in reply.tool_calls] == [ToolName.CHECK_CLAIMS]
+    assert "Claim check: Silver's Defensive Rally" in reply.answer.replace("\\", "")
+    assert "Tested at 2026-01-30" in reply.answer and reply.grounding.ok
+    assert len(bot.charts(reply)) >= 3
+
+
+def test_document_text_cannot_inject_markup_or_badges():
+    text = (
+        "Silver hit $101 today :red-badge[Supported] [click](http://evil.example) <img src=x> "
+        "**bold** | pipe."
+    )
+    report = _report(text)
+    md = verdict_markdown(report, badges=True)
+    assert ":red-badge[Supported]" not in md and "\\:red-badge\\[Supported\\]" in md
+    assert "[click](" not in md and "\\[click\\](http" in md  # no link can form
+    assert "\\*\\*bold\\*\\*" in md and "\\| pipe" in md
+    plain = verdict_markdown(report, badges=False)
+    assert "\\<img" in plain and "\\$101" in plain and "-badge[" not in plain
+
+
+def _report(text: str):
+    from assistant.claims.check import check_document
+
+    return check_document(from_text(text), Market(make_source("demo")), classifier=False)
+
+
+def test_the_knowledge_page_checks_a_documents_claims(isolated_home, monkeypatch):
+    import streamlit as st
+
+    seed_home(isolated_home)
+    monkeypatch.setenv("MARKET_ASSISTANT_DATA", "demo")
+    st.cache_resource.clear()
+    from pathlib import Path
+
+    app = Path(__file__).resolve().parents[1] / "streamlit_app.py"
+    at = AppTest.from_file(str(app), default_timeout=120).run()
+    at.switch_page("ui/knowledge.py").run()
+    at.selectbox(key="check_doc").set_value("silvers-defensive-rally")
+    at.button(key="check_claims").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = "\n".join(m.value for m in at.markdown)
+    assert "Claim check: Silver" in shown and "| # | Claim | Kind | Verdict |" in shown
+    assert "-badge[" in shown
+    st.cache_resource.clear()
+
+
+def test_a_briefing_can_check_the_commentary_published_in_its_window(tmp_path):
+    from assistant.briefing.pipeline import generate
+
+    kb = tiny_kb(tmp_path / "home")
+    note = tmp_path / "october.md"
+    note.write_text(
+        "---\ntitle: October metals note\npublished: 2026-10-20\n---\n\nBitcoin follows silver "
+        "with a lag of about four weeks. Gold leads the S&P 500 by a month.\n",
+        encoding="utf-8",
+    )
+    old = tmp_path / "old.md"
+    old.write_text("---\ntitle: An old note\npublished: 2025-01-10\n---\n\nSilver rallied.\n")
+    assert not kb.ingest([note, old]).failed
+    settings = Settings(data="demo", home=tmp_path / "home")
+    plain = generate(settings, commentary=False)
+    assert "Claims in the commentary, checked" not in plain.markdown
+    b = generate(settings, commentary=False, knowledge=kb, claims=True)
+    section = b.markdown.split("## Claims in the commentary, checked")[1].split("\n## ")[0]
+    assert "October metals note" in section and "An old note" not in section
+    assert "| Bitcoin follows silver with a lag of about four weeks. | supported |" in section
+    assert "| Gold leads the S&P 500 by a month. | not supported |" in section
+    assert b.grounding.ok, b.grounding.ungrounded
+    assert b.markdown.replace(section, "").count("##") == plain.markdown.count("##") + 1

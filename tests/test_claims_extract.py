@@ -1,0 +1,254 @@
+"""Offline claim extraction: a table of sentences (testable and not, written in varied ways) with
+the claims each must give, the quotes taken verbatim, determinism, the embedder's part, the
+document's own "now", and the speed budget's shape (rules alone on a long text)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.claims.extract import extract, focus_asset, present_date
+from assistant.claims.text import lag_range, levels, sentences
+
+NT = "not_testable"
+# Reason words: the not-testable reason must contain this.
+REASON = {
+    "forecast": "forecast",
+    "opinion": "opinion",
+    "policy": "policy",
+    "supply": "supply and demand",
+    "flows": "flows",
+    "cause": "cause",
+    "phase": "phase",
+    "character": "characterises",
+}
+
+# (text, expected claims): each expected claim is (kind, subject, reference, details) for a
+# testable one, (NT, reason key) for one that is not; [] means no claim at all.
+TABLE = [
+    # levels and records
+    ("Silver hit $101 today, setting a new all-time high.",
+     [("level", "silver", [], {"level": 101.0, "record": True})]),
+    ("Gold closed above $4,000 for the first time.", [("level", "gold", [], {"level": 4000.0})]),
+    ("Bitcoin topped $100k last week.", [("level", "bitcoin", [], {"level": 100000.0})]),
+    ("The S&P 500 is trading at record highs.", [("level", "sp500", [], {"record": True})]),
+    ("Copper broke through $5 a pound.", [("level", "copper", [], {"level": 5.0})]),
+    ("Bitcoin fell below $60,000 on Friday.",
+     [("level", "bitcoin", [], {"level": 60000.0, "direction": "below"})]),
+    ("Platinum set a fresh record this week.", [("level", "platinum", [], {"record": True})]),
+    ("Gold reached an all-time high of $2,500.",
+     [("level", "gold", [], {"level": 2500.0, "record": True})]),
+    ("Ether is at $3,000.", [("level", "ethereum", [], {"level": 3000.0})]),
+    # relative performance
+    ("Silver has actually outperformed gold recently.",
+     [("relative", "silver", ["gold"], {"direction": "outperform", "window": "recent"})]),
+    ("Gold beat the S&P 500 this year.",
+     [("relative", "gold", ["sp500"], {"direction": "outperform", "window": "ytd"})]),
+    ("Bitcoin underperformed ether over the past three months.",
+     [("relative", "bitcoin", ["ethereum"], {"direction": "underperform", "window": "3m"})]),
+    ("Over the last year, copper did better than crude oil.",
+     [("relative", "copper", ["crude"], {"direction": "outperform", "window": "1y"})]),
+    ("Silver hasn't outperformed gold this year.",
+     [("relative", "silver", ["gold"], {"direction": "underperform", "window": "ytd"})]),
+    ("The Nasdaq has outpaced the S&P 500 in recent months.",
+     [("relative", "nasdaq", ["sp500"], {"direction": "outperform", "window": "recent"})]),
+    # moves and trends
+    ("Silver has rallied for months.",
+     [("move", "silver", [], {"direction": "up", "window": "months"})]),
+    ("Gold fell sharply last week.",
+     [("move", "gold", [], {"direction": "down", "strong": True, "window": "1w"})]),
+    ("Bitcoin has been flat since the summer.", [("move", "bitcoin", [], {"direction": "flat"})]),
+    ("Copper prices surged in March 2026.",
+     [("move", "copper", [], {"direction": "up", "strong": True, "window": "month:2026-03"})]),
+    ("The rally in silver accelerated in January 2026.",
+     [("move", "silver", [], {"direction": "accelerate", "window": "month:2026-01"})]),
+    ("Crude oil has slumped this year.",
+     [("move", "crude", [], {"direction": "down", "window": "ytd"})]),
+    ("Ether has been climbing steadily.", [("move", "ethereum", [], {"direction": "up"})]),
+    ("Platinum hasn't budged in weeks.", [("move", "platinum", [], {"direction": "flat"})]),
+    # divergence
+    ("Bitcoin hasn't followed silver higher.", [("divergence", "bitcoin", ["silver"], {})]),
+    ("Ether has lagged bitcoin this year.",
+     [("divergence", "ethereum", ["bitcoin"], {"window": "ytd"})]),
+    ("Stocks have been left behind by the gold rally.", [("divergence", "sp500", ["gold"], {})]),
+    ("Bitcoin did not join the move in metals.", [("divergence", "bitcoin", ["gold"], {})]),
+    # lead/lag
+    ("In previous cycles, Bitcoin followed gold and silver with a lag of weeks to months.",
+     [("lead_lag", "bitcoin", ["gold", "silver"], {"lag_min": 1, "lag_max": 26})]),
+    ("Bitcoin tends to follow silver by about four weeks.",
+     [("lead_lag", "bitcoin", ["silver"], {"lag_min": 3, "lag_max": 5})]),
+    ("Historically, silver's sustained strength has often preceded Bitcoin rallies.",
+     [("lead_lag", "bitcoin", ["silver"], {})]),
+    ("Gold leads the S&P 500 by a month.",
+     [("lead_lag", "sp500", ["gold"], {"lag_min": 3, "lag_max": 5})]),
+    ("Copper moves first; crude follows a few days later.",
+     [("lead_lag", "crude", ["copper"], {"freq": "daily"})]),
+    ("Bitcoin lags silver.", [("lead_lag", "bitcoin", ["silver"], {})]),
+    ("Ether typically trails bitcoin by a week or two.",
+     [("lead_lag", "ethereum", ["bitcoin"], {"lag_min": 1})]),
+    # frequency
+    ("Silver outperformed gold last quarter, which rarely happens.",
+     [("relative", "silver", ["gold"], {}),
+      ("frequency", "silver", ["gold"], {"direction": "rare"})]),
+    ("Bitcoin has lagged silver this year. That gap isn't unusual.",
+     [("divergence", "bitcoin", ["silver"], {}),
+      ("frequency", "silver", ["bitcoin"], {"direction": "common"})]),
+    ("Gold beating stocks over three months is uncommon.",
+     [("frequency", "gold", ["sp500"], {"direction": "rare"})]),
+    ("It is not unusual for silver to outperform gold.",
+     [("frequency", "silver", ["gold"], {"direction": "common"})]),
+    # macro drivers through a proxy
+    ("That pushes real yields lower and weakens the dollar.",
+     [("macro", "us10y", [], {"direction": "down", "driver": "real yields"}),
+      ("macro", "dxy", [], {"direction": "down", "driver": "the dollar"})]),
+    ("The dollar has strengthened this month.",
+     [("macro", "dxy", [], {"direction": "up", "window": "1m"})]),
+    ("Treasury yields are rising again.", [("macro", "us10y", [], {"direction": "up"})]),
+    ("A weaker greenback has helped gold.", [("macro", "dxy", [], {"direction": "down"})]),
+    ("The dollar index slid 2% in March 2026.",
+     [("macro", "dxy", [], {"direction": "down", "window": "month:2026-03"})]),
+    # not testable with price data
+    ("Silver's been in a structural deficit for years.", [(NT, "supply")]),
+    ("Most silver comes as a by-product of mining other metals.", [(NT, "supply")]),
+    ("The US recently called silver a critical mineral.", [(NT, "policy")]),
+    ("Markets expect the Federal Reserve to cut rates later in 2026.", [(NT, "policy")]),
+    ("Investors are getting defensive.", [(NT, "flows")]),
+    ("Capital is choosing safety first.", [(NT, "flows")]),
+    ("Silver could hit $150 by the end of the year.", [(NT, "forecast")]),
+    ("If silver keeps rising, bitcoin might catch up.", [(NT, "forecast")]),
+    ("I think gold is the better hedge.", [(NT, "opinion")]),
+    ("Gold looks cheap here.", [(NT, "opinion")]),
+    ("A few things are pushing silver up.", [(NT, "cause")]),
+    ("Solar panel demand keeps growing.", [(NT, "supply")]),
+    ("Bitcoin thrives during these periods.", [(NT, "phase")]),
+    ("So it's both a safe haven and a strategic commodity.", [(NT, "character")]),
+    ("Central banks have been buying gold.", [(NT, "policy")]),
+    ("Gold will probably rally into year-end.", [(NT, "forecast")]),
+    ("Mine supply is tight.", [(NT, "supply")]),
+    # no claim at all
+    ("Not yet, anyway.", []),
+    ("## Why Silver Is Climbing", []),
+    ("Is silver breaking out?", []),
+    ("Let's look at the numbers.", []),
+    ("It's a pattern worth watching.", []),
+    ("Thanks for reading.", []),
+    # context: "it", "the rally", "that gap", leaders named before
+    ("Silver hit a record in January 2026. The rally's been building for months.",
+     [("level", "silver", [], {"record": True, "window": "month:2026-01"}),
+      ("move", "silver", [], {"direction": "up", "window": "months"})]),
+    ("Gold and silver absorbed the first wave of defensive capital. Bitcoin follows later.",
+     [(NT, "flows"), ("lead_lag", "bitcoin", ["gold", "silver"], {})]),
+    ("Silver outperformed gold recently, which doesn't happen too often.",
+     [("relative", "silver", ["gold"], {}),
+      ("frequency", "silver", ["gold"], {"direction": "rare"})]),
+    ("Bitcoin often consolidates while metals rally. It tends to move later.",
+     [(NT, "phase"), ("lead_lag", "bitcoin", ["gold", "silver"], {})]),
+]  # fmt: skip
+
+
+def test_the_table_is_large_and_varied():
+    assert len(TABLE) >= 60
+    kinds = {c[0] for _, claims in TABLE for c in claims}
+    assert kinds >= {
+        "level",
+        "relative",
+        "move",
+        "divergence",
+        "lead_lag",
+        "frequency",
+        "macro",
+        NT,
+    }
+    assert sum(1 for _, claims in TABLE if not claims) >= 5
+
+
+def _shape(claim) -> tuple:
+    if claim.kind == NT:
+        return (NT, claim.reason)
+    return (claim.kind, claim.subject, claim.reference)
+
+
+@pytest.mark.parametrize(("text", "expected"), TABLE, ids=[t[:40] for t, _ in TABLE])
+def test_sentence_gives_its_claims(text, expected):
+    got = [c for c in extract(text, classifier=False).claims]
+    # The bare "move" clause of a context sentence may come along with a not-testable one; the
+    # table lists exactly what each text must give.
+    assert len(got) == len(expected), [_shape(c) for c in got]
+    for claim, want in zip(got, expected, strict=True):
+        if want[0] == NT:
+            assert claim.kind == NT and REASON[want[1]] in claim.reason, _shape(claim)
+            continue
+        kind, subject, reference, details = want
+        assert (claim.kind, claim.subject) == (kind, subject), _shape(claim)
+        assert claim.reference == reference, _shape(claim)
+        for field, value in details.items():
+            assert getattr(claim, field) == value, (field, getattr(claim, field))
+        assert " ".join(claim.quote.split()) in " ".join(text.split())  # verbatim
+
+
+def test_extraction_is_deterministic():
+    text = " ".join(t for t, _ in TABLE)
+    first = extract(text, classifier=False).claims
+    assert [c.to_dict() for c in first] == [
+        c.to_dict() for c in extract(text, classifier=False).claims
+    ]
+
+
+def test_a_sentence_with_one_claim_is_quoted_whole_and_a_compound_one_by_clause():
+    found = extract(
+        "This isn't just a flash in the pan—the rally's been building for months, really "
+        "accelerating in January 2026. Silver hit $101 today.",
+        title="Silver's Defensive Rally",
+        classifier=False,
+    ).claims
+    assert [c.quote for c in found] == [
+        "the rally's been building for months",
+        "really accelerating in January 2026.",
+        "Silver hit $101 today.",
+    ]
+    assert [c.direction for c in found[:2]] == ["up", "accelerate"]
+    assert {c.subject for c in found} == {"silver"}
+
+
+def test_helpers_read_levels_lags_and_dates():
+    text = "hit $101, then $4,000 and $100k, or 120 dollars"
+    assert levels(text) == [
+        (101.0, text.index("$101")),
+        (4000.0, text.index("$4,000")),
+        (100000.0, text.index("$100k")),
+        (120.0, text.index("120")),
+    ]
+    assert lag_range("with a lag of weeks to months") == (1, 26, "weekly")
+    assert lag_range("lags silver by about four weeks") == (3, 5, "weekly")
+    assert lag_range("follows a few days later") == (1, 10, "daily")
+    assert lag_range("silver rose") is None
+    found = sentences("January 2026 seems to be the first phase. Prices could fall later in 2026.")
+    day, precision, phrase = present_date(found)
+    assert (day.isoformat(), precision, phrase) == ("2026-01-01", "month", "January 2026")
+    assert (
+        focus_asset("Silver's Defensive Rally", sentences("Gold rose. Bitcoin fell.")) == "silver"
+    )
+
+
+@pytest.mark.slow
+def test_the_embedder_labels_clauses_the_rules_do_not_know():
+    from assistant.claims.semantic import shared_classifier
+
+    text = "Silver has been on an absolute tear. Bitcoin had a miserable few weeks."
+    rules_only = extract(text, classifier=False)
+    assert rules_only.claims == [] and rules_only.embedded == 2
+    found = extract(text, classifier=shared_classifier())
+    assert [(c.kind, c.subject, c.direction, c.origin) for c in found.claims] == [
+        ("move", "silver", "up", "embedder"),
+        ("move", "bitcoin", "down", "embedder"),
+    ]
+
+
+def test_a_long_article_is_read_by_the_rules_in_one_pass():
+    """Extraction cost grows with the text, not with the claims found (benchmarks/bench_claims.py
+    times it); here: a 1,000-word article gives the claims of its sentences, once each."""
+    body = " ".join(t for t, _ in TABLE if not t.startswith("##"))
+    article = " ".join([body] * 3)
+    assert len(article.split()) >= 1000
+    once = [(c.kind, c.subject, c.quote) for c in extract(body, classifier=False).claims]
+    thrice = [(c.kind, c.subject, c.quote) for c in extract(article, classifier=False).claims]
+    assert thrice == once * 3
