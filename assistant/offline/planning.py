@@ -213,8 +213,11 @@ def _claim(r: q.Reading, question: str, available: list[str], keys: list[str]) -
 
 
 def _claim_words(question: str) -> str:
+    """The claim inside a question about it: "is it true that bitcoin follows gold?" -> "bitcoin
+    follows gold"."""
     m = re.search(
-        r"\bclaim\s+that\s+(?P<c>.+?)(?:\s+(?:is\s+)?(?:true|right|correct))?\s*\??$",
+        r"\b(?:claim|true|correct|right|the case)\s+that\s+(?P<c>.+?)"
+        r"(?:\s+(?:is\s+)?(?:true|right|correct))?\s*\??$",
         question,
         re.I,
     )

@@ -150,6 +150,17 @@ def lag(leader: str, follower: str, freq: str = "weekly") -> Expect:
     )
 
 
+def claims(verdict: str) -> Expect:
+    """A claim check: the check_claims tool, a verdict table, and the verdict the data gives
+    (the lead/lag claims are tested against a shuffle test in tests/test_claims_realdata.py)."""
+    return Expect(
+        tools=[("check_claims", {})],
+        absent_tools=["get_price", "search_commentary"],
+        phrases=["| verdict |", verdict],
+        words=None,
+    )
+
+
 def doc(asset: str | None = None) -> Expect:
     args = {"asset": asset} if asset else {}
     return Expect(

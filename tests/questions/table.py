@@ -465,16 +465,10 @@ OTHER = [
 ]
 
 CLAIMS = [
-    ("is the claim that bitcoin lags silver true?", lambda: E.lag(S, B)),
-    ("is it true that bitcoin follows gold?", lambda: E.lag(G, B)),
-    (
-        "fact-check the silver article",
-        lambda: E.Expect(tools=[("search_commentary", {})], words=None),
-    ),
-    (
-        "check this: bitcoin always follows silver by a few weeks",
-        lambda: E.Expect(tools=[("search_commentary", {})], words=None),
-    ),
+    ("is the claim that bitcoin lags silver true?", lambda: E.claims("not supported")),
+    ("is it true that bitcoin follows gold?", lambda: E.claims("not supported")),
+    ("fact-check the silver article", lambda: E.claims("supported")),
+    ("check this: bitcoin always follows silver by a few weeks", lambda: E.claims("not supported")),
 ]
 
 TABLE = (
