@@ -23,6 +23,7 @@ from assistant.app import status as data_status
 from assistant.config import Settings
 from assistant.library import Library
 from assistant.models import is_offline
+from assistant.safety import inert_markdown
 
 DATA_CHOICES = {
     "auto": "Yahoo Finance (demo data when offline)",
@@ -333,7 +334,7 @@ def safe_markdown(text: str) -> str:
     text), and dollar signs are escaped so "$100 … $4,000" is not typeset as LaTeX. Code spans
     are left alone: Markdown shows their content literally anyway.
     """
-    parts = _CODE.split(str(text or ""))
+    parts = _CODE.split(inert_markdown(str(text or "")))  # no live image, link or address
     for i in range(0, len(parts), 2):
         parts[i] = (
             parts[i]
