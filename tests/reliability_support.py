@@ -4,6 +4,8 @@
 - snapshots of folder trees, to prove that nothing is written outside the data directory;
 - calling a LangChain tool the way the agent does (a tool call with an id);
 - a fake Yahoo Finance that refuses to touch the network;
+- hostile files (YAML alias bombs, deep nesting, a PDF decompression bomb, a passage flood) and
+  a child process run under a memory cap, to show that a bomb is refused within seconds;
 - ``docs/reliability.md``: the report text is built from the suites' own case tables, so the
   figures in it cannot drift from what the tests run.
 """
@@ -14,7 +16,10 @@ import datetime as dt
 import importlib
 import os
 import re
+import subprocess
 import sys
+import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,6 +98,102 @@ def seeded_home(home: Path) -> Path:
     if not (home / "chroma").exists():
         seed_home(home)
     return home
+
+
+# -- hostile files ---------------------------------------------------------------------------------
+def alias_bomb(field: str = "assets", levels: int = 9) -> str:
+    """A Markdown note whose front matter ``field`` is a "billion laughs": about 400 bytes that
+    expand to 9**levels strings wherever the value is walked."""
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for n in range(1, levels):
+        lines.append(f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 9) + "]")
+    return (
+        "---\n" + "\n".join(lines) + f"\n{field}: *a{levels - 1}\n---\n# Silver\n\nSilver rose.\n"
+    )
+
+
+def deep_yaml(depth: int = 5000) -> str:
+    """A note whose front matter nests ``depth`` lists deep (a RecursionError for a naive
+    parser)."""
+    return "---\ntags: " + "[" * depth + "]" * depth + "\n---\n# Silver\n\nSilver rose.\n"
+
+
+def pdf_bomb(pages: int = 499, content_bytes: int = 5_000_000) -> bytes:
+    """A PDF of ``pages`` pages that all share one content stream of ``content_bytes`` text
+    operators, compressed to a few kilobytes (about 90 KB for the defaults): hours of text
+    extraction for a naive reader."""
+    unit = b"BT /F1 1 Tf 0 0 Td (ab) Tj ET\n"
+    packed = zlib.compress(unit * (content_bytes // len(unit)), 9)
+    kids = " ".join(f"{5 + i} 0 R" for i in range(pages))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream",
+    ] + [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R"
+        b" >> >> /Contents 4 0 R >>"
+    ] * pages
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def passage_flood(sections: int = 10_000) -> str:
+    """About 80 KB of Markdown that makes one passage per tiny section (10,000 by default)."""
+    return "## a\nb\n\n" * sections
+
+
+@dataclass(frozen=True)
+class Capped:
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+
+def run_capped(code: str, *, memory_mb: int = 1024, timeout: float = 90.0) -> Capped:
+    """Run ``code`` in a fresh Python whose address space is capped at ``memory_mb`` (RLIMIT_AS),
+    with the repository and the tests folder importable; (exit code, output, seconds)."""
+    import resource
+
+    limit = memory_mb * 1024 * 1024
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    path = os.pathsep.join([str(ROOT), str(ROOT / "tests")])
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": path, "OPENBLAS_NUM_THREADS": "1"},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=cap,
+    )
+    return Capped(done.returncode, done.stdout, done.stderr, time.monotonic() - started)
+
+
+def save_watchlist_together(job: tuple[str, str, object]) -> None:
+    """``watchlist save`` in a worker process, released together with the others by a barrier
+    (to race the read-modify-write of watchlists.toml)."""
+    from assistant.briefing import watchlists
+
+    home, name, barrier = job
+    barrier.wait()
+    watchlists.save(home, name, "gold,silver")
 
 
 # -- the report ------------------------------------------------------------------------------------

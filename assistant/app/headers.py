@@ -2,13 +2,13 @@
 framing, type-sniffing and referrer rules.
 
 Streamlit has no setting for response headers, so :class:`SecurityHeaders` is a plain ASGI
-middleware (no web-framework import) that the app's ASGI entry (``ui/server.py``, run by
-``make run``) wraps around Streamlit's own server. The policy lets the page load scripts,
-styles, fonts and data only from the app itself; images only from the app itself (and the
-``data:``/``blob:`` images the page draws for its own charts and icons); no plugin objects; no
-framing by other sites; forms and the base URL only to the app. A Markdown image or beacon in a
-model answer or a quoted document is therefore neither fetched nor shown, even if it got past
-the text cleaning.
+middleware that the app's ASGI entry (``serve_app.py``, run by ``make run``) wraps around
+Streamlit's own server through ``st.App(..., middleware=middleware())``. The policy lets the
+page load scripts, styles, fonts and data only from the app itself; images only from the app
+itself (and the ``data:``/``blob:`` images the page draws for its own charts and icons); no
+plugin objects; no framing by other sites; forms and the base URL only to the app. A Markdown
+image or beacon in a model answer or a quoted document is therefore neither fetched nor shown,
+even if it got past the text cleaning.
 """
 
 from __future__ import annotations
@@ -68,3 +68,10 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def middleware() -> list:
+    """The middleware list for ``st.App``: :class:`SecurityHeaders` first."""
+    from starlette.middleware import Middleware
+
+    return [Middleware(SecurityHeaders)]

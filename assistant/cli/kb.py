@@ -58,26 +58,27 @@ def ingest(
 ) -> None:
     """Add or update documents; unchanged files are skipped. Exits 1 if any file failed."""
     from assistant.cli.output import emit_json
-    from knowledge.loaders import iter_files
+    from knowledge.loaders import collect
 
     kb = open_kb(ctx)
-    files = list(iter_files(paths))
-    if not files:
-        raise InputError(f"No supported files in {', '.join(paths)}; use .md, .txt, .html or .pdf.")
+    files, refused = collect(paths)
+    if not files and not refused:
+        shown = terminal_text(", ".join(paths))
+        raise InputError(f"No supported files in {shown}; use .md, .txt, .html or .pdf.")
     with (
         knowledge_errors(),
         typer.progressbar(
-            length=len(files),
+            length=len(files) + len(refused),
             label="Ingesting",
             show_pos=True,
             file=None if not as_json else _Null(),
         ) as bar,
     ):
-        report = kb.ingest(files, progress=lambda _path, _status: bar.update(1))
+        report = kb.ingest(paths, progress=lambda _path, _status: bar.update(1))
     if as_json:
         emit_json(report.to_dict())
     else:
-        typer.echo(f"Ingested {len(files)} file(s): {report.summary()}.")
+        typer.echo(f"Ingested {len(files) + len(refused)} file(s): {report.summary()}.")
     report_failures(report.failed, "ingest")
 
 
