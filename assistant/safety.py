@@ -12,9 +12,11 @@ not read as code (one left open across a paragraph) would be live Markdown. What
 sees is the text as written. Addresses on an allow-list (none by default) are the only
 exception: a Markdown link to such a host stays a link.
 
-:func:`terminal_text` does the same for a terminal: escape sequences, control characters and
-direction overrides are shown as visible escapes, so a file name cannot clear the screen or
-print a line of its own (a newline in a name cannot forge a second ``Error:`` line).
+:func:`plain_text` removes images and keeps only the words of links, for model text that goes
+into a document (a briefing's headline). :func:`terminal_text` does the same for a terminal:
+escape sequences, control characters and direction overrides are shown as visible escapes, so
+a file name cannot clear the screen or print a line of its own (a newline in a name cannot
+forge a second ``Error:`` line).
 """
 
 from __future__ import annotations
@@ -82,6 +84,14 @@ def _allowed(url: str, hosts: tuple[str, ...]) -> bool:
     except ValueError:
         return False
     return bool(host) and any(host == h or host.endswith("." + h) for h in hosts)
+
+
+def plain_text(text: str) -> str:
+    """``text`` with Markdown images removed and links reduced to their words: for model output
+    that is stored or rendered elsewhere as Markdown (a briefing's headline)."""
+    from knowledge.text import drop_markdown_media
+
+    return drop_markdown_media(str(text or ""))
 
 
 def terminal_text(text: object) -> str:

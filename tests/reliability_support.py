@@ -262,6 +262,9 @@ def report_text(load_section: str) -> str:
     inputs = _suite("test_reliability_inputs")
     faults = _suite("test_reliability_faults")
     security = _suite("test_security")
+    bombs = _suite("test_reliability_hostile")
+    hostile = _documented_tests(bombs)
+    browser = _documented_tests(_suite("test_security_browser"))
     load = _suite("test_load")
     groups: dict[str, int] = {}
     for case in inputs.CLI_CASES:
@@ -283,7 +286,8 @@ def report_text(load_section: str) -> str:
         ),
         (
             f"it with `{WRITE_REPORT}=1 .venv/bin/pytest tests/test_reliability_inputs.py "
-            "tests/test_reliability_faults.py tests/test_security.py tests/test_load.py`."
+            "tests/test_reliability_faults.py tests/test_reliability_hostile.py "
+            "tests/test_security.py tests/test_security_browser.py tests/test_load.py`."
         ),
         "",
         "## Bad input (`tests/test_reliability_inputs.py`)",
@@ -306,8 +310,15 @@ def report_text(load_section: str) -> str:
         ),
         (
             "- Odd but answerable (control characters, right-to-left text, SQL-looking words in a"
-            " question, duplicate dates, a few non-numeric rows, Latin-1 and UTF-16 CSVs): answered"
-            " or loaded, with a notice where rows were dropped, and nothing unprintable echoed."
+            " question, duplicate dates, a few non-numeric rows, Latin-1 and UTF-16 CSVs, day-first"
+            " and month-first dates): answered or loaded, with a notice where rows were dropped,"
+            " and nothing unprintable echoed."
+        ),
+        (
+            "- The `hostile` group holds files made to hurt (a YAML alias bomb, deep nesting, a PDF"
+            " decompression bomb, a passage flood, a link out of a folder, a newline in a file"
+            " name, a pipe or link as `brief --out`, ambiguous and future CSV dates, a 100,001-row"
+            " CSV, a hand-broken watchlist): each is refused by name in one line."
         ),
         "",
         "| group | command-line cases |",
@@ -333,8 +344,36 @@ def report_text(load_section: str) -> str:
         "",
         (
             "That document and model HTML render as text in the app is shown by the app's own tests"
-            " (the Streamlit engineer's suite), not here."
+            " (the Streamlit engineer's suite); that Markdown images and links fetch nothing is"
+            " shown below, in a real browser."
         ),
+        "",
+        (
+            "## Hostile files and shared use (`tests/test_reliability_hostile.py`):"
+            f" {len(hostile)} checks"
+        ),
+        "",
+        (
+            f"Bombs run in a child process capped at {bombs.MEMORY_MB} MB of address space"
+            f" (`resource.setrlimit`) and must be refused within {bombs.BOMB_SECONDS} seconds,"
+            " child start-up included, on a loaded two-core machine."
+        ),
+        "",
+        "| check | stated outcome (asserted) |",
+        "|---|---|",
+        *[f"| `{name.removeprefix('test_')}` | {doc} |" for name, doc in hostile],
+        "",
+        f"## In the browser (`tests/test_security_browser.py`): {len(browser)} checks",
+        "",
+        (
+            "The app as `make run` serves it (`serve_app.py`: Streamlit behind the security"
+            " headers), driven in Debian's Chromium through Playwright; every request the page"
+            " makes is recorded."
+        ),
+        "",
+        "| check | stated outcome (asserted) |",
+        "|---|---|",
+        *[f"| `{name.removeprefix('test_')}` | {doc} |" for name, doc in browser],
         "",
         "## Load (`tests/test_load.py`)",
         "",
@@ -407,6 +446,65 @@ FINDINGS = (
         "A search query made only of control characters searched for nothing; it is now an"
         " empty-query error, and terminal escape sequences are stripped from questions"
         " (`knowledge/base.py`, `assistant/agent.py`)."
+    ),
+    (
+        "A note with 20,000 front-matter assets made Chroma fail to compact, and every later"
+        " read of the store failed, `kb rebuild` included. Metadata is now bounded before it"
+        " reaches Chroma (`knowledge/fields.py`, `knowledge/ingest.py`), a document's chunks are"
+        " staged so a failed write is undone, and `kb rebuild` rebuilds a store Chroma cannot"
+        " read from the files on disk, listed in `knowledge-sources.json`"
+        " (`knowledge/recovery.py`, `knowledge/sources.py`)."
+    ),
+    (
+        "A 400-byte YAML alias bomb in front matter grew to gigabytes; deep nesting raised a"
+        " RecursionError that stopped the whole batch. Aliases are refused, size and depth capped"
+        " (`knowledge/frontmatter.py`), and each file is isolated (`knowledge/ingest.py`)."
+    ),
+    (
+        "A 90 KB PDF whose 499 pages share one 5 MB content stream needed hours of CPU; PDF"
+        " text is now read in a child process with a deadline, a memory cap and content and text"
+        " budgets (`knowledge/pdftext.py`)."
+    ),
+    (
+        "Markdown images and links in quoted documents and model answers were live in the app (a"
+        " beacon carrying the question to another host, a phishing link); they now render as"
+        " text (`assistant/safety.py`, used by `ui/common.py::safe_markdown`, the conversation"
+        " export and briefing headlines), and the app sends a Content Security Policy that allows"
+        " images only from itself (`assistant/app/headers.py`, `serve_app.py`). The policy also"
+        " stops the page icon being fetched from fonts.gstatic.com on every load."
+    ),
+    (
+        "A Chinese document was stored as 2,400 of its 6,167 characters, and repetitive text or"
+        " a closing quote after a full stop could lose words; chunking now splits text without"
+        " spaces by characters and checks that no character is lost (`knowledge/chunking.py`)."
+    ),
+    (
+        "A symbolic link in an ingested folder to /etc/shadow made its lines searchable; links"
+        " out of the folder are refused (`knowledge/loaders.py`). Unicode tag characters carried"
+        " hidden text into quotes; invisible format characters are stripped"
+        " (`knowledge/text.py`). An 80 KB file made 10,000 passages; documents are capped at 2,000"
+        " passages and one upload at 50 files and 50 MB (`assistant/app/uploads.py`)."
+    ),
+    (
+        "`brief --out` replaced pipes, devices and links with files and made 0644 files 0600;"
+        " it now refuses them (exit 2) and keeps a file's mode (`assistant/briefing/render.py`,"
+        " `tools/files.py`). Uploads with the same cleaned name overwrote each other; each is"
+        " kept under its content digest with its own name (`assistant/app/uploads.py`)."
+    ),
+    (
+        "A dd/mm/yyyy CSV was read month-first and a row dated 9999-12-31 became the latest bar;"
+        " the date order is read from the file, ambiguous files and future rows are refused, and"
+        " a file over 100,000 rows is refused before it is read whole (`tools/csvfile.py`)."
+    ),
+    (
+        "Escapes and newlines in file names reached the terminal; a read-only home refused `kb"
+        ' list` and `kb search`; a full disk said "ask again"; figures quoted from documents'
+        " counted as the tools'; the app's CSV folder could name any server path; a hand-broken"
+        ' watchlist crashed `brief` and parallel saves lost lists; `--home ""` used the current'
+        " folder; 500 unknown assets gave a 100 KB error. All fixed (`assistant/safety.py`,"
+        " `knowledge/store.py`, `assistant/failures.py`, `assistant/grounding.py`,"
+        " `assistant/app/folders.py`, `assistant/briefing/watchlists.py`,"
+        " `assistant/cli/main.py`)."
     ),
 )
 

@@ -214,8 +214,9 @@ def test_a_pdf_decompression_bomb_is_refused_within_seconds_under_a_memory_cap(t
 
 @pytest.mark.timeout(180)
 def test_one_bad_file_never_stops_the_batch(tmp_path):
-    """Nested YAML (a RecursionError), a bomb and a broken PDF among good files: each bad file
-    is named as failed and every good file, before and after them, goes in."""
+    """Nested YAML (a RecursionError), an alias bomb, a PDF bomb and a passage flood among good
+    files: each bad file is named as failed and every good file, before and after them, goes
+    in."""
     folder = tmp_path / "batch"
     write(folder / "a-good.md", "# Gold\n\nGold rose on rate cuts.\n")
     write(folder / "b-deep.md", deep_yaml(5000))
@@ -339,8 +340,8 @@ def test_uploads_get_unique_stored_names_and_keep_their_titles(tmp_path):
 # -- files written and read elsewhere ----------------------------------------------------------
 @pytest.mark.timeout(120)
 def test_brief_out_refuses_anything_but_a_regular_file_and_keeps_its_mode(tmp_path, capsys):
-    """`brief --out` exits 2 for a link, a named pipe, a device or a folder and leaves it as it
-    was; an existing file keeps its mode; a new file gets the umask's mode, not 0600."""
+    """`brief --out` exits 2 for a link, a named pipe or a device and leaves it as it was; an
+    existing file keeps its mode; a new file gets the umask's mode, not 0600."""
     os.mkfifo(tmp_path / "pipe")
     (tmp_path / "link").symlink_to(tmp_path / "target.md")
     write(tmp_path / "target.md", "mine")

