@@ -94,9 +94,15 @@ def plain_text(text: str) -> str:
     return drop_markdown_media(str(text or ""))
 
 
-def terminal_text(text: object) -> str:
+def terminal_text(text: object, lines: bool = False) -> str:
     """``text`` safe to print on one terminal line: control characters, escape sequences,
-    line breaks and direction overrides shown as visible escapes (``\\n``, ``\\x1b``)."""
+    line breaks and direction overrides shown as visible escapes (``\\n``, ``\\x1b``). With
+    ``lines`` (an answer several lines long), line breaks and tabs are kept as they are."""
+    if lines:
+        return "\n".join(
+            _TERMINAL.sub(lambda m: _visible(m.group(0)), part)
+            for part in str(text).replace("\t", "    ").split("\n")
+        )
     return _TERMINAL.sub(lambda m: _visible(m.group(0)), str(text))
 
 

@@ -23,6 +23,7 @@ from knowledge.loaders import MAX_BYTES, load_file
 from knowledge.retrieval import Passage, mmr, passage_from, where_filter
 from knowledge.sources import FILE_NAME as SOURCES_FILE
 from knowledge.sources import SourceList
+from knowledge.text import one_line
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "corpus"
 MAX_K = 50
@@ -212,8 +213,8 @@ class KnowledgeBase:
         infos = [
             DocumentInfo(
                 doc_id=i,
-                title=str(m.get("title", "")),
-                source=str(m.get("source", "")),
+                title=one_line(m.get("title", "")),
+                source=one_line(m.get("source", "")),
                 published=m.get("published") or None,
                 chunks=counts[i],
                 origin=str(m.get("origin", "user")),

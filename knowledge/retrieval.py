@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from knowledge.text import strip_invisible
+from knowledge.text import one_line, strip_invisible
 
 MMR_LAMBDA = 0.7  # relevance weight; 1.0 would be a plain nearest-neighbour list
 OPEN, CLOSE = "<<<", ">>>"
@@ -52,10 +52,12 @@ class Passage:
 
 
 def passage_from(row_id: str, text: str, meta: dict, score: float) -> Passage:
+    """A Passage from a stored row; labels are cleaned again (one line, no control or invisible
+    characters), for stores written before ingestion cleaned them."""
     return Passage(
-        text=text,
-        title=str(meta.get("title", "")),
-        source=str(meta.get("source", "")),
+        text=strip_invisible(text),
+        title=one_line(meta.get("title", "")),
+        source=one_line(meta.get("source", "")),
         published=meta.get("published") or None,
         url=meta.get("url") or None,
         author=meta.get("author") or None,

@@ -435,18 +435,32 @@ def test_escape_sequences_in_file_names_never_reach_the_terminal(isolated_home, 
     broken = tmp_path / "bad\nError: forged too\x1b]0;x\x07.md"
     write(broken, "---\ntitle: [unclosed\n---\nSilver.\n")
     outputs = []
-    for args in (
-        ["kb", "ingest", str(weird), str(broken)],
-        ["kb", "list"],
-        ["--data", "demo", "ask", "what about silver miners and the supply deficit?"],
-    ):
+    for args in (["kb", "ingest", str(weird), str(broken)], ["kb", "list"]):
         code, out, err = run_cli(capsys, *args)
         outputs.append(out + err)
         assert len(error_lines(err)) <= 1
+    plant_legacy_title(isolated_home, "Silver miners\x1b[2J\nError: forged by a title")
+    code, out, err = run_cli(
+        capsys, "--data", "demo", "ask", "Why are silver miners short of supply?"
+    )
+    assert "Sources:" in out and "forged by a title" in out and not error_lines(err)
+    outputs.append(out + err)
     text = "\n".join(outputs)
     assert "\x1b" not in text and "\x07" not in text
     assert not [line for line in text.splitlines() if line.startswith("Error: forged")]
     assert "Error: forged" in text  # shown inside its line, as part of the name
+
+
+def plant_legacy_title(home: Path, title: str) -> None:
+    """A passage whose title kept escapes, as a store written before titles were cleaned holds."""
+    from knowledge.ingest import chunk_records
+    from knowledge.loaders import Document
+
+    kb = open_knowledge_base(home)
+    text = "Silver miners are short of supply because silver is a by-product of other mining."
+    doc = Document(title=title, text=text, source="Legacy desk", assets=("silver",))
+    ids, texts, embed, metas = chunk_records(doc, "legacy-miners", "user", kb.embedder.model_id)
+    kb.store.upsert(ids, kb.embedder.embed(embed), texts, metas)
 
 
 def test_a_read_only_home_still_lists_and_searches(isolated_home, tmp_path, capsys):
