@@ -187,7 +187,8 @@ def test_model_error_is_friendly_and_the_next_question_works(isolated_home):
         assert not path.is_file() or SECRET.encode() not in path.read_bytes(), path
 
 
-def test_bad_csv_folder_is_explained_in_the_chat(tmp_path):
+def test_bad_csv_folder_is_explained_in_the_chat(tmp_path, monkeypatch):
+    monkeypatch.setenv("MARKET_ASSISTANT_CSV_ROOT", str(tmp_path))  # the app reads CSVs under it
     at = start()
     at.selectbox(key="data_source").set_value("csv").run()
     at.text_input(key="csv_dir").input(str(tmp_path / "missing")).run()

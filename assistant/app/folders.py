@@ -6,7 +6,8 @@ running the server. Any path it accepted would let a visitor probe the server's 
 lies inside one of ``Settings.csv_roots()`` (``MARKET_ASSISTANT_CSV_ROOT``, by default
 ``HOME/csv``, plus the ``csv:DIR`` the server was started with), after following links and
 ``..``; a relative name is read inside the first root. The refusal is the same whether or not
-the path exists, and names only the roots. The command line (``--data csv:DIR``) is not
+the path exists, and names only the roots; inside a root, a missing folder or file is reported
+as usual, by the data source. The command line (``--data csv:DIR``) is not
 limited: there the user is the one whose files are read.
 """
 
@@ -22,7 +23,7 @@ def app_csv_folder(text: str, settings: Settings) -> Path:
     """The folder named by ``text`` (absolute, or relative to the first root), resolved.
 
     Raises:
-        InputError: empty, outside every root, or not a folder under one.
+        InputError: empty, or outside every root.
     """
     roots = [r.expanduser().resolve() for r in settings.csv_roots()]
     name = str(text or "").strip()
@@ -36,6 +37,4 @@ def app_csv_folder(text: str, settings: Settings) -> Path:
             f"The app reads CSV folders only under {shown}; put the CSV files in a folder there "
             "(or set MARKET_ASSISTANT_CSV_ROOT when starting the app)."
         )
-    if not folder.is_dir():
-        raise InputError(f"No folder {folder} under {shown}; create it and put the CSVs in it.")
-    return folder
+    return folder  # inside a root, a missing folder is reported by the data source as usual
