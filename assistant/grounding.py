@@ -99,12 +99,8 @@ class GroundingReport:
         return not self.ungrounded
 
     def to_dict(self) -> dict:
-        return {
-            "checked": self.checked,
-            "ungrounded": list(self.ungrounded),
-            "ok": self.ok,
-            "quoted": list(self.quoted),
-        }
+        data = {"checked": self.checked, "ungrounded": list(self.ungrounded), "ok": self.ok}
+        return {**data, "quoted": list(self.quoted)} if self.quoted else data
 
     def badge(self) -> str:
         quoted = (

@@ -186,16 +186,6 @@ def run_capped(code: str, *, memory_mb: int = 1024, timeout: float = 90.0) -> Ca
     return Capped(done.returncode, done.stdout, done.stderr, time.monotonic() - started)
 
 
-def save_watchlist_together(job: tuple[str, str, object]) -> None:
-    """``watchlist save`` in a worker process, released together with the others by a barrier
-    (to race the read-modify-write of watchlists.toml)."""
-    from assistant.briefing import watchlists
-
-    home, name, barrier = job
-    barrier.wait()
-    watchlists.save(home, name, "gold,silver")
-
-
 # -- the report ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class LoadFigures:

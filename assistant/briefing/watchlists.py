@@ -78,15 +78,18 @@ def builtin_default() -> Watchlist:
     return Watchlist(DEFAULT_NAME, DEFAULT_ASSETS, (), builtin=True)
 
 
-def parse_assets(text: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+def parse_assets(
+    text: str | list[str] | tuple[str, ...] | None, limit: int | None = MAX_ASSETS
+) -> tuple[str, ...]:
     """Asset names from "gold, silver,btc" (or a list), stripped, empty items and repeats
-    dropped; InputError for more than MAX_ASSETS."""
+    dropped; InputError for more than ``limit`` (a hand-edited file is read without one, so one
+    oversized list does not hide the others)."""
     items = text.split(",") if isinstance(text, str) else list(text or [])
     clean = (" ".join("".join(ch for ch in str(i) if ch.isprintable()).split()) for i in items)
     names = tuple(dict.fromkeys(i for i in clean if i))
-    if len(names) > MAX_ASSETS:
+    if limit is not None and len(names) > limit:
         raise InputError(
-            f"A briefing covers at most {MAX_ASSETS} assets, and this list has {len(names)} "
+            f"A briefing covers at most {limit} assets, and this list has {len(names)} "
             f"(starting {', '.join(n[:20] for n in names[:3])}); split it into several watchlists."
         )
     return names
@@ -179,7 +182,7 @@ def _entry(file: Path, name: str, entry: object) -> Watchlist:
             f"Watchlist '{_shown(name)}' in {file} needs pairs = [\"silver>bitcoin\", ...]; "
             "fix or delete it."
         )
-    return Watchlist(name, parse_assets(assets), parse_pairs(pairs or None))
+    return Watchlist(name, parse_assets(assets, limit=None), parse_pairs(pairs or None))
 
 
 def _pairs_shape(pairs: object) -> bool:
