@@ -141,9 +141,9 @@ class KnowledgeBase:
         """Drop the collection and re-create it with the current embedder: the bundled corpus,
         then every ingested file that still exists (missing ones are reported failed).
 
-        The files come from the list kept beside the store and from the store itself; when the
-        store cannot be read at all (Chroma refuses it) and no list exists, the files kept in
-        the data directory's ``uploads`` folder are read instead.
+        The files come from the list kept beside the store and from the store itself (when it
+        can be read); when no list exists, the files kept in the data directory's ``uploads``
+        folder are read too.
         """
         with self._write_lock:
             user = self._user_files()
@@ -160,16 +160,23 @@ class KnowledgeBase:
             return self.ingestor.ingest_paths(present, "user", progress, report)
 
     def _user_files(self) -> dict[str, str]:
-        """doc id -> path of every document ingested from a file, from the list and the store."""
+        """doc id -> path of every document ingested from a file: from the list kept beside the
+        store, from the store itself when it can be read, and, when the list is missing (a
+        store older than the list, or the list lost), from the uploads folder."""
         files = self.sources.read()
         try:
-            stored = {d.doc_id: d.path for d in self.documents() if d.origin == "user" and d.path}
+            files = {
+                **{d.doc_id: d.path for d in self.documents() if d.origin == "user" and d.path},
+                **files,
+            }
         except Exception:  # noqa: BLE001 - a store Chroma cannot read is what rebuild repairs
-            if not files and self.home is not None and (self.home / UPLOADS).is_dir():
-                found = sorted(p for p in (self.home / UPLOADS).rglob("*") if p.is_file())
-                return {f"upload-{n}": str(p) for n, p in enumerate(found)}
-            return files
-        return {**stored, **files}
+            pass
+        uploads = self.home / UPLOADS if self.home is not None else None
+        if not self.sources.exists() and uploads is not None and uploads.is_dir():
+            known = set(files.values())
+            found = sorted(str(p) for p in uploads.rglob("*") if p.is_file())
+            files.update({f"upload-{n}": p for n, p in enumerate(found) if p not in known})
+        return files
 
     def ensure_corpus(self) -> IngestReport | None:
         """Ingest the bundled corpus if this store has not seen its current version; None when

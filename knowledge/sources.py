@@ -26,6 +26,9 @@ class SourceList:
     def __init__(self, path: Path | None):
         self.path = Path(path) if path is not None else None
 
+    def exists(self) -> bool:
+        return self.path is not None and self.path.is_file()
+
     def read(self) -> dict[str, str]:
         """The listed documents; an unreadable or hand-broken list reads as empty."""
         if self.path is None:

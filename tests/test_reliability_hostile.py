@@ -109,8 +109,8 @@ def test_a_write_that_fails_part_way_leaves_the_collection_as_it_was(tmp_path, m
 @pytest.mark.timeout(240)
 def test_rebuild_recovers_a_store_that_chroma_cannot_read(isolated_home, tmp_path, capsys):
     """A store poisoned inside Chroma (every read fails) or a damaged chroma.sqlite3 is rebuilt
-    by `kb rebuild` from the bundled corpus and the ingested files on disk; until then commands
-    say in one line to run it."""
+    by `kb rebuild` from the bundled corpus and the ingested files on disk (their list, or, if
+    that is gone too, the uploads folder); until then commands say in one line to run it."""
     import chromadb
 
     from knowledge.store import _settings as store_settings
@@ -122,7 +122,7 @@ def test_rebuild_recovers_a_store_that_chroma_cannot_read(isolated_home, tmp_pat
     upload = isolated_home / "uploads" / "abc" / "upload.md"
     write(upload, "# Platinum\n\nPlatinum supply is tight.\n")
     assert run_cli(capsys, "kb", "ingest", str(upload))[0] == 0
-    for damage in ("poisoned", "corrupted"):
+    for damage in ("poisoned", "corrupted", "corrupted, list lost"):
         if damage == "poisoned":  # the old failure: a record Chroma accepts but cannot compact
             client = chromadb.PersistentClient(
                 path=str(isolated_home / "chroma"), settings=store_settings()
@@ -136,6 +136,8 @@ def test_rebuild_recovers_a_store_that_chroma_cannot_read(isolated_home, tmp_pat
                 )
         else:
             (isolated_home / "chroma" / "chroma.sqlite3").write_bytes(os.urandom(65_536))
+        if damage.endswith("list lost"):  # then the uploads folder is what is left to read
+            (isolated_home / "knowledge-sources.json").unlink()
         forget_local_client(isolated_home / "chroma")  # what a later process sees
         code, out, err = run_cli(capsys, "kb", "list")
         assert code == 2 and len(error_lines(err)) == 1 and "kb rebuild" in err, (damage, err)
@@ -144,7 +146,8 @@ def test_rebuild_recovers_a_store_that_chroma_cannot_read(isolated_home, tmp_pat
         assert "could not be read" in out and "0 failed" in out
         code, out, err = run_cli(capsys, "kb", "list", "--json")
         ids = {d["doc_id"] for d in json.loads(out)}
-        assert {"copper", "upload", "silvers-defensive-rally"} <= ids, ids
+        assert {"upload", "silvers-defensive-rally"} <= ids, ids
+        assert ("copper" in ids) == (not damage.endswith("list lost")), ids
     assert list(isolated_home.glob("chroma.broken-*")), "the damaged folder is kept aside"
 
 
