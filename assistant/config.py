@@ -22,6 +22,7 @@ ENV_MODEL = "MARKET_ASSISTANT_MODEL"
 ENV_DEBUG = "MARKET_ASSISTANT_DEBUG"
 ENV_CHROMA_HOST = "CHROMA_HOST"
 ENV_CHROMA_PORT = "CHROMA_PORT"
+ENV_CSV_ROOT = "MARKET_ASSISTANT_CSV_ROOT"  # the app's CSV folders must lie under it
 DEFAULT_HOME = Path("~/.market-assistant")
 
 
@@ -74,6 +75,7 @@ class Settings:
     chroma_host: str | None = None  # a Chroma server instead of the local store
     chroma_port: int | None = None
     limits: Limits = field(default_factory=Limits)
+    csv_root: Path | None = None  # the app's CSV folders lie under it; None: HOME/csv
 
     def __post_init__(self) -> None:
         # Accept strings for convenience (tests, the UI); store dates and paths.
@@ -95,6 +97,7 @@ class Settings:
             openai_base_url=env.get("OPENAI_BASE_URL") or None,
             chroma_host=host,
             chroma_port=port,
+            csv_root=Path(env[ENV_CSV_ROOT]).expanduser() if env.get(ENV_CSV_ROOT) else None,
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         if "as_of" in clean:
@@ -102,6 +105,14 @@ class Settings:
         if "home" in clean:
             clean["home"] = Path(clean["home"]).expanduser()
         return replace(base, **clean)
+
+    def csv_roots(self) -> tuple[Path, ...]:
+        """Where the app may read CSV folders from: ``csv_root`` (or HOME/csv), and the folder
+        of a ``csv:DIR`` data source chosen when the app was started."""
+        roots = [self.csv_root or self.home / "csv"]
+        if self.data.lower().startswith("csv:") and self.data[4:].strip():
+            roots.append(Path(self.data[4:].strip()).expanduser())
+        return tuple(roots)
 
     def source(self) -> PriceSource:
         return make_source(self.data, self.home)

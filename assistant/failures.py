@@ -30,6 +30,8 @@ def describe(
     """(kind, message) for an exception raised during a turn."""
     if isinstance(exc, InputError):
         return "input", str(exc)
+    if (full := disk_full(exc)) is not None:
+        return "disk", full
     where = f" at {base_url}" if base_url else ""
     return _api_failure(exc, model_id, where) or _other_failure(exc, where, timeout_s)
 
@@ -103,3 +105,27 @@ def _other_failure(exc: BaseException, where: str, timeout_s: float | None) -> t
 def _short(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return redact(text[:200])
+
+
+_DISK = ("database or disk is full", "no space left on device", "disk i/o error", "disk full")
+
+
+def disk_full(exc: BaseException) -> str | None:
+    """A sentence for a write that failed because the disk is full or failing; None otherwise.
+
+    SQLite reports a full disk as "database or disk is full" or, for its journal, as "disk I/O
+    error"; the operating system as ENOSPC (28) or EDQUOT (122, over quota).
+    """
+    chain, seen = [], exc
+    while seen is not None and len(chain) < 5:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    for err in chain:
+        text = str(err).lower()
+        if getattr(err, "errno", None) in (28, 122) or any(s in text for s in _DISK):
+            return (
+                "The disk holding the data directory is full or failing, so nothing could be "
+                f"saved ({_short(err)}). Free some space (or set MARKET_ASSISTANT_HOME to "
+                "another disk) and run the command again."
+            )
+    return None

@@ -4,6 +4,11 @@ A figure is a price, percentage, count, date, month or year written in the answe
 grounded when some number (or date) in the tool results rounds to it at the precision the
 answer wrote it with; signs are ignored ("fell 3.2%" matches a change of -3.2), currency signs,
 thousands separators and k/m/bn suffixes are understood.
+
+A figure inside a quotation (a Markdown blockquote line, or text in double quotation marks) is
+the quoted document's, not the tools': it must still be found in the turn's results (the quoted
+passage is one of them), but it is reported apart, as ``quoted``, so that "all figures from
+tools" never vouches for a price that a document stated.
 """
 
 from __future__ import annotations
@@ -88,24 +93,30 @@ class GroundingReport:
     checked: int
     ungrounded: list[str] = field(default_factory=list)
     grounded: list[str] = field(default_factory=list)
+    quoted: list[str] = field(default_factory=list)  # found, but inside a quoted document
 
     @property
     def ok(self) -> bool:
         return not self.ungrounded
 
     def to_dict(self) -> dict:
-        return {"checked": self.checked, "ungrounded": list(self.ungrounded), "ok": self.ok}
+        data = {"checked": self.checked, "ungrounded": list(self.ungrounded), "ok": self.ok}
+        return {**data, "quoted": list(self.quoted)} if self.quoted else data
 
     def badge(self) -> str:
+        quoted = (
+            f"; {len(self.quoted)} quoted from documents (the documents' figures, not the tools')"
+            if self.quoted
+            else ""
+        )
         if self.ok:
-            return (
-                f"all figures from tools ({self.checked} checked)"
-                if self.checked
-                else "no figures to check"
-            )
+            if self.checked:
+                return f"all figures from tools ({self.checked} checked){quoted}"
+            return f"no tool figures{quoted}" if self.quoted else "no figures to check"
         return (
             f"{len(self.ungrounded)} of {self.checked} figures not found in tool results: "
             + ", ".join(self.ungrounded)
+            + quoted
         )
 
 
@@ -269,8 +280,33 @@ def check(answer: str, evidence: Iterable) -> GroundingReport:
         ev.add(item)
     grounded: list[str] = []
     ungrounded: list[str] = []
-    for fig in extract_figures(answer):
-        (grounded if is_grounded(fig, ev) else ungrounded).append(fig.text)
+    quoted: list[str] = []
+    spans = [m.span() for m in _QUOTATION.finditer(answer)]
+    for fig, start in _figures_at(answer):
+        if not is_grounded(fig, ev):
+            ungrounded.append(fig.text)
+        elif any(s <= start < e for s, e in spans):
+            quoted.append(fig.text)
+        else:
+            grounded.append(fig.text)
     return GroundingReport(
-        checked=len(grounded) + len(ungrounded), ungrounded=ungrounded, grounded=grounded
+        checked=len(grounded) + len(ungrounded),
+        ungrounded=ungrounded,
+        grounded=grounded,
+        quoted=quoted,
     )
+
+
+# A blockquote line, or text between double quotation marks on one line.
+_QUOTATION = re.compile(r"(?m)^[ \t]{0,3}>.*$|“[^”\n]{2,}”|\"[^\"\n]{2,}\"")
+
+
+def _figures_at(answer: str) -> list[tuple[Figure, int]]:
+    """Each figure of ``answer`` with where it starts (searching on from the previous one)."""
+    out, at = [], 0
+    for fig in extract_figures(answer):
+        found = answer.find(fig.text, at)
+        start = found if found >= 0 else at
+        out.append((fig, start))
+        at = start + len(fig.text) if found >= 0 else at
+    return out

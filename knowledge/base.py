@@ -21,12 +21,16 @@ from knowledge.errors import DocumentIdError, KnowledgeError
 from knowledge.ingest import Ingestor, IngestReport, Progress, check_doc_id, slug
 from knowledge.loaders import MAX_BYTES, load_file
 from knowledge.retrieval import Passage, mmr, passage_from, where_filter
+from knowledge.sources import FILE_NAME as SOURCES_FILE
+from knowledge.sources import SourceList
+from knowledge.text import one_line
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "corpus"
 MAX_K = 50
 MAX_QUERY_CHARS = 4000
 # Bump when chunking or metadata change, so stores re-ingest the bundled corpus once.
-INGEST_VERSION = f"4:{chunking.CHUNK_CHARS}:{chunking.OVERLAP_CHARS}"
+INGEST_VERSION = f"5:{chunking.CHUNK_CHARS}:{chunking.OVERLAP_CHARS}"
+UPLOADS = "uploads"  # where the app keeps uploaded files, inside the data directory
 
 
 @dataclass(frozen=True)
@@ -52,12 +56,19 @@ class KnowledgeBase:
     """Commentary chunks in a Chroma collection, searched with one embedding model."""
 
     def __init__(
-        self, store, embedder, max_bytes: int = MAX_BYTES, corpus_dir: Path | None = BUNDLED_CORPUS
+        self,
+        store,
+        embedder,
+        max_bytes: int = MAX_BYTES,
+        corpus_dir: Path | None = BUNDLED_CORPUS,
+        home: Path | None = None,
     ):
         self.store = store
         self.embedder = embedder
         self.corpus_dir = corpus_dir
-        self.ingestor = Ingestor(store, embedder, max_bytes)
+        self.home = home  # the data directory: the list of ingested files and the uploads
+        self.sources = SourceList(home / SOURCES_FILE if home is not None else None)
+        self.ingestor = Ingestor(store, embedder, max_bytes, self.sources)
         self._write_lock = threading.Lock()
 
     @property
@@ -123,23 +134,49 @@ class KnowledgeBase:
                     "See 'market-assistant kb list'."
                 )
             self.store.delete(ids)
+            self.sources.remove(doc_id)
         return len(ids)
 
     def rebuild(self, progress: Progress | None = None) -> IngestReport:
         """Drop the collection and re-create it with the current embedder: the bundled corpus,
-        then every user document whose file still exists (missing ones are reported failed)."""
+        then every ingested file that still exists (missing ones are reported failed).
+
+        The files come from the list kept beside the store and from the store itself (when it
+        can be read); when no list exists, the files kept in the data directory's ``uploads``
+        folder are read too.
+        """
         with self._write_lock:
-            user = {d.path: d.doc_id for d in self.documents() if d.origin == "user" and d.path}
+            user = self._user_files()
             self.store.drop()
             self.store.collection()
             report = self._ensure_corpus(force=True) or IngestReport()
-            present = [p for p in user if Path(p).is_file()]
+            present = list(dict.fromkeys(p for p in user.values() if Path(p).is_file()))
+            gone = [d for d, p in user.items() if p not in present]
             report.failed.extend(
-                (p, "the source file no longer exists; ingest it again from its new location")
-                for p in user
-                if p not in present
+                (user[d], "the source file no longer exists; ingest it again from its new location")
+                for d in gone
             )
+            self.sources.remove(*gone)
             return self.ingestor.ingest_paths(present, "user", progress, report)
+
+    def _user_files(self) -> dict[str, str]:
+        """doc id -> path of every document ingested from a file: from the list kept beside the
+        store, from the store itself when it can be read, and, when the list is missing (a
+        store older than the list, or the list lost), from the uploads folder."""
+        files = self.sources.read()
+        try:
+            files = {
+                **{d.doc_id: d.path for d in self.documents() if d.origin == "user" and d.path},
+                **files,
+            }
+        except Exception:  # noqa: BLE001 - a store Chroma cannot read is what rebuild repairs
+            pass
+        uploads = self.home / UPLOADS if self.home is not None else None
+        if not self.sources.exists() and uploads is not None and uploads.is_dir():
+            known = set(files.values())
+            found = sorted(str(p) for p in uploads.rglob("*") if p.is_file())
+            files.update({f"upload-{n}": p for n, p in enumerate(found) if p not in known})
+        return files
 
     def ensure_corpus(self) -> IngestReport | None:
         """Ingest the bundled corpus if this store has not seen its current version; None when
@@ -183,8 +220,8 @@ class KnowledgeBase:
         infos = [
             DocumentInfo(
                 doc_id=i,
-                title=str(m.get("title", "")),
-                source=str(m.get("source", "")),
+                title=one_line(m.get("title", "")),
+                source=one_line(m.get("source", "")),
                 published=m.get("published") or None,
                 chunks=counts[i],
                 origin=str(m.get("origin", "user")),
@@ -289,7 +326,8 @@ def open_knowledge_base(
     store = ChromaStore.open(path, chroma_host, chroma_port, embedder)
     if check_model:
         store.check_model()
-    kb = KnowledgeBase(store, embedder, max_bytes, corpus_dir)
+    store.count()  # a store Chroma cannot read is reported now, naming the way out
+    kb = KnowledgeBase(store, embedder, max_bytes, corpus_dir, home=home)
     if auto_ingest and (
         check_model or store.metadata().get("embedding_model") == embedder.model_id
     ):

@@ -16,6 +16,10 @@ tests/test_knowledge_retrieval.py over the bundled corpus:
 
 Overlap carries the last sentence(s) of a chunk into the next one within the same section,
 so a claim that straddles a boundary is still found. Sections never share a chunk.
+
+Text written without spaces (Chinese, Japanese) is split after its own sentence marks
+(。！？) and, where a run is still too long, by characters: no text is ever dropped, and
+``chunk_text`` checks that every character of the body reaches some chunk.
 """
 
 from __future__ import annotations
@@ -26,7 +30,12 @@ from dataclasses import dataclass
 CHUNK_CHARS = 800
 OVERLAP_CHARS = 160
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+# A sentence ends at . ! ? … (and a closing quote or bracket) before a capital or a digit, or
+# at the full-width marks 。！？； of text written without spaces.
+_SENTENCE_END = re.compile(
+    r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’)]))\s+(?=[\"'“‘(\[]?[A-Z0-9])"
+    r"|(?:(?<=[。！？；])|(?<=[。！？；][」』”’）]))\s*(?![」』”’）])"
+)
 
 
 @dataclass(frozen=True)
@@ -47,10 +56,20 @@ def chunk_text(text: str, size: int = CHUNK_CHARS, overlap: int = OVERLAP_CHARS)
     if size < 100 or not 0 <= overlap < size // 2:
         raise ValueError("need size >= 100 and 0 <= overlap < size / 2")
     chunks: list[Chunk] = []
-    for section, paragraphs in _sections(text):
+    sections = _sections(text)
+    for section, paragraphs in sections:
         for body in _pack(paragraphs, size, overlap):
             chunks.append(Chunk(body, section, len(chunks)))
+    _check_nothing_dropped(sections, chunks)
     return chunks
+
+
+def _check_nothing_dropped(sections: list[tuple[str, list[str]]], chunks: list[Chunk]) -> None:
+    """Every non-space character of the body must reach a chunk (overlap only adds)."""
+    body = sum(len("".join(p.split())) for _, paras in sections for p in paras)
+    stored = sum(len("".join(c.text.split())) for c in chunks)
+    if stored < body:
+        raise ValueError(f"chunking lost {body - stored} of {body} characters")
 
 
 def _sections(text: str) -> list[tuple[str, list[str]]]:
@@ -82,8 +101,8 @@ def _pack(paragraphs: list[str], size: int, overlap: int) -> list[str]:
             if len(_join(current + [unit])) > size:
                 current = []
         current.append(unit)
-    if current and (not bodies or _join(current) not in bodies[-1]):
-        bodies.append(_join(current))
+    if current:  # it always ends with a unit not yet in a body (even if repetitive text makes
+        bodies.append(_join(current))  # it read the same as the body before)
     return bodies
 
 
@@ -102,12 +121,16 @@ def _units(paragraphs: list[str], size: int) -> list[tuple[str, bool]]:
 
 
 def _hard_split(sentence: str, size: int) -> list[str]:
+    """``sentence`` in pieces of at most ``size`` characters: at spaces where there are any,
+    by characters inside a longer run (text without spaces, a long address)."""
     pieces, current = [], ""
     for word in sentence.split():
-        if current and len(current) + 1 + len(word) > size:
-            pieces.append(current)
-            current = ""
-        current = f"{current} {word}".strip() if len(word) <= size else word[:size]
+        runs = [word[i : i + size] for i in range(0, len(word), size)]
+        for run in runs:
+            if current and len(current) + 1 + len(run) > size:
+                pieces.append(current)
+                current = ""
+            current = f"{current} {run}".strip()
     return pieces + ([current] if current else [])
 
 

@@ -35,5 +35,10 @@ class StoreError(KnowledgeError):
     """The Chroma store cannot be opened or written (server down, read-only directory...)."""
 
 
+class DamagedStoreError(StoreError):
+    """Chroma opens or reaches the store but cannot read it; ``kb rebuild`` rebuilds it from the
+    documents on disk."""
+
+
 class DocumentIdError(KnowledgeError):
     """A document id that is malformed or not in the store."""

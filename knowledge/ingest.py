@@ -1,14 +1,20 @@
 """Idempotent ingestion: documents in, chunks with vectors and metadata out to the store.
 
-A chunk id is derived from the document id, the chunk's position and its text, so the same
-content always gets the same ids. A document whose digest is already stored is skipped; a
-changed one gets its new chunks written first and its stale chunks deleted after, so a reader
-never sees the document missing. One bad file is recorded as failed and the rest go on.
+A chunk id is derived from the document id, the document's digest, the chunk's position and
+its text, so the same content always gets the same ids and a changed document gets new ones. A
+document whose digest is already stored is skipped. A changed one is staged: its new chunks are
+written beside the old ones, and only when all of them are in are the old ones deleted, so a
+reader never sees the document missing; a write that fails part-way deletes what it wrote, so
+the collection is left as it was. Before anything is written the chunks are checked against the
+limits (``MAX_PASSAGES`` per document, ``check_metadata`` for each passage's metadata), so a
+hostile file is refused instead of reaching Chroma. One bad file is recorded as failed, whatever
+goes wrong with it, and the rest go on; only a store that cannot be reached stops the batch.
 """
 
 from __future__ import annotations
 
 import calendar
+import contextlib
 import hashlib
 import re
 from collections.abc import Callable, Iterable
@@ -17,9 +23,14 @@ from pathlib import Path
 
 from knowledge.chunking import chunk_text
 from knowledge.errors import DocumentIdError, KnowledgeError, LoadError, StoreError
-from knowledge.loaders import MAX_BYTES, Document, iter_files, load_file
+from knowledge.loaders import MAX_BYTES, Document, collect, load_file
+from knowledge.sources import SourceList
 
 DOC_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,94}[a-z0-9])?$")
+MAX_PASSAGES = 2_000  # per document: about 1.6 million characters of prose
+MAX_META_KEYS = 64
+MAX_META_CHARS = 12_000  # one passage's metadata, all values together
+MAX_VALUE_CHARS = 4_096  # the longest path Linux allows
 Progress = Callable[[str, str], None]  # (path, status) after each file
 
 
@@ -77,9 +88,32 @@ def check_doc_id(doc_id: str) -> str:
     return doc_id
 
 
-def chunk_id(doc_id: str, position: int, text: str) -> str:
-    digest = hashlib.sha256(f"{doc_id}\x1f{position}\x1f{text}".encode()).hexdigest()[:16]
-    return f"{doc_id}:{position}:{digest}"
+def chunk_id(doc_id: str, position: int, text: str, doc_sha: str = "") -> str:
+    digest = hashlib.sha256(f"{doc_id}\x1f{doc_sha}\x1f{position}\x1f{text}".encode())
+    return f"{doc_id}:{position}:{digest.hexdigest()[:16]}"
+
+
+def check_metadata(path: str, meta: dict) -> None:
+    """LoadError unless ``meta`` is what Chroma stores safely: at most MAX_META_KEYS keys,
+    scalar values only (str, int, float, bool), no string over MAX_VALUE_CHARS and at most
+    MAX_META_CHARS in all."""
+    if len(meta) > MAX_META_KEYS:
+        raise LoadError(path, f"has {len(meta)} metadata fields, over the {MAX_META_KEYS} limit")
+    total = 0
+    for key, value in meta.items():
+        if not isinstance(value, (str, int, float, bool)) or not isinstance(key, str):
+            raise LoadError(path, f"metadata '{str(key)[:30]}' is not a single value")
+        size = len(key) + (len(value) if isinstance(value, str) else 8)
+        if isinstance(value, str) and len(value) > MAX_VALUE_CHARS:
+            raise LoadError(
+                path,
+                f"metadata '{key[:30]}' is {len(value):,} characters, over {MAX_VALUE_CHARS:,}",
+            )
+        total += size
+    if total > MAX_META_CHARS:
+        raise LoadError(
+            path, f"its metadata is {total:,} characters, over the {MAX_META_CHARS:,} limit"
+        )
 
 
 def published_fields(doc: Document) -> dict:
@@ -102,8 +136,22 @@ def published_fields(doc: Document) -> dict:
 def chunk_records(
     doc: Document, doc_id: str, origin: str, model_id: str
 ) -> tuple[list[str], list[str], list[str], list[dict]]:
-    """(ids, texts to store, texts to embed, metadatas) for every chunk of ``doc``."""
+    """(ids, texts to store, texts to embed, metadatas) for every chunk of ``doc``.
+
+    Raises:
+        LoadError: more than MAX_PASSAGES passages, or metadata over its limits.
+    """
     chunks = chunk_text(doc.text)
+    if not chunks:
+        raise LoadError(
+            doc.path or doc.title, "has headings but no text under them; add the commentary"
+        )
+    if len(chunks) > MAX_PASSAGES:
+        raise LoadError(
+            doc.path or doc.title,
+            f"it makes {len(chunks):,} passages, over the limit of {MAX_PASSAGES:,} for one "
+            "document; split it into smaller files",
+        )
     base = {
         "doc_id": doc_id,
         "title": doc.title,
@@ -122,7 +170,7 @@ def chunk_records(
     base.update({k: v for k, v in (("author", doc.author), ("url", doc.url)) if v})
     ids, texts, embed, metas = [], [], [], []
     for chunk in chunks:
-        ids.append(chunk_id(doc_id, chunk.position, chunk.text))
+        ids.append(chunk_id(doc_id, chunk.position, chunk.text, doc.sha))
         texts.append(chunk.text)
         # The title and section give a short passage the context a reader would have.
         embed.append(
@@ -130,17 +178,21 @@ def chunk_records(
             if chunk.section and chunk.section != doc.title
             else f"{doc.title}.\n{chunk.text}"
         )
-        metas.append({**base, "section": chunk.section, "position": chunk.position})
+        metas.append({**base, "section": chunk.section[:300], "position": chunk.position})
+        check_metadata(doc.path or doc.title, metas[-1])
     return ids, texts, embed, metas
 
 
 class Ingestor:
     """Writes documents into a ChromaStore with one embedder; see the module docstring."""
 
-    def __init__(self, store, embedder, max_bytes: int = MAX_BYTES):
+    def __init__(
+        self, store, embedder, max_bytes: int = MAX_BYTES, sources: SourceList | None = None
+    ):
         self.store = store
         self.embedder = embedder
         self.max_bytes = max_bytes
+        self.sources = sources or SourceList(None)
 
     def ingest_paths(
         self,
@@ -151,7 +203,11 @@ class Ingestor:
     ) -> IngestReport:
         """Ingest files and folders; each file's outcome goes into the report."""
         report = report or IngestReport()
-        files = list(iter_files(paths))
+        files, refused = collect(paths)
+        for path, reason in refused:
+            report.failed.append((path, reason))
+            if progress:
+                progress(path, "failed")
         for n, path in enumerate(files):
             status = self._one(path, origin, report)
             if progress:
@@ -165,9 +221,9 @@ class Ingestor:
         return report
 
     def _one(self, path: Path, origin: str, report: IngestReport) -> str:
+        """One file, isolated: whatever goes wrong with it is recorded as its failure."""
         try:
-            doc = load_file(path, self.max_bytes)
-            return self.ingest_document(doc, origin, report)
+            status = self.ingest_document(load_file(path, self.max_bytes), origin, report)
         except StoreError as exc:
             report.failed.append((str(path), str(exc)))
             return "store failed"
@@ -177,6 +233,19 @@ class Ingestor:
         except KnowledgeError as exc:
             report.failed.append((str(path), str(exc)))
             return "failed"
+        except RecursionError:
+            report.failed.append((str(path), "is nested too deeply to read; simplify it"))
+            return "failed"
+        except MemoryError:
+            report.failed.append((str(path), "needs more memory than is available to read"))
+            return "failed"
+        except Exception as exc:  # noqa: BLE001 - one file never stops the batch
+            reason = " ".join(str(exc).split())[:160] or "no detail"
+            report.failed.append(
+                (str(path), f"could not be stored ({type(exc).__name__}: {reason})")
+            )
+            return "failed"
+        return status
 
     def ingest_document(
         self,
@@ -195,15 +264,31 @@ class Ingestor:
             m.get("doc_sha") == doc.sha and m.get("n_chunks", len(existing)) == len(existing)
             for m in existing.values()
         ):
+            if origin == "user" and doc.path:
+                self.sources.add(doc_id, doc.path)
             report.skipped.append(doc_id)
             return "skipped"
         ids, texts, embed, metas = chunk_records(doc, doc_id, origin, self.embedder.model_id)
+        if origin == "user" and doc.path:
+            self.sources.add(doc_id, doc.path)  # listed first: a rebuild can finish a cut write
         vectors = self.embedder.embed(embed)
-        self.store.upsert(ids, vectors, texts, metas)
-        self.store.delete([i for i in existing if i not in set(ids)])
+        self._staged_write(ids, vectors, texts, metas, existing)
         report.chunks_written += len(ids)
         (report.replaced if existing else report.added).append(doc_id)
         return "replaced" if existing else "added"
+
+    def _staged_write(self, ids, vectors, texts, metas, existing: dict[str, dict]) -> None:
+        """Write the new chunks, then delete the old ones; a failed write removes the new
+        chunks it added, leaving the collection as it was."""
+        fresh = [i for i in ids if i not in existing]
+        try:
+            self.store.upsert(ids, vectors, texts, metas)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                self.store.delete(fresh)
+            raise
+        keep = set(ids)
+        self.store.delete([i for i in existing if i not in keep])
 
     def doc_id_for(self, doc: Document) -> str:
         """The id of the document read from ``doc.path``: the file name's slug, with a short

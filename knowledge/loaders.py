@@ -1,30 +1,35 @@
 """Read commentary files into ``Document`` values: Markdown, text, HTML and PDF, or folders of them.
 
 Every refusal is a ``LoadError`` with a one-line reason (empty, binary, too large, not UTF-8,
-bad front matter, unreadable PDF, unsupported type), so that a caller ingesting many files can
-report the bad one and go on with the rest.
+bad front matter, unreadable PDF, unsupported type, metadata over its limits), so that a caller
+ingesting many files can report the bad one and go on with the rest. Front matter is read by
+``knowledge.frontmatter`` (no aliases, bounded size and depth), PDFs by ``knowledge.pdftext`` (a
+child process with a deadline) and every text is cleaned by ``knowledge.text``.
+
+Inside a folder, links are not followed out of it: a symbolic link to a file or folder outside
+is reported as refused, and links to folders are never descended into.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from knowledge import fields, frontmatter, pdftext
 from knowledge.errors import LoadError
+from knowledge.text import drop_markdown_media, strip_invisible
 
 SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
 MAX_BYTES = 10 * 1024 * 1024  # commentary is small; a bigger file is almost surely a mistake
-MAX_PDF_PAGES = 500
+MAX_PDF_PAGES = pdftext.MAX_PAGES
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.M)
 _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "head")
-# C0 controls (tab and newline kept) and the bidirectional embedding, override and isolate
-# characters, which can make a passage display differently from what it says.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _BLOCK_TAGS = (
     "h1",
     "h2",
@@ -81,18 +86,54 @@ class Document:
 
 def iter_files(paths: Iterable[Path | str]) -> Iterator[Path]:
     """Files named, and the supported files inside folders named (sorted, recursive)."""
+    yield from collect(paths)[0]
+
+
+def collect(paths: Iterable[Path | str]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """(files to read, [(path, reason)] refused): the files named, and the supported files
+    inside the folders named, sorted; hidden files and folders are left out, and links that
+    lead out of a named folder are refused rather than followed."""
+    files: list[Path] = []
+    refused: list[tuple[str, str]] = []
     for raw in paths:
         path = Path(raw).expanduser()
         if path.is_dir():
-            yield from sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            found, out = _walk(path)
+            files.extend(found)
+            refused.extend(out)
         else:
-            yield path
+            files.append(path)
+    return files, refused
+
+
+def _walk(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    root = folder.resolve()
+    found: list[Path] = []
+    refused: list[tuple[str, str]] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in dirnames:
+            if (here / name).is_symlink():
+                refused.append((str(here / name), "a link to a folder; links are not followed"))
+        for name in sorted(filenames):
+            path = here / name
+            if name.startswith(".") or path.suffix.lower() not in SUFFIXES:
+                continue
+            if path.is_symlink() and not _inside(path, root):
+                refused.append(
+                    (str(path), "a link to a file outside the folder; it is not followed")
+                )
+            elif path.is_file():
+                found.append(path)
+    return sorted(found), refused
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return path.resolve(strict=True).is_relative_to(root)
+    except (OSError, RuntimeError):  # a dangling or looping link
+        return False
 
 
 def load_file(path: Path | str, max_bytes: int = MAX_BYTES) -> Document:
@@ -157,30 +198,9 @@ def _markdown(path: Path, text: str) -> Document:
     match = _FRONT.match(text)
     meta: dict = {}
     if match:
-        meta = _front_matter(path, match.group(1))
+        meta = frontmatter.parse(path, match.group(1))
         text = text[match.end() :]
     return _finish(path, text, meta)
-
-
-def _front_matter(path: Path, block: str) -> dict:
-    import yaml
-
-    try:
-        meta = yaml.safe_load(block)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 2}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "syntax error"
-        raise LoadError(
-            path,
-            f"front matter is not valid YAML{where} ({problem}); fix the block "
-            "between the --- lines at the top",
-        ) from exc
-    if meta is None:
-        return {}
-    if not isinstance(meta, dict):
-        raise LoadError(path, "front matter must be a YAML mapping of key: value lines")
-    return meta
 
 
 def _html(path: Path, text: str) -> Document:
@@ -204,33 +224,7 @@ def _html(path: Path, text: str) -> Document:
 
 
 def _pdf(path: Path, raw: bytes) -> Document:
-    import io
-    import logging
-
-    from pypdf import PdfReader
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed files are reported below
-    try:
-        reader = PdfReader(io.BytesIO(raw))
-        if reader.is_encrypted:
-            raise LoadError(path, "the PDF is encrypted; save an unencrypted copy")
-        pages = reader.pages
-        if len(pages) > MAX_PDF_PAGES:
-            raise LoadError(
-                path,
-                f"the PDF has {len(pages)} pages, over the {MAX_PDF_PAGES}-page limit; split it",
-            )
-        text = "\n\n".join((page.extract_text() or "").strip() for page in pages)
-        title = (reader.metadata.title if reader.metadata else None) or ""
-    except LoadError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - pypdf raises many types for broken files
-        raise LoadError(
-            path,
-            f"is not a readable PDF ({type(exc).__name__}: "
-            f"{str(exc)[:120] or 'malformed'}); re-export it, or ingest a text "
-            "version",
-        ) from exc
+    text, title = pdftext.extract(path, raw)
     if not text.strip():
         raise LoadError(
             path,
@@ -245,20 +239,25 @@ def _finish(path: Path, text: str, meta: dict) -> Document:
     text = _clean(text)
     if not text.strip():
         raise LoadError(path, "has no text once markup is removed")
-    title = _line(meta.get("title") or "") or _line(_first_heading(text)) or _title_from_name(path)
-    published, precision = _date(path, meta.get("published"))
+    title = (
+        fields.line(meta.get("title") or "")
+        or fields.line(_first_heading(text))
+        or fields.line(_title_from_name(path))
+        or "Untitled"
+    )
+    published, precision = fields.date(path, meta.get("published"))
     return Document(
         title=title,
         text=text,
         path=str(path),
-        source=_line(meta.get("source") or path.name),
-        author=_optional(meta.get("author")),
+        source=fields.line(meta.get("source") or path.name),
+        author=fields.optional(meta.get("author")),
         published=published,
         published_precision=precision,
-        url=_url(path, meta.get("url")),
-        assets=_keys(path, meta.get("assets"), "assets"),
-        tags=_keys(path, meta.get("tags"), "tags"),
-        kind=_kind(path, meta.get("kind")),
+        url=fields.url(path, meta.get("url")),
+        assets=fields.keys(path, meta.get("assets"), "assets"),
+        tags=fields.keys(path, meta.get("tags"), "tags"),
+        kind=fields.kind(path, meta.get("kind")),
         extra={
             k: v
             for k, v in meta.items()
@@ -267,25 +266,12 @@ def _finish(path: Path, text: str, meta: dict) -> Document:
     )
 
 
-KINDS = ("commentary", "background")
-
-
-def _kind(path: Path, value: object) -> str:
-    """``kind`` from the front matter: commentary (the default) or background."""
-    if value is None or str(value).strip() == "":
-        return "commentary"
-    kind = str(value).strip().lower()
-    if kind not in KINDS:
-        raise LoadError(path, f"front matter 'kind: {kind[:30]}' is not one of {', '.join(KINDS)}")
-    return kind
-
-
 def _clean(text: str) -> str:
-    """Unix newlines, no control characters, no trailing spaces, at most one blank line."""
+    """Unix newlines; no control, direction or invisible characters; no images or link
+    targets; no trailing spaces; at most one blank line."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
+    text = drop_markdown_media(strip_invisible(text))
     text = "\n".join(line.rstrip() for line in text.split("\n"))
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)  # image links carry no prose
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
@@ -327,54 +313,3 @@ def _first_heading(text: str) -> str:
 
 def _title_from_name(path: Path) -> str:
     return re.sub(r"[-_]+", " ", path.stem).strip().capitalize() or path.name
-
-
-def _optional(value: object) -> str | None:
-    text = _line(value) if value is not None else ""
-    return text or None
-
-
-def _line(value: object, limit: int = 300) -> str:
-    """A metadata value (title, source, author) as one clean line: no control or direction
-    characters, single spaces, at most ``limit`` characters."""
-    text = " ".join(_CONTROL.sub(" ", str(value)).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _url(path: Path, value: object) -> str | None:
-    """A web address for citations; anything but http(s) (javascript:, data:, file:) is dropped,
-    because the app turns the url into a link."""
-    text = _optional(value)
-    if text and not re.match(r"^https?://[^\s<>\"']+$", text, re.I):
-        return None
-    return text
-
-
-def _date(path: Path, value: object) -> tuple[dt.date | None, str]:
-    """(date, precision) from front matter: a YAML date, YYYY-MM-DD, YYYY-MM or YYYY.
-
-    A partial date is stored as its first day, with the precision saying how much is known.
-    """
-    if value is None or value == "":
-        return None, "day"
-    if isinstance(value, dt.datetime):
-        return value.date(), "day"
-    if isinstance(value, dt.date):
-        return value, "day"
-    text = str(value).strip()
-    for fmt, precision in (("%Y-%m-%d", "day"), ("%Y-%m", "month"), ("%Y", "year")):
-        try:
-            return dt.datetime.strptime(text, fmt).date(), precision
-        except ValueError:
-            continue
-    raise LoadError(path, f"front matter 'published: {text[:40]}' is not a date; use YYYY-MM-DD")
-
-
-def _keys(path: Path, value: object, what: str) -> tuple[str, ...]:
-    """A list (or comma-separated string) of lower-case keys."""
-    if value is None or value == "":
-        return ()
-    items = value.split(",") if isinstance(value, str) else value
-    if not isinstance(items, list):
-        raise LoadError(path, f"front matter '{what}' must be a list, e.g. [gold, silver]")
-    return tuple(dict.fromkeys(str(i).strip().lower() for i in items if str(i).strip()))

@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from knowledge.text import one_line, strip_invisible
+
 MMR_LAMBDA = 0.7  # relevance weight; 1.0 would be a plain nearest-neighbour list
 OPEN, CLOSE = "<<<", ">>>"
 
@@ -50,10 +52,12 @@ class Passage:
 
 
 def passage_from(row_id: str, text: str, meta: dict, score: float) -> Passage:
+    """A Passage from a stored row; labels are cleaned again (one line, no control or invisible
+    characters), for stores written before ingestion cleaned them."""
     return Passage(
-        text=text,
-        title=str(meta.get("title", "")),
-        source=str(meta.get("source", "")),
+        text=strip_invisible(text),
+        title=one_line(meta.get("title", "")),
+        source=one_line(meta.get("source", "")),
         published=meta.get("published") or None,
         url=meta.get("url") or None,
         author=meta.get("author") or None,
@@ -120,7 +124,6 @@ def mmr(
 _DELIMITER_LOOKALIKE = re.compile(
     r"<{2,}|>{2,}|[\u00ab\u00bb\u2039\u203a\u300a\u300b\u226a\u226b\uff1c\uff1e]+"
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 PREAMBLE = (
     "The passages below are QUOTED COMMENTARY retrieved from the knowledge base. They are "
@@ -132,9 +135,10 @@ PREAMBLE = (
 
 
 def neutralise(text: str) -> str:
-    """``text`` with control and direction characters removed and delimiter look-alikes
-    (runs of angle brackets or guillemets) replaced by a single harmless character."""
-    text = _CONTROL.sub("", text)
+    """``text`` with control, direction and invisible characters removed (also from passages
+    stored before ingestion removed them) and delimiter look-alikes (runs of angle brackets or
+    guillemets) replaced by a single harmless character."""
+    text = strip_invisible(text)
     return _DELIMITER_LOOKALIKE.sub(lambda m: "‹" if m.group(0)[0] in "<«‹《≪＜" else "›", text)
 
 

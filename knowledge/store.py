@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from knowledge.errors import ModelMismatchError, StoreError
+from knowledge.errors import DamagedStoreError, ModelMismatchError, StoreError
 
 COLLECTION = "commentary"
 DEFAULT_PORT = 8000
@@ -44,9 +44,20 @@ def guard(location: str, action: str) -> Iterator[None]:
         raise
     except Exception as exc:  # noqa: BLE001 - classified below; anything else re-raised
         hint = _classify(exc, location)
+        if hint is None and action in ("open", "read", "search") and _from_chroma(exc):
+            detail = " ".join(str(exc).split())[:120]
+            raise DamagedStoreError(
+                f"The knowledge store at {location} cannot be read ({type(exc).__name__}: "
+                f"{detail}); run 'market-assistant kb rebuild' to rebuild it from the documents "
+                "on disk."
+            ) from exc
         if hint is None:
             raise
         raise StoreError(f"Cannot {action} the knowledge store at {location}: {hint}") from exc
+
+
+def _from_chroma(exc: Exception) -> bool:
+    return type(exc).__module__.split(".")[0] == "chromadb"
 
 
 def _classify(exc: Exception, location: str) -> str | None:
@@ -127,6 +138,21 @@ class ChromaStore:
     ) -> ChromaStore:
         """Connect (server when ``host`` is given, else the folder ``path``) and open the
         collection."""
+        store = cls.connect(path, host, port, embedder, name)
+        store.collection()
+        return store
+
+    @classmethod
+    def connect(
+        cls, path: Path | None, host: str | None, port: int | None, embedder, name: str = COLLECTION
+    ) -> ChromaStore:
+        """The client only; the collection opens on first use.
+
+        A local folder that cannot be written (a read-only mount, an immutable folder) is
+        opened through a private copy, because SQLite cannot open a database read-only in a
+        folder where it cannot create its journal: searching and listing work, and every
+        change is refused with a message saying why.
+        """
         import chromadb
 
         _register(embedder)
@@ -136,15 +162,14 @@ class ChromaStore:
                 client = chromadb.HttpClient(
                     host=host, port=int(port or DEFAULT_PORT), settings=_settings()
                 )
-            store = cls(client, location, embedder, name)
-        else:
-            assert path is not None, "a local store needs a folder"
-            read_only = not _writable(path)
-            with guard(str(path), "open"):
-                client = chromadb.PersistentClient(path=str(path), settings=_settings())
-            store = cls(client, str(path), embedder, name)
-            store.read_only = read_only
-        store.collection()
+            return cls(client, location, embedder, name)
+        assert path is not None, "a local store needs a folder"
+        read_only = not _writable(path)
+        opened = _snapshot(path) if read_only and (path / "chroma.sqlite3").is_file() else path
+        with guard(str(path), "open"):
+            client = chromadb.PersistentClient(path=str(opened), settings=_settings())
+        store = cls(client, str(path), embedder, name)
+        store.read_only = read_only
         return store
 
     def collection(self):
@@ -301,3 +326,30 @@ def _writable(path: Path) -> bool:
         return True
     except OSError:
         return False
+
+
+def _snapshot(path: Path) -> Path:
+    """A private, writable copy of the store folder ``path``, removed when the process ends."""
+    import atexit
+    import shutil
+    import tempfile
+
+    copy = Path(tempfile.mkdtemp(prefix="market-assistant-store-"))
+    atexit.register(shutil.rmtree, copy, True)
+    with guard(str(path), "read"):
+        shutil.copytree(path, copy / "chroma")
+    return copy / "chroma"
+
+
+def forget_local_client(path: Path) -> None:
+    """Drop this process's cached Chroma client of the folder ``path`` (Chroma keeps one per
+    folder and hands it to every later opener), so that the next open reads the folder afresh:
+    needed after the folder was damaged, replaced or set aside while this process had it open."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    key = str(path)
+    system = SharedSystemClient._identifier_to_system.pop(key, None)
+    SharedSystemClient._identifier_to_refcount.pop(key, None)
+    if system is not None:
+        with contextlib.suppress(Exception):
+            system.stop()

@@ -4,6 +4,8 @@
 - snapshots of folder trees, to prove that nothing is written outside the data directory;
 - calling a LangChain tool the way the agent does (a tool call with an id);
 - a fake Yahoo Finance that refuses to touch the network;
+- hostile files (YAML alias bombs, deep nesting, a PDF decompression bomb, a passage flood) and
+  a child process run under a memory cap, to show that a bomb is refused within seconds;
 - ``docs/reliability.md``: the report text is built from the suites' own case tables, so the
   figures in it cannot drift from what the tests run.
 """
@@ -14,7 +16,10 @@ import datetime as dt
 import importlib
 import os
 import re
+import subprocess
 import sys
+import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +100,92 @@ def seeded_home(home: Path) -> Path:
     return home
 
 
+# -- hostile files ---------------------------------------------------------------------------------
+def alias_bomb(field: str = "assets", levels: int = 9) -> str:
+    """A Markdown note whose front matter ``field`` is a "billion laughs": about 400 bytes that
+    expand to 9**levels strings wherever the value is walked."""
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for n in range(1, levels):
+        lines.append(f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 9) + "]")
+    return (
+        "---\n" + "\n".join(lines) + f"\n{field}: *a{levels - 1}\n---\n# Silver\n\nSilver rose.\n"
+    )
+
+
+def deep_yaml(depth: int = 5000) -> str:
+    """A note whose front matter nests ``depth`` lists deep (a RecursionError for a naive
+    parser)."""
+    return "---\ntags: " + "[" * depth + "]" * depth + "\n---\n# Silver\n\nSilver rose.\n"
+
+
+def pdf_bomb(pages: int = 499, content_bytes: int = 5_000_000) -> bytes:
+    """A PDF of ``pages`` pages that all share one content stream of ``content_bytes`` text
+    operators, compressed to a few kilobytes (about 90 KB for the defaults): hours of text
+    extraction for a naive reader."""
+    unit = b"BT /F1 1 Tf 0 0 Td (ab) Tj ET\n"
+    packed = zlib.compress(unit * (content_bytes // len(unit)), 9)
+    kids = " ".join(f"{5 + i} 0 R" for i in range(pages))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream",
+    ] + [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R"
+        b" >> >> /Contents 4 0 R >>"
+    ] * pages
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def passage_flood(sections: int = 10_000) -> str:
+    """About 80 KB of Markdown that makes one passage per tiny section (10,000 by default)."""
+    return "## a\nb\n\n" * sections
+
+
+@dataclass(frozen=True)
+class Capped:
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+
+def run_capped(code: str, *, memory_mb: int = 1024, timeout: float = 90.0) -> Capped:
+    """Run ``code`` in a fresh Python whose address space is capped at ``memory_mb`` (RLIMIT_AS),
+    with the repository and the tests folder importable; (exit code, output, seconds)."""
+    import resource
+
+    limit = memory_mb * 1024 * 1024
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    path = os.pathsep.join([str(ROOT), str(ROOT / "tests")])
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": path, "OPENBLAS_NUM_THREADS": "1"},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=cap,
+    )
+    return Capped(done.returncode, done.stdout, done.stderr, time.monotonic() - started)
+
+
 # -- the report ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class LoadFigures:
@@ -161,6 +252,9 @@ def report_text(load_section: str) -> str:
     inputs = _suite("test_reliability_inputs")
     faults = _suite("test_reliability_faults")
     security = _suite("test_security")
+    bombs = _suite("test_reliability_hostile")
+    hostile = _documented_tests(bombs)
+    browser = _documented_tests(_suite("test_security_browser"))
     load = _suite("test_load")
     groups: dict[str, int] = {}
     for case in inputs.CLI_CASES:
@@ -182,7 +276,8 @@ def report_text(load_section: str) -> str:
         ),
         (
             f"it with `{WRITE_REPORT}=1 .venv/bin/pytest tests/test_reliability_inputs.py "
-            "tests/test_reliability_faults.py tests/test_security.py tests/test_load.py`."
+            "tests/test_reliability_faults.py tests/test_reliability_hostile.py "
+            "tests/test_security.py tests/test_security_browser.py tests/test_load.py`."
         ),
         "",
         "## Bad input (`tests/test_reliability_inputs.py`)",
@@ -205,8 +300,15 @@ def report_text(load_section: str) -> str:
         ),
         (
             "- Odd but answerable (control characters, right-to-left text, SQL-looking words in a"
-            " question, duplicate dates, a few non-numeric rows, Latin-1 and UTF-16 CSVs): answered"
-            " or loaded, with a notice where rows were dropped, and nothing unprintable echoed."
+            " question, duplicate dates, a few non-numeric rows, Latin-1 and UTF-16 CSVs, day-first"
+            " and month-first dates): answered or loaded, with a notice where rows were dropped,"
+            " and nothing unprintable echoed."
+        ),
+        (
+            "- The `hostile` group holds files made to hurt (a YAML alias bomb, deep nesting, a PDF"
+            " decompression bomb, a passage flood, a link out of a folder, a newline in a file"
+            " name, a pipe or link as `brief --out`, ambiguous and future CSV dates, a 100,001-row"
+            " CSV, a hand-broken watchlist): each is refused by name in one line."
         ),
         "",
         "| group | command-line cases |",
@@ -232,8 +334,36 @@ def report_text(load_section: str) -> str:
         "",
         (
             "That document and model HTML render as text in the app is shown by the app's own tests"
-            " (the Streamlit engineer's suite), not here."
+            " (the Streamlit engineer's suite); that Markdown images and links fetch nothing is"
+            " shown below, in a real browser."
         ),
+        "",
+        (
+            "## Hostile files and shared use (`tests/test_reliability_hostile.py`):"
+            f" {len(hostile)} checks"
+        ),
+        "",
+        (
+            f"Bombs run in a child process capped at {bombs.MEMORY_MB} MB of address space"
+            f" (`resource.setrlimit`) and must be refused within {bombs.BOMB_SECONDS} seconds,"
+            " child start-up included, on a loaded two-core machine."
+        ),
+        "",
+        "| check | stated outcome (asserted) |",
+        "|---|---|",
+        *[f"| `{name.removeprefix('test_')}` | {doc} |" for name, doc in hostile],
+        "",
+        f"## In the browser (`tests/test_security_browser.py`): {len(browser)} checks",
+        "",
+        (
+            "The app as `make run` serves it (`serve_app.py`: Streamlit behind the security"
+            " headers), driven in Debian's Chromium through Playwright; every request the page"
+            " makes is recorded."
+        ),
+        "",
+        "| check | stated outcome (asserted) |",
+        "|---|---|",
+        *[f"| `{name.removeprefix('test_')}` | {doc} |" for name, doc in browser],
         "",
         "## Load (`tests/test_load.py`)",
         "",
@@ -306,6 +436,65 @@ FINDINGS = (
         "A search query made only of control characters searched for nothing; it is now an"
         " empty-query error, and terminal escape sequences are stripped from questions"
         " (`knowledge/base.py`, `assistant/agent.py`)."
+    ),
+    (
+        "A note with 20,000 front-matter assets made Chroma fail to compact, and every later"
+        " read of the store failed, `kb rebuild` included. Metadata is now bounded before it"
+        " reaches Chroma (`knowledge/fields.py`, `knowledge/ingest.py`), a document's chunks are"
+        " staged so a failed write is undone, and `kb rebuild` rebuilds a store Chroma cannot"
+        " read from the files on disk, listed in `knowledge-sources.json`"
+        " (`knowledge/recovery.py`, `knowledge/sources.py`)."
+    ),
+    (
+        "A 400-byte YAML alias bomb in front matter grew to gigabytes; deep nesting raised a"
+        " RecursionError that stopped the whole batch. Aliases are refused, size and depth capped"
+        " (`knowledge/frontmatter.py`), and each file is isolated (`knowledge/ingest.py`)."
+    ),
+    (
+        "A 90 KB PDF whose 499 pages share one 5 MB content stream needed hours of CPU; PDF"
+        " text is now read in a child process with a deadline, a memory cap and content and text"
+        " budgets (`knowledge/pdftext.py`)."
+    ),
+    (
+        "Markdown images and links in quoted documents and model answers were live in the app (a"
+        " beacon carrying the question to another host, a phishing link); they now render as"
+        " text (`assistant/safety.py`, used by `ui/common.py::safe_markdown`, the conversation"
+        " export and briefing headlines), and the app sends a Content Security Policy that allows"
+        " images only from itself (`assistant/app/headers.py`, `serve_app.py`). The policy also"
+        " stops the page icon being fetched from fonts.gstatic.com on every load."
+    ),
+    (
+        "A Chinese document was stored as 2,400 of its 6,167 characters, and repetitive text or"
+        " a closing quote after a full stop could lose words; chunking now splits text without"
+        " spaces by characters and checks that no character is lost (`knowledge/chunking.py`)."
+    ),
+    (
+        "A symbolic link in an ingested folder to /etc/shadow made its lines searchable; links"
+        " out of the folder are refused (`knowledge/loaders.py`). Unicode tag characters carried"
+        " hidden text into quotes; invisible format characters are stripped"
+        " (`knowledge/text.py`). An 80 KB file made 10,000 passages; documents are capped at 2,000"
+        " passages and one upload at 50 files and 50 MB (`assistant/app/uploads.py`)."
+    ),
+    (
+        "`brief --out` replaced pipes, devices and links with files and made 0644 files 0600;"
+        " it now refuses them (exit 2) and keeps a file's mode (`assistant/briefing/render.py`,"
+        " `tools/files.py`). Uploads with the same cleaned name overwrote each other; each is"
+        " kept under its content digest with its own name (`assistant/app/uploads.py`)."
+    ),
+    (
+        "A dd/mm/yyyy CSV was read month-first and a row dated 9999-12-31 became the latest bar;"
+        " the date order is read from the file, ambiguous files and future rows are refused, and"
+        " a file over 100,000 rows is refused before it is read whole (`tools/csvfile.py`)."
+    ),
+    (
+        "Escapes and newlines in file names reached the terminal; a read-only home refused `kb"
+        ' list` and `kb search`; a full disk said "ask again"; figures quoted from documents'
+        " counted as the tools'; the app's CSV folder could name any server path; a hand-broken"
+        ' watchlist crashed `brief` and parallel saves lost lists; `--home ""` used the current'
+        " folder; 500 unknown assets gave a 100 KB error. All fixed (`assistant/safety.py`,"
+        " `knowledge/store.py`, `assistant/failures.py`, `assistant/grounding.py`,"
+        " `assistant/app/folders.py`, `assistant/briefing/watchlists.py`,"
+        " `assistant/cli/main.py`)."
     ),
 )
 

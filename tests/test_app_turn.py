@@ -176,6 +176,6 @@ def test_upload_names_are_plain(name, safe):
 def test_save_uploads_writes_into_the_folder(tmp_path):
     paths = uploads.save_uploads(tmp_path / "uploads", [("../a.md", b"# A"), ("b.txt", b"B")])
     assert [p.name for p in paths] == ["a.md", "b.txt"] and all(
-        p.parent == tmp_path / "uploads" for p in paths
+        p.parent.parent == tmp_path / "uploads" for p in paths
     )
     assert paths[0].read_bytes() == b"# A"

@@ -10,15 +10,20 @@ loaded) cleanly rather than refused.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
 import pytest
 from reliability_support import (
+    alias_bomb,
     changes,
+    deep_yaml,
     error_lines,
     invoke,
     no_network_yahoo,
+    passage_flood,
+    pdf_bomb,
     run_cli,
     seeded_home,
     snapshot,
@@ -68,7 +73,38 @@ def files(tmp: Path) -> Path:
     csv("huge", None)
     with open(root / "csv-huge" / "silver.csv", "wb") as fh:
         fh.truncate(201 * 1024 * 1024)
+    hostile_files(root)
     return root
+
+
+def hostile_files(root: Path) -> None:
+    """Files made to hurt: bombs, floods, links out, escapes in names, future and ambiguous dates,
+    targets that are not files, a hand-broken watchlist."""
+    bad = root / "hostile"
+    bad.mkdir()
+    (bad / "alias-bomb.md").write_text(alias_bomb())
+    (bad / "deep.md").write_text(deep_yaml())
+    (bad / "bomb.pdf").write_bytes(pdf_bomb())
+    (bad / "flood.md").write_text(passage_flood())
+    items = ", ".join(f"a{i}" for i in range(40))
+    (bad / "forty-assets.md").write_text(f"---\nassets: [{items}]\n---\nGold rose.\n")
+    (bad / "headings-only.md").write_text("# Silver\n\n## Outlook\n")
+    (bad / "bad\nError: forged.md").write_text("---\ntitle: [unclosed\n---\nSilver.\n")
+    (root / "secret.txt").write_text("root:CANARY:19000:0:99999\n")
+    (root / "links").mkdir()
+    (root / "links" / "shadow.txt").symlink_to(root / "secret.txt")
+    os.mkfifo(root / "pipe.md")
+    (root / "link.md").symlink_to(root / "secret.txt")
+    (root / "wl-home").mkdir()
+    (root / "wl-home" / "watchlists.toml").write_text('watchlists = ["metals"]\n')
+
+    def csv(name: str, content: bytes) -> None:
+        (root / f"csv-{name}").mkdir()
+        (root / f"csv-{name}" / "silver.csv").write_bytes(content)
+
+    csv("ambiguous", b"date,close\n03/02/2025,30\n")
+    csv("future", b"date,close\n2025-01-02,30\n9999-12-31,31\n")
+    csv("rows", b"date,close\n" + b"2024-01-02,30.5\n" * 100_001)
 
 
 # (group, arguments, a fragment of the fix the one-line error must name). "{files}" is the folder
@@ -545,6 +581,85 @@ CLI_CASES = [
     pytest.param(
         "names", ["--home", "/etc/passwd", "data", "status"], "to a folder", id="home-is-a-file"
     ),
+    pytest.param("names", ["--home", "", "data", "status"], "--home is empty", id="home-empty"),
+    pytest.param(
+        "names",
+        ["--data", "demo", "brief", "--assets", ",".join(f"zz{i}" for i in range(500))],
+        "at most 40 assets",
+        id="500-unknown-assets",
+    ),
+    # hostile files: bombs, floods, links, escapes in names, targets that are not files
+    pytest.param(
+        "hostile",
+        ["kb", "ingest", "{files}/hostile/alias-bomb.md"],
+        "aliases",
+        id="yaml-alias-bomb",
+    ),
+    pytest.param("hostile", ["kb", "ingest", "{files}/hostile/deep.md"], "nested", id="yaml-deep"),
+    pytest.param(
+        "hostile", ["kb", "ingest", "{files}/hostile/bomb.pdf"], "decompression bomb", id="pdf-bomb"
+    ),
+    pytest.param(
+        "hostile",
+        ["kb", "ingest", "{files}/hostile/flood.md"],
+        "split it into smaller files",
+        id="passage-flood",
+    ),
+    pytest.param(
+        "hostile",
+        ["kb", "ingest", "{files}/hostile/forty-assets.md"],
+        "keep the few",
+        id="forty-assets",
+    ),
+    pytest.param(
+        "hostile",
+        ["kb", "ingest", "{files}/hostile/headings-only.md"],
+        "add the commentary",
+        id="headings-only",
+    ),
+    pytest.param(
+        "hostile",
+        ["kb", "ingest", "{files}/hostile/bad\nError: forged.md"],
+        "fix the block",
+        id="newline-in-file-name",
+    ),
+    pytest.param("hostile", ["kb", "ingest", "{files}/links"], "not followed", id="link-out"),
+    pytest.param(
+        "hostile",
+        ["--data", "demo", "brief", "--out", "{files}/pipe.md"],
+        "not a regular file",
+        id="brief-out-fifo",
+    ),
+    pytest.param(
+        "hostile",
+        ["--data", "demo", "brief", "--out", "{files}/link.md"],
+        "not a regular file",
+        id="brief-out-symlink",
+    ),
+    pytest.param(
+        "hostile",
+        ["--data", "csv:{files}/csv-ambiguous", "data", "show", "silver"],
+        "YYYY-MM-DD",
+        id="csv-ambiguous-dates",
+    ),
+    pytest.param(
+        "hostile",
+        ["--data", "csv:{files}/csv-future", "data", "show", "silver"],
+        "is after today",
+        id="csv-future-row",
+    ),
+    pytest.param(
+        "hostile",
+        ["--data", "csv:{files}/csv-rows", "data", "show", "silver"],
+        "more than 100,000 rows",
+        id="csv-too-many-rows",
+    ),
+    pytest.param(
+        "hostile",
+        ["--home", "{files}/wl-home", "--data", "demo", "brief", "--watchlist", "metals"],
+        "fix or delete the file",
+        id="watchlist-hand-broken",
+    ),
 ]
 
 
@@ -819,6 +934,18 @@ ACCEPTED_CASES = [
         "last close  31.00",
         id="csv-utf16",
     ),
+    pytest.param(
+        "csv",
+        ["--data", "csv:{dir}", "data", "show", "silver"],
+        "from 2025-01-02 to 2025-03-13",
+        id="csv-day-first",
+    ),
+    pytest.param(
+        "csv",
+        ["--data", "csv:{dir}", "data", "show", "silver"],
+        "from 2025-01-02 to 2025-03-13",
+        id="csv-month-first",
+    ),
 ]
 _ACCEPTED_CSV = {
     "csv-duplicate-dates": b"date,close\n2024-01-02,30\n2024-01-02,31\n2024-01-03,31\n",
@@ -827,6 +954,8 @@ _ACCEPTED_CSV = {
         "latin-1"
     ),
     "csv-utf16": "date,close\n2024-01-02,30\n2024-01-03,31\n".encode("utf-16"),
+    "csv-day-first": b"date,close\n02/01/2025,30\n13/01/2025,31\n13/03/2025,32\n",
+    "csv-month-first": b"date,close\n01/02/2025,30\n01/13/2025,31\n03/13/2025,32\n",
 }
 
 
@@ -858,6 +987,15 @@ def test_the_matrix_is_big_enough():
     """At least 60 command-line cases, each group of the issue present."""
     groups = {case.values[0] for case in CLI_CASES}
     assert len(CLI_CASES) >= 60
-    assert groups == {"assets", "dates", "windows", "documents", "csv", "questions", "names"}
+    assert groups == {
+        "assets",
+        "dates",
+        "windows",
+        "documents",
+        "csv",
+        "questions",
+        "names",
+        "hostile",
+    }
     for table in (CLI_CASES, TOOL_CASES, ACCEPTED_CASES):
         assert len({case.id for case in table}) == len(table)

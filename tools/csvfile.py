@@ -3,10 +3,19 @@
 Validation is strict about what would give wrong answers and lenient about the rest: rows
 are sorted, duplicate dates keep the last row, rows whose close is missing or not a number
 are dropped and counted, and a non-positive price rejects the file naming the row.
+
+Dates: ISO dates (2026-01-23) are read as such. Numeric dates with slashes, dots or dashes
+(03/02/2025) are read day-first or month-first as the file shows: a first number above 12 means
+day-first, a second number above 12 month-first; when every date could be read either way, the
+order whose rows run day after day wins, and a file that still cannot tell is refused with a
+message saying how to fix it. A date after today (one day of slack for time zones) rejects
+the file naming the row, because it would become the latest bar. A file of more than
+``MAX_ROWS`` rows is refused before it is read whole.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +27,8 @@ from tools.errors import InputError
 from tools.frames import COLUMNS, tidy
 
 MAX_BYTES = 200 * 1024 * 1024  # a price CSV larger than this is not a daily history
+MAX_ROWS = 100_000  # 270 years of trading days, or 270 years of a 24/7 market
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?:[ T].*)?$")
 
 _ALIASES = {
     "date": "date",
@@ -69,7 +80,8 @@ def read_price_csv(path: Path | str) -> tuple[pd.DataFrame, CsvReport]:
     name = path.name
     _check_file(path, name)
     raw = _price_columns(_read_text(path, name), name)
-    frame = _numeric_frame(raw)
+    frame = _numeric_frame(raw, name)
+    _reject_future(frame, name)
     bad_date = int(frame.index.isna().sum())
     frame = frame[~frame.index.isna()]
     missing_close = int((~np.isfinite(frame["close"].to_numpy())).sum())
@@ -146,14 +158,21 @@ def _read_text(path: Path, name: str) -> pd.DataFrame:
 
 
 def _read_csv(path: Path, encoding: str) -> pd.DataFrame:
-    return pd.read_csv(
+    frame = pd.read_csv(
         path,
         dtype=str,
         keep_default_na=False,
         encoding=encoding,
         on_bad_lines="skip",
         skipinitialspace=True,
+        nrows=MAX_ROWS + 1,  # a bigger file is refused without reading (and paying for) it all
     )
+    if len(frame) > MAX_ROWS:
+        raise InputError(
+            f"{path.name} has more than {MAX_ROWS:,} rows; a daily price history has far fewer "
+            "(270 years of trading days). Keep one row per day, with a date and a close."
+        )
+    return frame
 
 
 def _price_columns(raw: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -177,10 +196,10 @@ def _price_columns(raw: pd.DataFrame, name: str) -> pd.DataFrame:
     return raw
 
 
-def _numeric_frame(raw: pd.DataFrame) -> pd.DataFrame:
+def _numeric_frame(raw: pd.DataFrame, name: str) -> pd.DataFrame:
     """The price columns as numbers (thousands separators removed, unreadable cells NaN, absent
     columns all NaN), indexed by the parsed dates (NaT where unreadable)."""
-    dates = _parse_dates(raw["date"])
+    dates = _parse_dates(raw["date"], name)
     numbers = {
         c: pd.to_numeric(raw[c].str.replace(",", "", regex=False).str.strip(), errors="coerce")
         if c in raw.columns
@@ -229,15 +248,72 @@ def _looks_binary(path: Path) -> bool:
     return controls > max(2, len(head) // 100)
 
 
-def _parse_dates(values: pd.Series) -> pd.DatetimeIndex:
+def _parse_dates(values: pd.Series, name: str) -> pd.DatetimeIndex:
     text = values.astype(str).str.strip()
     iso = text.str.match(r"^\d{4}-\d{2}-\d{2}")
     if iso.all():  # ISO dates, possibly with a time and offset: the calendar date is what counts
         return pd.DatetimeIndex(
             pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
         )
+    parts = text.str.extract(_NUMERIC_DATE)
+    numeric = parts[0].notna()
+    if numeric.sum() > len(text) / 2:  # mostly dd/mm/yyyy or mm/dd/yyyy: decide the order once
+        return _numeric_dates(parts.where(numeric), text, name)
     parsed = pd.to_datetime(text, errors="coerce", format="mixed", utc=True)
     return pd.DatetimeIndex(parsed).tz_localize(None)
+
+
+def _numeric_dates(parts: pd.DataFrame, text: pd.Series, name: str) -> pd.DatetimeIndex:
+    """Dates such as 03/02/2025, read day-first or month-first (see the module docstring)."""
+    first, second = (pd.to_numeric(parts[i], errors="coerce") for i in (0, 1))
+    year = pd.to_numeric(parts[2], errors="coerce")
+    year = year.where(year >= 100, 2000 + year.where(year < 70, year - 100))  # 25 -> 2025
+    candidates = {
+        "day-first": _assemble(year, second, first),
+        "month-first": _assemble(year, first, second),
+    }
+    if (first > 12).any() and not (second > 12).any():
+        order = "day-first"
+    elif (second > 12).any() and not (first > 12).any():
+        order = "month-first"
+    else:
+        order = _daily_order(candidates)
+    if order is None:
+        sample = text[parts[0].notna()].iloc[0]
+        raise InputError(
+            f"{name}: dates such as {sample[:20]} could be day/month or month/day. Re-save the "
+            "dates as YYYY-MM-DD (e.g. 2025-02-03), which reads the same everywhere."
+        )
+    return pd.DatetimeIndex(candidates[order])
+
+
+def _assemble(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
+    frame = pd.DataFrame({"year": year, "month": month, "day": day})
+    return pd.to_datetime(frame, errors="coerce")
+
+
+def _daily_order(candidates: dict[str, pd.Series]) -> str | None:
+    """The reading whose dates run day after day (a median step of at most a week), when only
+    one of them does; None when the file cannot tell."""
+    daily = []
+    for order, dates in candidates.items():
+        valid = dates.dropna()
+        steps = valid.diff().dropna().abs()
+        if len(valid) >= 2 and steps.median() <= pd.Timedelta(days=7):
+            daily.append(order)
+    return daily[0] if len(daily) == 1 else None
+
+
+def _reject_future(frame: pd.DataFrame, name: str) -> None:
+    """A row dated after today (one day of slack for time zones) rejects the file, naming it."""
+    limit = pd.Timestamp(dt.date.today() + dt.timedelta(days=1))
+    late = np.flatnonzero(frame.index.notna() & (frame.index > limit))
+    if late.size:
+        when = frame.index[int(late[0])].date().isoformat()
+        raise InputError(
+            f"{name}: the row dated {when} is after today ({dt.date.today().isoformat()}); a "
+            "price history cannot hold future bars. Fix or remove that row."
+        )
 
 
 def _reject_non_positive(frame: pd.DataFrame, name: str) -> None:

@@ -20,9 +20,12 @@ from pathlib import Path
 import streamlit as st
 
 from assistant.app import status as data_status
+from assistant.app.folders import app_csv_folder
 from assistant.config import Settings
+from assistant.failures import InputError
 from assistant.library import Library
 from assistant.models import is_offline
+from assistant.safety import inert_markdown
 
 DATA_CHOICES = {
     "auto": "Yahoo Finance (demo data when offline)",
@@ -319,7 +322,13 @@ def _data_choice(default: str) -> str:
         placeholder="/path/to/prices",
         help="One CSV per asset, named after it: silver.csv, gold.csv, btc.csv …",
     )
-    return f"csv:{folder.strip()}" if folder.strip() else "demo"
+    if not folder.strip():
+        return "demo"
+    try:  # only folders under the configured roots: a visitor cannot probe server paths
+        return f"csv:{app_csv_folder(folder, Settings.from_env())}"
+    except InputError as exc:
+        st.sidebar.caption(safe_markdown(str(exc)))
+        return "demo"
 
 
 # -- rendering helpers --------------------------------------------------------------------------
@@ -333,7 +342,7 @@ def safe_markdown(text: str) -> str:
     text), and dollar signs are escaped so "$100 … $4,000" is not typeset as LaTeX. Code spans
     are left alone: Markdown shows their content literally anyway.
     """
-    parts = _CODE.split(str(text or ""))
+    parts = _CODE.split(inert_markdown(str(text or "")))  # no live image, link or address
     for i in range(0, len(parts), 2):
         parts[i] = (
             parts[i]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from assistant.app.uploads import save_uploads
+from assistant.app.uploads import UploadError, save_uploads
 from ui import common
 
 FILE_TYPES = ["md", "markdown", "txt", "html", "htm", "pdf"]
@@ -40,9 +40,13 @@ def open_library():
 
 def ingest(kb, uploads) -> None:
     """Save the uploads, ingest them with a progress bar, and keep the report for the next run."""
-    paths = save_uploads(
-        common.settings().home / "uploads", [(f.name, f.getvalue()) for f in uploads]
-    )
+    try:
+        paths = save_uploads(
+            common.settings().home / "uploads", [(f.name, f.getvalue()) for f in uploads]
+        )
+    except UploadError as exc:  # too many files or too large: nothing was saved
+        st.session_state.ingest_error = str(exc)
+        st.rerun()
     bar = st.progress(0.0, text="Reading the files…")
     done: list[str] = []
 
@@ -166,7 +170,7 @@ if kb is not None:
         accept_multiple_files=True,
         key=f"uploads-{st.session_state.get('upload_round', 0)}",
         max_upload_size=MAX_UPLOAD_MB,
-        help="A file already in the library is replaced when its content changed.",
+        help="The same file twice is added once; a changed file is added as a new document.",
     )
     if st.button(
         "Add to the library",

@@ -16,6 +16,7 @@ from typing import Any
 from assistant.events import Reply
 from assistant.models import is_offline
 from assistant.registry import ToolName
+from assistant.safety import inert_markdown
 
 EXAMPLES = (
     "Is silver breaking out?",
@@ -271,7 +272,7 @@ def conversation_markdown(title: str, turns: list[Turn], now: dt.datetime | None
             lines.append("")
         if turn.grounding:
             lines += [f"_Grounding: {turn.grounding['badge']}. {turn.footer}._", ""]
-    return "\n".join(lines).rstrip() + "\n"
+    return inert_markdown("\n".join(lines).rstrip()) + "\n"  # no live image or link in a viewer
 
 
 def export_name(title: str, thread_id: str) -> str:

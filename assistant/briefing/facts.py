@@ -220,6 +220,14 @@ def _nothing_loaded(skipped: list[tuple[str, str]], as_of: dt.date | None) -> In
             f"series in the watchlist begins on {min(starts)}. Choose an as-of date on or "
             "after it."
         )
+    if len(skipped) > 3:  # name a few and give one reason, however long the list
+        names = ", ".join(name[:40] for name, _ in skipped[:5])
+        more = f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
+        first, reason = skipped[0]
+        return InputError(
+            f"None of the watchlist's {len(skipped)} assets could be briefed ({names}{more}). "
+            f"{first[:40]}: {reason}"
+        )
     reasons = "; ".join(f"{name}: {reason}" for name, reason in skipped)
     return InputError(f"None of the watchlist's assets could be briefed. {reasons}")
 

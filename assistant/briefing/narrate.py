@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from assistant import grounding
 from assistant.briefing.facts import Facts
 from assistant.briefing.headline import Candidate
+from assistant.safety import plain_text
 
 MAX_CHARS = 1500  # a headline paragraph, not an essay
 SYSTEM = (
@@ -52,9 +53,10 @@ def facts_prompt(facts: Facts, chosen: list[Candidate]) -> str:
 
 
 def clean(text: object) -> str:
-    """One paragraph: control characters and line breaks collapsed, leading heading marks gone."""
+    """One paragraph: control characters and line breaks collapsed, leading heading marks,
+    Markdown images and link targets gone."""
     flat = " ".join("".join(ch if ch.isprintable() else " " for ch in str(text or "")).split())
-    return flat.lstrip("#").strip()[:MAX_CHARS]
+    return plain_text(flat).lstrip("#").strip()[:MAX_CHARS]  # no image or link from the model
 
 
 def narrate(

@@ -5,7 +5,8 @@ chart is a ``Plotly.newPlot`` call on inline data, and a Content-Security-Policy
 fetch (scripts, styles, images, fonts, connections) from elsewhere. All text is HTML-escaped;
 ``**`` in the briefing's own templates becomes ``<strong>`` and nothing else becomes markup.
 
-Files: :func:`write_file` replaces a file atomically (``--out``); :func:`write_new` never
+Files: :func:`write_file` replaces a regular file atomically, keeping its permissions, and
+refuses links, folders, pipes and devices (``--out``); :func:`write_new` never
 overwrites, adding -2, -3... to a dated name (``--out-dir``), so a daily cron job keeps history.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -213,9 +215,35 @@ def check_writable(folder: Path) -> None:
         raise OutputError(f"Cannot write to {folder}: {exc.strerror or exc}") from exc
 
 
-def write_file(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` atomically (a temporary file renamed over it)."""
+def check_target(path: Path) -> None:
+    """``path`` must be a regular file or not exist yet: a link, a folder, a pipe or a device
+    is never replaced by a briefing (OutputError says what is there)."""
     path = Path(path).expanduser()
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise OutputError(f"Cannot write {path}: {exc.strerror or exc}") from exc
+    if stat.S_ISREG(info.st_mode):
+        return
+    kinds = (
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    what = next((name for test, name in kinds if test(info.st_mode)), "not a regular file")
+    raise OutputError(f"Will not replace {path}: it is {what}, not a regular file")
+
+
+def write_file(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` atomically (a temporary file renamed over it), keeping an
+    existing file's permissions; anything but a regular file or a new path is refused."""
+    path = Path(path).expanduser()
+    check_target(path)
     try:
         write_text(path, text)
     except OSError as exc:

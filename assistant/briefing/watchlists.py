@@ -5,7 +5,10 @@ built-in ``default`` (gold, silver, bitcoin, the S&P 500 and the dollar index) e
 a file; saving a list named ``default`` replaces it, and removing that restores the built-in.
 
 The file is read with :mod:`tomllib` and written by :func:`save` as a whole, through a
-temporary file and an atomic rename, so a crash never leaves half a file behind. It is also
+temporary file and an atomic rename, so a crash never leaves half a file behind; saving and
+removing hold a file lock from reading to writing, so parallel runs never lose each other's
+lists. A hand-edited file that is not what :func:`load` expects (a table where a list belongs,
+a nested list, a number) is reported in one line naming the file, never a crash. It is also
 fine to edit by hand::
 
     [watchlists.metals]
@@ -15,8 +18,10 @@ fine to edit by hand::
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +29,8 @@ from tools.errors import InputError
 from tools.files import write_text
 
 FILE_NAME = "watchlists.toml"
+MAX_FILE_BYTES = 1024 * 1024
+MAX_ASSETS = 40  # in one watchlist or briefing
 DEFAULT_NAME = "default"
 DEFAULT_ASSETS = ("gold", "silver", "bitcoin", "sp500", "dxy")
 DEFAULT_PAIRS = (("silver", "bitcoin"), ("gold", "bitcoin"))
@@ -71,12 +78,21 @@ def builtin_default() -> Watchlist:
     return Watchlist(DEFAULT_NAME, DEFAULT_ASSETS, (), builtin=True)
 
 
-def parse_assets(text: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+def parse_assets(
+    text: str | list[str] | tuple[str, ...] | None, limit: int | None = MAX_ASSETS
+) -> tuple[str, ...]:
     """Asset names from "gold, silver,btc" (or a list), stripped, empty items and repeats
-    dropped."""
+    dropped; InputError for more than ``limit`` (a hand-edited file is read without one, so one
+    oversized list does not hide the others)."""
     items = text.split(",") if isinstance(text, str) else list(text or [])
     clean = (" ".join("".join(ch for ch in str(i) if ch.isprintable()).split()) for i in items)
-    return tuple(dict.fromkeys(i for i in clean if i))
+    names = tuple(dict.fromkeys(i for i in clean if i))
+    if limit is not None and len(names) > limit:
+        raise InputError(
+            f"A briefing covers at most {limit} assets, and this list has {len(names)} "
+            f"(starting {', '.join(n[:20] for n in names[:3])}); split it into several watchlists."
+        )
+    return names
 
 
 def parse_pairs(text: str | list[str] | tuple | None) -> tuple[tuple[str, str], ...]:
@@ -130,6 +146,8 @@ def load(home: Path | str) -> dict[str, Watchlist]:
     found = {DEFAULT_NAME: builtin_default()}
     file = path(home)
     try:
+        if file.stat().st_size > MAX_FILE_BYTES:
+            raise InputError(f"{file} is over 1 MB, too big for watchlists; fix or delete it.")
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
         return found
@@ -139,7 +157,14 @@ def load(home: Path | str) -> dict[str, Watchlist]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{file} is not valid TOML ({exc}); fix or delete the file.") from exc
-    for name, entry in (data.get("watchlists") or {}).items():
+    except RecursionError as exc:
+        raise InputError(f"{file} is nested too deeply; fix or delete the file.") from exc
+    lists = data.get("watchlists") or {}
+    if not isinstance(lists, dict):
+        raise InputError(
+            f"{file} must hold tables such as [watchlists.metals]; fix or delete the file."
+        )
+    for name, entry in lists.items():
         found[name] = _entry(file, name, entry)
     return found
 
@@ -148,10 +173,31 @@ def _entry(file: Path, name: str, entry: object) -> Watchlist:
     assets = entry.get("assets") if isinstance(entry, dict) else entry
     if not isinstance(assets, list) or not all(isinstance(a, str) for a in assets):
         raise InputError(
-            f"Watchlist '{name}' in {file} needs assets = [\"gold\", ...]; fix or delete it."
+            f"Watchlist '{_shown(name)}' in {file} needs assets = [\"gold\", ...]; fix or "
+            "delete it."
         )
     pairs = entry.get("pairs") if isinstance(entry, dict) else None
-    return Watchlist(name, parse_assets(assets), parse_pairs(pairs or None))
+    if not _pairs_shape(pairs):
+        raise InputError(
+            f"Watchlist '{_shown(name)}' in {file} needs pairs = [\"silver>bitcoin\", ...]; "
+            "fix or delete it."
+        )
+    return Watchlist(name, parse_assets(assets, limit=None), parse_pairs(pairs or None))
+
+
+def _pairs_shape(pairs: object) -> bool:
+    """None, a string, or a list of "a>b" strings and [a, b] pairs of strings."""
+    if pairs is None or isinstance(pairs, str):
+        return True
+    return isinstance(pairs, list) and all(
+        isinstance(p, str)
+        or (isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p))
+        for p in pairs
+    )
+
+
+def _shown(name: str) -> str:
+    return "".join(ch if ch.isprintable() else "?" for ch in str(name))[:40]
 
 
 def get(home: Path | str, name: str | None) -> Watchlist:
@@ -184,9 +230,10 @@ def save(home: Path | str, name: str, assets, pairs=None) -> Watchlist:
             f"The watchlist '{name}' would be empty; give at least one asset, e.g. gold,silver."
         )
     entry = Watchlist(name, names, parse_pairs(pairs))
-    lists = {k: v for k, v in load(home).items() if not v.builtin}
-    lists[name] = entry
-    _write(path(home), lists)
+    with _locked(home):
+        lists = {k: v for k, v in load(home).items() if not v.builtin}
+        lists[name] = entry
+        _write(path(home), lists)
     return entry
 
 
@@ -196,17 +243,18 @@ def remove(home: Path | str, name: str) -> Watchlist:
     Raises:
         InputError: no saved watchlist of that name.
     """
-    lists = {k: v for k, v in load(home).items() if not v.builtin}
-    key = str(name or "").strip()
-    if key not in lists:
-        extra = " The built-in default cannot be removed." if key == DEFAULT_NAME else ""
-        raise InputError(
-            f"No saved watchlist named '{key[:40]}'.{extra} Saved: "
-            f"{', '.join(sorted(lists)) or 'none'}.",
-            options=sorted(lists),
-        )
-    gone = lists.pop(key)
-    _write(path(home), lists)
+    with _locked(home):
+        lists = {k: v for k, v in load(home).items() if not v.builtin}
+        key = str(name or "").strip()
+        if key not in lists:
+            extra = " The built-in default cannot be removed." if key == DEFAULT_NAME else ""
+            raise InputError(
+                f"No saved watchlist named '{key[:40]}'.{extra} Saved: "
+                f"{', '.join(sorted(lists)) or 'none'}.",
+                options=sorted(lists),
+            )
+        gone = lists.pop(key)
+        _write(path(home), lists)
     return gone
 
 
@@ -236,6 +284,27 @@ def dumps(lists: dict[str, Watchlist]) -> str:
         if w.pairs:
             parts.append(f"pairs = [{', '.join(_toml_string(f'{a}>{b}') for a, b in w.pairs)}]\n")
     return "".join(parts)
+
+
+@contextlib.contextmanager
+def _locked(home: Path | str) -> Iterator[None]:
+    """Hold the watchlists' file lock (``.watchlists.toml.lock``) from reading to writing."""
+    from filelock import FileLock, Timeout
+
+    file = path(home)
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(file.with_name(f".{FILE_NAME}.lock")), timeout=30)
+        lock.acquire()
+    except (OSError, Timeout) as exc:
+        raise InputError(
+            f"Cannot lock {file} for writing ({exc}); set MARKET_ASSISTANT_HOME (or --home) to a "
+            "writable folder, or retry when no other save is running."
+        ) from exc
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _write(file: Path, lists: dict[str, Watchlist]) -> None:

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from assistant.safety import terminal_text
+
 MODEL_HELP = "offline, openai:MODEL or provider:MODEL (env MARKET_ASSISTANT_MODEL)."
 
 
@@ -105,7 +107,7 @@ def _run_turn(assistant, question: str, thread_id: str | None, quiet: bool):
         if quiet:
             continue
         if isinstance(event, TextDelta):
-            out.write(event.text)
+            out.write(terminal_text(event.text, lines=True))
             out.flush()
             streamed = True
         elif isinstance(event, ToolStarted):
@@ -117,12 +119,16 @@ def _run_turn(assistant, question: str, thread_id: str | None, quiet: bool):
             out.write("\n\nSources:\n" if streamed else "Sources:\n")
             for s in event.sources:
                 out.write(
-                    f"  - {s.get('title')} ({s.get('source')}, {s.get('published') or 'undated'})\n"
+                    terminal_text(
+                        f"  - {s.get('title')} ({s.get('source')}, "
+                        f"{s.get('published') or 'undated'})"
+                    )
+                    + "\n"
                 )
         elif isinstance(event, GroundingChecked):
             typer.echo(f"\n[grounding: {event.report.badge()}]", err=True)
         elif isinstance(event, Failed):
-            typer.echo(f"Error: {event.message}", err=True)
+            typer.echo(f"Error: {terminal_text(event.message)}", err=True)
     if streamed and not quiet:
         out.write("\n")
     return reply

@@ -65,7 +65,7 @@ def _format(fmt: str | None, as_json: bool, out: str | None) -> str:
 
 def _prepare_output(out: str | None, out_dir: str | None) -> None:
     """Fail before any work when the output cannot be written."""
-    from assistant.briefing.render import OutputError, check_writable
+    from assistant.briefing.render import OutputError, check_target, check_writable
 
     if out and out_dir:
         raise _input_error("Give either --out or --out-dir, not both.")
@@ -77,6 +77,8 @@ def _prepare_output(out: str | None, out_dir: str | None) -> None:
     if out and Path(out).expanduser().is_dir():
         raise _input_error(f"--out {out} is a folder; give a file name, or use --out-dir.")
     try:
+        if out:
+            check_target(Path(out))
         check_writable(target)
     except OutputError as exc:
         raise _input_error(f"{exc}; choose a writable path with --out or --out-dir.") from exc

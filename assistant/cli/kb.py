@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from assistant.library import Library
+from assistant.safety import terminal_text
 from tools.errors import InputError
 
 app = typer.Typer(no_args_is_help=True)
@@ -57,26 +58,27 @@ def ingest(
 ) -> None:
     """Add or update documents; unchanged files are skipped. Exits 1 if any file failed."""
     from assistant.cli.output import emit_json
-    from knowledge.loaders import iter_files
+    from knowledge.loaders import collect
 
     kb = open_kb(ctx)
-    files = list(iter_files(paths))
-    if not files:
-        raise InputError(f"No supported files in {', '.join(paths)}; use .md, .txt, .html or .pdf.")
+    files, refused = collect(paths)
+    if not files and not refused:
+        shown = terminal_text(", ".join(paths))
+        raise InputError(f"No supported files in {shown}; use .md, .txt, .html or .pdf.")
     with (
         knowledge_errors(),
         typer.progressbar(
-            length=len(files),
+            length=len(files) + len(refused),
             label="Ingesting",
             show_pos=True,
             file=None if not as_json else _Null(),
         ) as bar,
     ):
-        report = kb.ingest(files, progress=lambda _path, _status: bar.update(1))
+        report = kb.ingest(paths, progress=lambda _path, _status: bar.update(1))
     if as_json:
         emit_json(report.to_dict())
     else:
-        typer.echo(f"Ingested {len(files)} file(s): {report.summary()}.")
+        typer.echo(f"Ingested {len(files) + len(refused)} file(s): {report.summary()}.")
     report_failures(report.failed, "ingest")
 
 
@@ -89,10 +91,12 @@ def report_failures(failed: list[tuple[str, str]], command: str) -> None:
         return
     if len(failed) == 1:
         path, reason = failed[0]
-        typer.echo(f"Error: could not {command} {path}: {reason}", err=True)
+        typer.echo(
+            f"Error: could not {command} {terminal_text(path)}: {terminal_text(reason)}", err=True
+        )
     else:
         for path, reason in failed:
-            typer.echo(f"  failed  {path}: {reason}", err=True)
+            typer.echo(f"  failed  {terminal_text(path)}: {terminal_text(reason)}", err=True)
         typer.echo(
             f"Error: {len(failed)} files failed (listed above); fix them and run "
             f"'market-assistant kb {command}' again. Everything else was kept.",
@@ -127,11 +131,12 @@ def list_documents(
     if as_json:
         emit_json([d.to_dict() for d in docs])
         return
-    typer.echo(f"{len(docs)} document(s) in {kb.location}:")
+    typer.echo(f"{len(docs)} document(s) in {terminal_text(kb.location)}:")
     for d in docs:
+        when = terminal_text(d.published or "undated")
         typer.echo(
-            f"  {d.doc_id:<34} {d.chunks:>3} chunks  {d.origin:<7} {d.published or 'undated':<10} "
-            f" {d.title}"
+            f"  {d.doc_id:<34} {d.chunks:>3} chunks  {d.origin:<7} {when:<10}  "
+            f"{terminal_text(d.title)}"
         )
 
 
@@ -150,18 +155,20 @@ def remove(
 @app.command("rebuild")
 def rebuild(ctx: typer.Context) -> None:
     """Re-create the store with the current embedding model: the bundled corpus plus every
-    ingested file that still exists."""
-    kb = open_kb(ctx, check_model=False, auto_ingest=False)
+    ingested file that still exists. Also repairs a store that cannot be opened or read."""
+    from knowledge.recovery import rebuild_knowledge_base
+
+    settings = ctx.obj
+    typer.echo("Re-embedding the bundled corpus and the ingested documents...")
     with knowledge_errors():
-        users = sum(d.origin == "user" for d in kb.documents())
-    typer.echo(f"Re-embedding the bundled corpus and {users} ingested document(s)...")
-    with knowledge_errors(), typer.progressbar(length=max(users, 1), label="Rebuilding") as bar:
-        report = kb.rebuild(progress=lambda _path, _status: bar.update(1))
+        done = rebuild_knowledge_base(settings.home, settings.chroma_host, settings.chroma_port)
+    if done.note:
+        typer.echo(f"Note: {terminal_text(done.note)}.")
     typer.echo(
-        f"Rebuilt {kb.location} with {kb.embedder.model_id}: {report.summary()}; "
-        f"{kb.count()} chunks."
+        f"Rebuilt {terminal_text(done.kb.location)} with {done.kb.embedder.model_id}: "
+        f"{done.report.summary()}; {done.kb.count()} chunks."
     )
-    report_failures(report.failed, "rebuild")
+    report_failures(done.report.failed, "rebuild")
 
 
 @app.command("search")
@@ -194,7 +201,7 @@ def search(
         typer.echo("No passages matched" + (" the filters." if keys or day else "."))
         return
     for n, p in enumerate(passages, 1):
-        typer.echo(f"[{n}] {p.citation()}  (score {p.score:.3f}, {p.chunk_id})")
+        typer.echo(f"[{n}] {terminal_text(p.citation())}  (score {p.score:.3f}, {p.chunk_id})")
         for line in p.text.split("\n"):
-            typer.echo(f"    {line}" if line else "")
+            typer.echo(f"    {terminal_text(line)}" if line else "")
         typer.echo("")

@@ -17,6 +17,7 @@ from assistant.cli import check as check_command
 from assistant.cli import data as data_commands
 from assistant.cli.output import EXIT_FAILURE, EXIT_INPUT
 from assistant.config import Settings, debug_enabled
+from assistant.failures import disk_full
 
 app = typer.Typer(
     add_completion=False,
@@ -41,6 +42,13 @@ def _global(
         str | None, typer.Option("--home", help="Data directory (env MARKET_ASSISTANT_HOME).")
     ] = None,
 ) -> None:
+    if home is not None and not home.strip():
+        from tools.errors import InputError
+
+        raise InputError(
+            "--home is empty; give the data directory, e.g. --home ~/.market-assistant, or leave "
+            "the option out to use MARKET_ASSISTANT_HOME or ~/.market-assistant."
+        )
     settings = Settings.from_env(data=data, as_of=as_of, home=home)
     check_home(settings.home)
     ctx.obj = settings
@@ -102,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = app(args=args, prog_name="market-assistant", standalone_mode=False)
     except InputError as exc:
-        typer.echo(f"Error: {exc}", err=True)
+        typer.echo(f"Error: {one_line(exc)}", err=True)
         return EXIT_INPUT
     except Exit as exc:
         return exc.exit_code
@@ -120,13 +128,28 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, no traceback
         if debug_enabled():
             raise
+        if (full := disk_full(exc)) is not None:
+            typer.echo(f"Error: {full}", err=True)
+            return EXIT_FAILURE
         typer.echo(
-            f"Error: unexpected failure ({type(exc).__name__}: {str(exc)[:200]}). "
+            f"Error: unexpected failure ({type(exc).__name__}: {one_line(exc, 200)}). "
             "Set MARKET_ASSISTANT_DEBUG=1 for details.",
             err=True,
         )
         return EXIT_FAILURE
     return code if isinstance(code, int) else 0
+
+
+MAX_ERROR_CHARS = 600
+
+
+def one_line(message: object, limit: int = MAX_ERROR_CHARS) -> str:
+    """An error message as one printable line of at most ``limit`` characters: escapes and line
+    breaks in it (a file name, say) are shown, never acted on, and cannot start a line."""
+    from assistant.safety import terminal_text
+
+    text = terminal_text(message)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def run() -> None:  # pragma: no cover - console script shim
