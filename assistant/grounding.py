@@ -4,6 +4,11 @@ A figure is a price, percentage, count, date, month or year written in the answe
 grounded when some number (or date) in the tool results rounds to it at the precision the
 answer wrote it with; signs are ignored ("fell 3.2%" matches a change of -3.2), currency signs,
 thousands separators and k/m/bn suffixes are understood.
+
+Names with digits are not figures: tickers, "S&P 500", model ids such as
+``openai:qwen2.5-coder-1.5b`` (any ``provider:name``), links, and citation markers ``[1]``.
+When the turn's retrieved passages are given, the citations are checked too
+(:mod:`assistant.citations`): every source the answer names must be among them.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from assistant.citations import check_citations, marker_pattern
 
 MONTHS = {
     m.lower(): i
@@ -50,7 +57,9 @@ _NUMBER = re.compile(
 _NAMES = re.compile(
     r"S&P\s?500|Nasdaq[- ]100|\b10[- ]?(?:year|yr|y)\b|\bUS10Y\b|\b52[- ]week\b|\bMiniLM-L6-v2\b|"
     r"\bgpt-[\w.\-]+|\b[A-Z]{1,4}=F\b|\bv\d+(?:\.\d+)*\b|\bp-value\b|\bBTC-USD\b|\bETH-USD\b|"
-    r"\bGC=F\b|\bSI=F\b|\bDX-Y\.NYB\b|\^\w+",
+    r"\bGC=F\b|\bSI=F\b|\bDX-Y\.NYB\b|\^\w+|"
+    # links, and ids written provider:name (openai:qwen2.5-coder-1.5b, csv:../data/2024)
+    r"\bhttps?://\S+|\b[a-z][\w-]*:(?=[\w.\-/]*[a-z])[\w.\-/]+",
     re.I,
 )
 _DURATION = re.compile(
@@ -82,30 +91,71 @@ class Figure:
     date: dt.date | None = None
 
 
+def plural(n: int, word: str) -> str:
+    """``1 figure``, ``2 figures``."""
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
 @dataclass(frozen=True)
 class GroundingReport:
     checked: int
     ungrounded: list[str] = field(default_factory=list)
     grounded: list[str] = field(default_factory=list)
+    citations: list[str] = field(default_factory=list)  # sources the answer names or marks
+    unsupported: list[str] = field(default_factory=list)  # of those, not among the passages
 
     @property
     def ok(self) -> bool:
-        return not self.ungrounded
+        return not self.ungrounded and not self.unsupported
 
     def to_dict(self) -> dict:
-        return {"checked": self.checked, "ungrounded": list(self.ungrounded), "ok": self.ok}
+        out = {"checked": self.checked, "ungrounded": list(self.ungrounded), "ok": self.ok}
+        if self.citations:
+            out["citations"] = list(self.citations)
+            out["unsupported_citations"] = list(self.unsupported)
+        return out
 
     def badge(self) -> str:
         if self.ok:
-            return (
+            text = (
                 f"all figures from tools ({self.checked} checked)"
                 if self.checked
                 else "no figures to check"
             )
-        return (
-            f"{len(self.ungrounded)} of {self.checked} figures not found in tool results: "
-            + ", ".join(self.ungrounded)
-        )
+            if self.citations:
+                text += f"; {plural(len(self.citations), 'citation')} checked"
+            return text
+        parts = []
+        if self.ungrounded:
+            parts.append(
+                f"{len(self.ungrounded)} of {plural(self.checked, 'figure')} not found in tool "
+                "results: " + ", ".join(self.ungrounded)
+            )
+        if self.unsupported:
+            parts.append(
+                f"{plural(len(self.unsupported), 'cited source')} not among the passages found: "
+                + ", ".join(self.unsupported)
+            )
+        return "; ".join(parts)
+
+    def warning(self) -> str | None:
+        """One line for the top of an answer that failed the check; None when it passed."""
+        if self.ok:
+            return None
+        parts = []
+        if self.ungrounded:
+            n = len(self.ungrounded)
+            parts.append(
+                f"{plural(n, 'figure')} in this answer {'was' if n == 1 else 'were'} not found in "
+                f"the tool results ({', '.join(self.ungrounded)})"
+            )
+        if self.unsupported:
+            n = len(self.unsupported)
+            parts.append(
+                f"{plural(n, 'source')} it names {'is' if n == 1 else 'are'} not among the "
+                f"passages retrieved ({', '.join(self.unsupported)})"
+            )
+        return "Unverified: " + " and ".join(parts) + ". Treat them as unconfirmed."
 
 
 def extract_figures(text: str) -> list[Figure]:
@@ -115,6 +165,7 @@ def extract_figures(text: str) -> list[Figure]:
     spans: list[tuple[int, int]] = []
     masked = _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), text)
     masked = _NAMES.sub(lambda m: " " * len(m.group(0)), masked)
+    masked = marker_pattern().sub(lambda m: " " * len(m.group(0)), masked)
 
     def take(match: re.Match, fig: Figure) -> None:
         figures.append(fig)
@@ -259,9 +310,10 @@ def _number_match(fig: Figure, ev: Evidence) -> bool:
     return any(abs(abs(v) - target) <= tol for v in ev.numbers)
 
 
-def check(answer: str, evidence: Iterable) -> GroundingReport:
+def check(answer: str, evidence: Iterable, sources: list[dict] | None = None) -> GroundingReport:
     """Check every figure in ``answer`` against ``evidence`` (tool artifacts, summaries,
-    context)."""
+    context); with ``sources`` (the turn's retrieved passages), check its citations too."""
+    evidence = list(evidence)
     ev = Evidence()
     for item in evidence:
         ev.add(item)
@@ -269,6 +321,15 @@ def check(answer: str, evidence: Iterable) -> GroundingReport:
     ungrounded: list[str] = []
     for fig in extract_figures(answer):
         (grounded if is_grounded(fig, ev) else ungrounded).append(fig.text)
+    cited: list[str] = []
+    unsupported: list[str] = []
+    if sources is not None:
+        texts = [item for item in evidence if isinstance(item, str)]
+        cited, unsupported = check_citations(answer, sources, texts)
     return GroundingReport(
-        checked=len(grounded) + len(ungrounded), ungrounded=ungrounded, grounded=grounded
+        checked=len(grounded) + len(ungrounded),
+        ungrounded=ungrounded,
+        grounded=grounded,
+        citations=cited,
+        unsupported=unsupported,
     )

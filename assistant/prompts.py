@@ -35,9 +35,7 @@ SYSTEM = "\n".join(
 
 def system_prompt(source_label: str, as_of: dt.date | None, today: dt.date | None = None) -> str:
     today = today or dt.date.today()
-    as_of_text = (
-        f" Answer as of {as_of.isoformat()}: the data ends on that day, so treat it as the present."
-        if as_of
-        else ""
-    )
+    as_of_text = ""
+    if as_of:  # the model takes the as-of date as today: it is the present of the data
+        today, as_of_text = as_of, " The data ends on this day (the as-of date)."
     return SYSTEM.format(today=today.isoformat(), as_of=as_of_text, source=source_label)

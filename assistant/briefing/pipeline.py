@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant import grounding
@@ -231,7 +231,9 @@ def _write(
         narration = narrate(model, facts, chosen, evidence, model_id)
     doc = _document(facts, chosen, passages, status, name, model_id, narration, settings)
     # Checked before the flag and the grounding line are added: they quote the figures they report.
-    report = grounding.check(to_markdown(doc), evidence)
+    # The provenance says where figures came from (model id, paths): it states none of its own.
+    checked = replace(doc, sections=tuple(s for s in doc.sections if s.key != "provenance"))
+    report = grounding.check(to_markdown(checked), evidence)
     if narration and narration.text and narration.ungrounded:
         doc = doc.with_blocks("headline", bp.ungrounded_warning(narration.ungrounded))
     doc = doc.with_blocks("provenance", Block("para", bp.grounding_line(report)))
