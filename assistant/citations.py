@@ -6,8 +6,8 @@ An answer cites in three ways, and each is checked:
 - markers ``[1]``, ``[2, 3]``: the n-th entry of the turn's sources (1-based; the citation
   contract of ``Reply.sources``). A marker past the end, or any marker when nothing was
   retrieved, is unsupported;
-- a title: ``(source: "Title")``, ``Sources: A, B``, ``titled "Title"``. It must match the
-  title (or source name) of a retrieved passage;
+- a title: ``(source: "Title")``, ``Sources: A, B``, ``titled "Title"``, a quote's attribution
+  line ``— *Title* (source)``. It must match the title (or source name) of a retrieved passage;
 - a publication, research house or bank by name ("The Economist, WSJ and CNBC", "according to
   Goldman Sachs"). The name must appear in what was retrieved (a passage's title, source,
   author, link or text) or in the turn's tool results.
@@ -66,8 +66,10 @@ PUBLICATIONS: dict[str, tuple[str, ...]] = {
 }
 _MARKER = re.compile(r"\[(\d{1,2}(?:\s*[,–-]\s*\d{1,2})*)\](?!\()")
 _SOURCE_LABEL = re.compile(
-    r"(?i)\b(?:sources?|cited|via)\s*:\s*(?P<body>[^\n)\]]{2,200})|"
-    r"\btitled\s+[\"“'](?P<titled>[^\"”'\n]{3,160})[\"”']"
+    r"(?im)\b(?:sources?|cited|via)\s*:\s*(?P<body>[^\n)\]]{2,200})|"
+    r"\btitled\s+[\"“'](?P<titled>[^\"”'\n]{3,160})[\"”']|"
+    # a quote's attribution line: "— *Title* (source), date"
+    r"^[>\s]*[—–]\s*[*_](?P<attributed>[^*_\n]{3,160})[*_]"
 )
 _QUOTED = re.compile(r"^\s*[\"“'*_]+(.+?)[\"”'*_]+\s*$")
 _SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\|)\s*")
@@ -162,8 +164,8 @@ def _publication_of(text: str) -> str | None:
 def _titles_in(answer: str) -> list[str]:
     titles: list[str] = []
     for m in _SOURCE_LABEL.finditer(answer):
-        if m.group("titled"):
-            titles.append(m.group("titled").strip())
+        if m.group("titled") or m.group("attributed"):
+            titles.append((m.group("titled") or m.group("attributed")).strip())
             continue
         for part in _SPLIT.split(m.group("body")):
             part = _QUOTED.sub(r"\1", part).strip(" .\"“”'*_")

@@ -100,6 +100,7 @@ class Reply:
 
     def to_dict(self) -> dict:
         return {
+            "warning": self.warning,  # first: a reader sees it before the answer
             "answer": self.answer,
             "tool_calls": [{"name": c["name"], "args": c["args"]} for c in self.tool_calls],
             "sources": [
@@ -112,7 +113,6 @@ class Reply:
             "as_of": self.as_of,
             "thread_id": self.thread_id,
             "error": self.error,
-            "warning": self.warning,
             "stopped": self.stopped,
             "notices": list(self.notices),
             "usage": dict(self.usage),

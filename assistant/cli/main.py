@@ -14,6 +14,7 @@ import typer
 
 from assistant.cli import analysis, ask, brief, kb
 from assistant.cli import data as data_commands
+from assistant.cli import eval as eval_command
 from assistant.cli.output import EXIT_FAILURE, EXIT_INPUT
 from assistant.config import Settings, debug_enabled
 
@@ -62,6 +63,7 @@ analysis.register(app)
 kb.register(app)
 ask.register(app)
 brief.register(app)
+eval_command.register(app)
 
 
 GLOBAL_OPTIONS = ("--data", "--as-of", "--home")
