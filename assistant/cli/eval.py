@@ -49,7 +49,7 @@ def evaluate(
     from dataclasses import replace
 
     from assistant.evaluation import questions as qs
-    from assistant.evaluation.report import add_run, question_table
+    from assistant.evaluation.report import add_run
     from assistant.evaluation.runner import run
     from assistant.models import resolve
     from assistant.runtime import make_assistant
@@ -73,9 +73,14 @@ def evaluate(
     if target is not None:
         add_run(target, summary)
         typer.echo(f"Added the run to {target}.", err=True)
-    if as_json:
-        from assistant.cli.output import emit_json
+    _print(result, summary, as_json)
 
+
+def _print(result, summary: dict, as_json: bool) -> None:
+    from assistant.cli.output import emit_json
+    from assistant.evaluation.report import question_table
+
+    if as_json:
         emit_json(result.to_dict())
         return
     typer.echo(question_table(result.to_dict()))
