@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from fakes import ScriptedChatModel
@@ -171,3 +172,29 @@ def test_the_as_of_date_is_today_for_the_model(stub):
     Assistant(settings, today=dt.date(2026, 12, 1)).ask("What is the date?")
     system = stub.requests[0]["messages"][0]["content"]
     assert "Today is 2026-01-23." in system and "2026-12-01" not in system
+
+
+def test_the_sidebar_sets_the_request_options(monkeypatch):
+    """The app's model controls: the options chosen in the sidebar reach the model server."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("MARKET_ASSISTANT_DATA", "demo")
+    st.cache_resource.clear()
+    app = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+    with StubOpenAI([{"text": "Hello."}]) as stub:
+        at = AppTest.from_file(app, default_timeout=90).run()
+        at.radio(key="model_mode").set_value("OpenAI-compatible API").run()
+        at.text_input(key="model_id").input("openai:tiny")
+        at.text_input(key="base_url").input(stub.base_url).run()
+        inputs = {w.label: w for w in at.number_input}
+        inputs["Temperature"].set_value(0.4)
+        inputs["Max tokens per call"].set_value(200)
+        inputs["Turn time limit (s)"].set_value(45.0)
+        {w.label: w for w in at.selectbox}["Parallel tool calls"].set_value("off").run()
+        at.chat_input(key="question").set_value("hi").run()
+        assert not at.exception, [e.value for e in at.exception]
+        body = stub.requests[0]
+    st.cache_resource.clear()
+    assert body["model"] == "tiny" and body["temperature"] == 0.4 and body["max_tokens"] == 200
+    assert at.session_state["settings"].limits.turn_s == 45.0
