@@ -4,6 +4,7 @@ a model's mistakes, truths computed from planted data, the question table format
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -107,7 +108,8 @@ def test_truths_follow_the_definitions_on_planted_data():
 
 def test_a_question_table_from_a_folder(tmp_path):
     (tmp_path / "a.yaml").write_text(
-        '- {id: one, question: "How much is silver?", tools: get_price, note: kept}\n'
+        '- {id: one, question: "How much is silver?", tools: get_price, note: kept,\n'
+        "   args: {get_price: {asset: silver, on: 2025-01-02}}}\n"
     )
     (tmp_path / "b.json").write_text(
         json.dumps([{"id": "two", "question": "and gold?", "follows": "one"}])
@@ -115,6 +117,8 @@ def test_a_question_table_from_a_folder(tmp_path):
     table = qs.load(tmp_path)
     assert [q.id for q in table] == ["one", "two"] and table[0].tools == ("get_price",)
     assert table[0].extra == {"note": "kept"} and table[1].follows == "one"
+    # YAML 1.1 reads the key `on` as true: it is get_price's argument
+    assert table[0].args == {"get_price": {"asset": "silver", "on": dt.date(2025, 1, 2)}}
 
 
 @pytest.mark.parametrize(

@@ -89,12 +89,19 @@ def _question(row, path: Path, n: int) -> Question:
         id=str(row.get("id") or f"{path.stem}-{n}"),
         question=str(row["question"]).strip(),
         tools=tuple(str(t) for t in tools),
-        args=dict(row.get("args") or {}),
+        args={str(k): _keys(v) for k, v in dict(row.get("args") or {}).items()},
         truth=tuple(dict(t) for t in truth if isinstance(t, dict)),
         cites=bool(row.get("cites")),
         follows=str(row["follows"]) if row.get("follows") else None,
         extra={k: v for k, v in row.items() if k not in _KNOWN},
     )
+
+
+def _keys(args):
+    """YAML 1.1 reads an unquoted key ``on`` as True: get_price's ``on`` argument."""
+    if not isinstance(args, dict):
+        return args
+    return {("on" if k is True else "off" if k is False else str(k)): v for k, v in args.items()}
 
 
 def _check(questions: list[Question]) -> None:

@@ -14,14 +14,14 @@ from pathlib import Path
 from tools.files import write_text
 
 SECTION = "## Model runs"
-INTRO = (
-    "Each row is one run of `market-assistant eval` over a question table: the share of"
-    " questions whose expected tools were called (tools), whose tool arguments were valid and as"
-    " expected (args), the mean share of true figures stated (figures, computed from the data),"
-    " the share fully grounded in tool results (grounded) and with valid citations (citations),"
-    " answers flagged as unverified, errors, the median time per question, the mean tokens in"
-    " and out and model calls per question, and tool calls the model wrote as text."
-)
+INTRO = """\
+Each row is one run of `market-assistant eval` over a question table (the bundled one is
+`assistant/evaluation/questions.yaml`): the share of questions that passed every check, whose
+expected tools were called (tools), whose tool arguments were valid and as expected (args), the
+mean share of true figures stated (figures, computed from the data with pandas), the share whose
+figures all came from tool results (grounded) and whose citations were all retrieved passages
+(citations); answers flagged "Unverified", errors, the median seconds per question, the mean
+tokens in and out and model calls per question, and the tool calls the model wrote as text."""
 COLUMNS = (
     ("date", "date"),
     ("model", "model"),
@@ -47,8 +47,8 @@ def row(summary: dict) -> str:
     cells = []
     for key, _ in COLUMNS:
         value = summary.get(key)
-        if key == "data" and summary.get("as_of"):
-            value = f"{value} to {summary['as_of']}"
+        if key == "data":
+            value = _data_label(str(value or ""), summary.get("as_of"))
         if isinstance(value, float) and key in (
             "passed",
             "tools",
@@ -60,6 +60,13 @@ def row(summary: dict) -> str:
             value = f"{value:.0%}"
         cells.append("" if value is None else str(value).replace("|", "\\|"))
     return "| " + " | ".join(cells) + " |"
+
+
+def _data_label(data: str, as_of: str | None) -> str:
+    """``csv:market-data to 2026-01-23``: a CSV folder by its name, not the whole path."""
+    if data.lower().startswith("csv:"):
+        data = "csv:" + Path(data[4:].rstrip("/")).name
+    return f"{data} to {as_of}" if as_of else data
 
 
 def header() -> str:
