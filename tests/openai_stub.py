@@ -11,7 +11,8 @@ Each request to ``/v1/chat/completions`` takes the next step of the script:
 - ``{"replay": PATH}``: a recorded reply played back byte for byte (SSE lines, keep-alive
   comments included, or a JSON body); ``"pace"`` seconds between its events;
 - ``{"keepalive": seconds, ...}``: SSE keep-alive comments every ``"every"`` seconds first (a
-  server reading a long prompt), then the step as usual;
+  server reading a long prompt), then the step as usual; ``"stall"``: seconds of silence after
+  the first words of a streamed reply;
 - a function of the request body returning one of the above.
 
 ``requests`` records every request body for assertions; ``disconnects`` counts streams the
@@ -153,10 +154,10 @@ class StubOpenAI:
                 chunks = list(_chunks(body, step))
                 if step.get("truncate"):
                     chunks = chunks[: max(1, len(chunks) // 2)]
-                for chunk in chunks:
+                for i, chunk in enumerate(chunks):
                     if not self._write(f"data: {json.dumps(chunk)}\n\n".encode()):
                         return
-                    time.sleep(step.get("pace", 0))
+                    time.sleep(step.get("stall", 0) if i == 1 else step.get("pace", 0))
                 if not step.get("truncate"):
                     self._write(b"data: [DONE]\n\n")
 

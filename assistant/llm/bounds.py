@@ -5,9 +5,11 @@ sends keep-alive lines while it reads a long prompt, so a request can run for ev
 read ever timing out. The agent sets the turn's deadline (:func:`deadline_scope`) around each
 model call; :class:`DeadlineTransport`, the HTTP transport of the OpenAI client, then
 
-- gives every read, connect and write no more time than the turn has left;
+- gives every connect, write and read of the headers no more time than the turn has left;
 - checks the clock on every chunk of a streamed body, keep-alives included, and closes the
   connection once the deadline has passed (the server sees the disconnect and stops generating);
+- shuts the socket down at the deadline when the body stalls (a read's timeout is fixed when
+  the body starts, so a silent server could otherwise hold a read past the deadline);
 - refuses a retry that could not finish in time: a 429 or 5xx whose Retry-After (or the
   client's longest back-off) is longer than what is left ends the turn now instead of sleeping
   past its end.
@@ -19,8 +21,11 @@ retrying or wrapping.
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import socket
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 
 import httpx2
@@ -77,6 +82,34 @@ def check_deadline(deadline: float | None, turn_s: float) -> None:
         raise DeadlineExceeded(deadline_message(turn_s))
 
 
+def run_by(deadline: float | None, turn_s: float, work: Callable[[], object]):
+    """``work()``, or :class:`DeadlineExceeded` when it is not done by ``deadline``.
+
+    A tool cannot be interrupted, so it runs in a thread of its own that the turn stops waiting
+    for; its result is dropped. The tools only read (prices through the cache, the library), so
+    one finishing unseen changes nothing.
+    """
+    if deadline is None:
+        return work()
+    context = contextvars.copy_context()  # LangChain's run configuration travels in it
+    box: dict = {}
+
+    def run() -> None:
+        try:
+            box["value"] = context.run(work)
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name="market-assistant-tool", daemon=True)
+    thread.start()
+    thread.join(max(0.0, deadline - time.monotonic()))
+    if thread.is_alive():
+        raise DeadlineExceeded(deadline_message(turn_s))
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
 class DeadlineTransport(httpx2.BaseTransport):
     """An HTTP transport that holds every request to the turn's deadline (when one is set)."""
 
@@ -115,7 +148,7 @@ class DeadlineTransport(httpx2.BaseTransport):
         return httpx2.Response(
             status_code=response.status_code,
             headers=response.headers,
-            stream=_DeadlineStream(response.stream, deadline, self.turn_s),
+            stream=_DeadlineStream(response.stream, deadline, self.turn_s, _watchdog(response)),
             extensions=response.extensions,
             request=request,
         )
@@ -127,22 +160,67 @@ class DeadlineTransport(httpx2.BaseTransport):
 class _DeadlineStream(httpx2.SyncByteStream):
     """A response body that stops (and closes the connection) once the deadline has passed."""
 
-    def __init__(self, inner, deadline: float, turn_s: float):
+    def __init__(self, inner, deadline: float, turn_s: float, watchdog=None):
         self.inner = inner
         self.deadline = deadline
         self.turn_s = turn_s
+        self.watchdog = watchdog
+        if watchdog is not None:
+            watchdog.start(deadline)
 
     def __iter__(self) -> Iterator[bytes]:
-        for chunk in self.inner:
+        try:
+            for chunk in self.inner:
+                if time.monotonic() >= self.deadline:
+                    raise DeadlineExceeded(deadline_message(self.turn_s))
+                yield chunk
+            if self.watchdog is not None:
+                self.watchdog.cancel()  # read to the end: the connection may be reused
+                if self.watchdog.fired:  # the end was the socket shut at the deadline
+                    raise DeadlineExceeded(deadline_message(self.turn_s))
+        except httpx2.TransportError as exc:  # the watchdog shut the socket at the deadline
             if time.monotonic() >= self.deadline:
-                self.close()
-                raise DeadlineExceeded(deadline_message(self.turn_s))
-            yield chunk
+                raise DeadlineExceeded(deadline_message(self.turn_s)) from exc
+            raise
+        except DeadlineExceeded:
+            self.close()
+            raise
 
     def close(self) -> None:
+        if self.watchdog is not None:
+            self.watchdog.cancel()
         close = getattr(self.inner, "close", None)
         if close is not None:
             close()
+
+
+class _Watchdog:
+    """Shuts a connection's socket down at the deadline, which wakes a read blocked on it."""
+
+    def __init__(self, sock: socket.socket):
+        self.sock = sock
+        self.timer: threading.Timer | None = None
+        self.fired = False
+
+    def start(self, deadline: float) -> None:
+        self.timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _fire(self) -> None:
+        self.fired = True
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+
+
+def _watchdog(response: httpx2.Response) -> _Watchdog | None:
+    stream = response.extensions.get("network_stream")
+    sock = stream.get_extra_info("socket") if stream is not None else None
+    return _Watchdog(sock) if isinstance(sock, socket.socket) else None
 
 
 def bounded_client(turn_s: float, max_retries: int, timeout_s: float) -> httpx2.Client:

@@ -3,7 +3,8 @@
 - Request options: ``tool_choice`` ("required" only on a turn's first call) and
   ``parallel_tool_calls`` go with each request.
 - The turn's deadline: a call that starts after it is refused, and the call runs inside
-  :func:`~assistant.llm.bounds.deadline_scope`, so its HTTP transport stops it in time.
+  :func:`~assistant.llm.bounds.deadline_scope`, so its HTTP transport stops it in time; a tool
+  still running at the deadline is no longer waited for.
 - Tool calls written as text: a reply without structured ``tool_calls`` whose text holds calls
   (see :mod:`assistant.llm.textcalls`) becomes a message with real tool calls, each checked
   against its tool's schema. When the text looks like a call that cannot be read, the reply
@@ -21,7 +22,7 @@ from langchain_core.tools import BaseTool
 from pydantic import ValidationError
 
 from assistant.config import RequestOptions
-from assistant.llm.bounds import check_deadline, deadline_scope
+from assistant.llm.bounds import check_deadline, deadline_scope, run_by
 from assistant.llm.textcalls import parse
 
 TEXT_CALLS = "text_tool_calls"  # additional_kwargs key: what the fallback parser did
@@ -35,7 +36,7 @@ HOW_TO_ENABLE = (
 
 
 class ModelCallMiddleware(AgentMiddleware):
-    """Request options, the turn's deadline, and tool calls written as text."""
+    """Request options, the turn's deadline (model calls and tools), tool calls written as text."""
 
     def __init__(self, options: RequestOptions, turn_s: float, language_model: bool = True):
         super().__init__()
@@ -51,6 +52,11 @@ class ModelCallMiddleware(AgentMiddleware):
         with deadline_scope(deadline):
             response = handler(request)
         return read_text_calls(response, request.tools)
+
+    def wrap_tool_call(self, request, handler):
+        deadline = getattr(getattr(request.runtime, "context", None), "deadline", None)
+        check_deadline(deadline, self.turn_s)
+        return run_by(deadline, self.turn_s, lambda: handler(request))
 
     def _with_options(self, request):
         changes: dict[str, Any] = {}
