@@ -179,13 +179,17 @@ class Assistant:
         return charts_for(reply.tool_results, self.market)
 
     def history(self, thread_id: str) -> list[dict]:
-        """The conversation so far: [{"role": "user"|"assistant", "content": str}]."""
+        """The conversation so far: [{"role": "user"|"assistant", "content": str}]. An answer the
+        model was asked to rewrite shows as its rewrite only."""
         from langchain_core.messages import AIMessage, HumanMessage
 
         state = self.graph().get_state({"configurable": {"thread_id": thread_id}})
         out = []
         for m in (state.values or {}).get("messages", []):
-            if isinstance(m, HumanMessage) and m.name != RECHECK:
+            if isinstance(m, HumanMessage) and m.name == RECHECK:
+                if out and out[-1]["role"] == "assistant":
+                    out.pop()  # the answer being rewritten
+            elif isinstance(m, HumanMessage):
                 out.append({"role": "user", "content": m.text})
             elif isinstance(m, AIMessage) and not m.tool_calls and m.text:
                 out.append({"role": "assistant", "content": m.text})
