@@ -155,7 +155,8 @@ class GroundingReport:
                 f"{plural(n, 'source')} it names {'is' if n == 1 else 'are'} not among the "
                 f"passages retrieved ({', '.join(self.unsupported)})"
             )
-        return "Unverified: " + " and ".join(parts) + ". Treat them as unconfirmed."
+        one = len(self.ungrounded) + len(self.unsupported) == 1
+        return f"Unverified: {' and '.join(parts)}. Treat {'it' if one else 'them'} as unconfirmed."
 
 
 def extract_figures(text: str) -> list[Figure]:

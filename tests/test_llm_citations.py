@@ -74,7 +74,7 @@ def test_one_figure_is_singular():
     report = grounding.check("Silver is at 12,295.00.", ["Silver closed at 100.93."])
     assert report.warning() == (
         "Unverified: 1 figure in this answer was not found in the tool results (12,295.00)."
-        " Treat them as unconfirmed."
+        " Treat it as unconfirmed."
     )
     assert "1 of 1 figure not found" in report.badge()
     two = grounding.check("Up 8% to 12,295.00.", [])

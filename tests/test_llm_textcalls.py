@@ -250,3 +250,10 @@ def test_the_cli_exit_code_when_no_call_can_be_read(stub, capsys, monkeypatch):
     code = main(["ask", "How much is gold?", "--data", "demo", "--model", "openai:m"])
     out, err = capsys.readouterr()
     assert code == 1 and "no structured tool calls" in err and "<tools>" not in out
+
+
+def test_chat_template_markup_is_taken_out_of_an_answer(stub):
+    """A recorded reply ended with '</tool_response>' after its answer."""
+    stub.push({"text": "Bitcoin closed higher.\n</tool_response>"})
+    reply = make(stub).ask("bitcoin?")
+    assert reply.answer == "Bitcoin closed higher." and len(stub.requests) == 1

@@ -41,6 +41,7 @@ class Score:
     error: str | None = None
     stopped: str | None = None
     warning: str | None = None  # the answer's "Unverified: ..." line, when flagged
+    rechecked: bool = False  # the model was asked once to rewrite invented figures
     problems: list[str] = field(default_factory=list)  # why a check failed, in words
 
     def to_dict(self) -> dict:
@@ -88,6 +89,7 @@ def score(question: Question, reply: Reply, truths: list[Truth], seconds: float)
         error=reply.error,
         stopped=reply.stopped,
         warning=reply.warning,
+        rechecked=reply.rechecked,
         problems=problems,
     )
 

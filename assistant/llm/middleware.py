@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -26,6 +27,10 @@ from assistant.llm.bounds import check_deadline, deadline_scope, run_by
 from assistant.llm.textcalls import parse
 
 TEXT_CALLS = "text_tool_calls"  # additional_kwargs key: what the fallback parser did
+# Chat-template markup a small model sometimes writes into its answer ("</tool_response>").
+_TEMPLATE_TAGS = re.compile(
+    r"</?tool_response>|<\|im_(?:start|end)\|>(?:assistant|user)?|<\|eot_id\|>"
+)
 HOW_TO_ENABLE = (
     "The model server returned no structured tool calls: the model wrote its tool call as text"
     " ({problems}). Switch on the server's tool-call support: llama.cpp: start llama-server with"
@@ -91,6 +96,12 @@ def read_text_calls(response, tools: list) -> Any:
     message = messages[-1]
     if message.tool_calls or not message.text:
         return response
+    if _TEMPLATE_TAGS.search(message.text):  # a chat template's markup leaked into the reply
+        message = message.model_copy(
+            update={"content": _TEMPLATE_TAGS.sub("", message.text).strip()}
+        )
+        messages = [*messages[:-1], message]
+        response = ModelResponse(messages, getattr(response, "structured_response", None))
     by_name = {t.name: t for t in tools if isinstance(t, BaseTool)}
     found = parse(message.text, by_name)
     if not found.looked_like_calls:
