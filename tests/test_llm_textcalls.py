@@ -257,3 +257,26 @@ def test_chat_template_markup_is_taken_out_of_an_answer(stub):
     stub.push({"text": "Bitcoin closed higher.\n</tool_response>"})
     reply = make(stub).ask("bitcoin?")
     assert reply.answer == "Bitcoin closed higher." and len(stub.requests) == 1
+
+
+def test_the_recorded_briefing_narration_is_not_flagged_for_its_model_id(
+    stub, transcripts, market_data
+):
+    """resp-009: the model narrated a briefing's headline; the only flag on it was "1.5", from
+    the model id openai:qwen2.5-coder-1.5b in the provenance."""
+    from assistant.briefing.pipeline import generate
+    from assistant.models import make_model
+
+    stub.push(*[{"replay": transcripts / "resp-009.txt"}] * 2)  # the rewrite gets the same text
+    settings = Settings(
+        data=f"csv:{market_data}",
+        as_of="2026-01-23",
+        model="openai:qwen2.5-coder-1.5b",
+        openai_base_url=stub.base_url,
+        limits=Limits(retries=0),
+    )
+    briefing = generate(settings, model=make_model(settings), commentary=False)
+    assert "narrated by openai:qwen2.5-coder-1.5b" in briefing.markdown
+    assert "Silver reached a new record of 100.93 on 2026-01-23" in briefing.markdown
+    assert briefing.grounding.ok and briefing.flagged == [], briefing.grounding.ungrounded
+    assert len(stub.requests) == 1  # nothing to rewrite
