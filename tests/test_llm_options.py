@@ -173,7 +173,7 @@ def test_the_as_of_date_is_today_for_the_model(stub):
     )
     Assistant(settings, today=dt.date(2026, 12, 1)).ask("What is the date?")
     system = stub.requests[0]["messages"][0]["content"]
-    assert "Today is 2026-01-23." in system and "2026-12-01" not in system
+    assert "Today is 2026-01-23" in system and "2026-12-01" not in system
 
 
 def test_the_sidebar_sets_the_request_options(monkeypatch):
