@@ -22,6 +22,7 @@ ENV_MODEL = "MARKET_ASSISTANT_MODEL"
 ENV_DEBUG = "MARKET_ASSISTANT_DEBUG"
 ENV_CHROMA_HOST = "CHROMA_HOST"
 ENV_CHROMA_PORT = "CHROMA_PORT"
+ENV_DATABASE_URL = "MARKET_ASSISTANT_DATABASE_URL"
 DEFAULT_HOME = Path("~/.market-assistant")
 
 
@@ -54,6 +55,22 @@ def chroma_server(env: dict[str, str] | None = None) -> tuple[str | None, int | 
     return host, int(raw)
 
 
+def database_url(env: dict[str, str] | None = None) -> str | None:
+    """``MARKET_ASSISTANT_DATABASE_URL``: a ``postgresql://`` URL for shared conversations, or
+    None for the embedded SQLite store. Anything else is an InputError that says what to set."""
+    env = environment() if env is None else env
+    url = (env.get(ENV_DATABASE_URL) or "").strip()
+    if not url:
+        return None
+    if not url.lower().startswith(("postgresql://", "postgres://")):
+        scheme = url.split(":", 1)[0][:20] if ":" in url else "no scheme"
+        raise InputError(
+            f"{ENV_DATABASE_URL} must be a postgresql://user:password@host:port/database URL, "
+            f"not one with {scheme!r}; unset it to keep conversations in the local SQLite file."
+        )
+    return url
+
+
 @dataclass(frozen=True)
 class Limits:
     model_calls: int = 6  # per turn
@@ -73,6 +90,8 @@ class Settings:
     openai_base_url: str | None = None
     chroma_host: str | None = None  # a Chroma server instead of the local store
     chroma_port: int | None = None
+    # PostgreSQL for conversations and checkpoints (shared by replicas); None: SQLite in home.
+    database_url: str | None = field(default=None, repr=False)
     limits: Limits = field(default_factory=Limits)
 
     def __post_init__(self) -> None:
@@ -95,6 +114,7 @@ class Settings:
             openai_base_url=env.get("OPENAI_BASE_URL") or None,
             chroma_host=host,
             chroma_port=port,
+            database_url=database_url(env),
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         if "as_of" in clean:

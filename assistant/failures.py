@@ -30,6 +30,9 @@ def describe(
     """(kind, message) for an exception raised during a turn."""
     if isinstance(exc, InputError):
         return "input", str(exc)
+    told = getattr(exc, "user_message", None)  # e.g. the conversation store's own sentence
+    if isinstance(told, str) and told:
+        return str(getattr(exc, "kind", "error")), redact(told)
     where = f" at {base_url}" if base_url else ""
     return _api_failure(exc, model_id, where) or _other_failure(exc, where, timeout_s)
 
