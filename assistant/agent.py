@@ -260,8 +260,11 @@ class _Run:
         config = {"configurable": {"thread_id": self.thread_id}, "recursion_limit": 50}
         inputs = {"messages": [HumanMessage(question)]}
         context = self.assistant.tool_context()
+        # The checkpoint is written once, when the turn ends: a turn is kept whole or not at all
+        # (a process killed mid-turn leaves no half turn behind), and a shared database sees one
+        # write per turn instead of one per step.
         for mode, payload in graph.stream(
-            inputs, config, context=context, stream_mode=["messages", "updates"]
+            inputs, config, context=context, stream_mode=["messages", "updates"], durability="exit"
         ):
             if mode == "messages":
                 msg, meta = payload

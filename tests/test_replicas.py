@@ -301,7 +301,7 @@ def test_a_replica_killed_mid_turn_costs_no_completed_turn(pair):
         "and gold?",
         "and over 3 months?",
     ]
-    history = user_questions(seen["history"])
-    assert [q for q in history if q != "and over 1 year?"] == [t["question"] for t in seen["turns"]]
+    # the unfinished turn left nothing behind: checkpoints are written when a turn ends
+    assert user_questions(seen["history"]) == [t["question"] for t in seen["turns"]]
     a.start()  # back for whatever runs next
     assert a.ask("and copper?", thread, owner="carol")["assets"] == ["copper"]
