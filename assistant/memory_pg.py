@@ -144,9 +144,11 @@ class PgConversationStore:
             "connect_timeout": max(1, int(connect_timeout)),
             "application_name": "market-assistant",
         }
+        # No check of a connection when it is taken from the pool (a round trip each time): a
+        # connection broken by a restart fails its first statement, and ``retry`` runs the work
+        # again on a fresh one.
         options = {
             "kwargs": kwargs,
-            "check": ConnectionPool.check_connection,  # a connection from before a restart
             "open": False,
             # The pool's reconnection back-off doubles without bound; giving an attempt up after
             # ``retry_seconds`` lets the next request start afresh, so a database that is back
@@ -156,9 +158,15 @@ class PgConversationStore:
         self._pool = ConnectionPool(
             url, min_size=1, max_size=pool_size, timeout=retry_seconds, **options
         )
+        timeout_ms = int(lock_timeout * 1000)
+
+        def lock_wait(conn) -> None:  # once per connection: how long a turn waits for another
+            conn.execute("SELECT set_config('lock_timeout', %s, false)", (f"{timeout_ms}ms",))
+
         self._lock_pool = ConnectionPool(
-            url, min_size=0, max_size=lock_pool_size, timeout=lock_timeout, **options
-        )
+            url, min_size=0, max_size=lock_pool_size, timeout=lock_timeout, configure=lock_wait,
+            **options,
+        )  # fmt: skip
         try:
             self._pool.open(wait=True, timeout=max(connect_timeout, retry_seconds))
         except psycopg.OperationalError as exc:
@@ -238,12 +246,10 @@ class PgConversationStore:
         """A session advisory lock on the conversation, held for a whole turn on a connection
         of its own (released by the server if this process dies)."""
         key = lock_key(thread_id)
-        timeout_ms = int(self.lock_timeout * 1000)
 
         def acquire():
             conn = self._lock_pool.getconn(timeout=self.retry_seconds)
             try:
-                conn.execute("SELECT set_config('lock_timeout', %s, false)", (f"{timeout_ms}ms",))
                 conn.execute("SELECT pg_advisory_lock(%s)", (key,))
             except BaseException:
                 self._lock_pool.putconn(conn)
