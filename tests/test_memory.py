@@ -6,8 +6,6 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -118,28 +116,55 @@ def test_ten_turns_at_once_on_one_conversation_are_all_kept(tmp_path):
             assert sorted(asked(store, "shared-sqlite")) == sorted(QUESTIONS)
 
 
+PRELOAD = [
+    "langchain.agents",
+    "langchain.agents.middleware",
+    "assistant.cli.main",
+    "assistant.cli.ask",
+    "assistant.agent",
+    "assistant.lc_tools",
+    "assistant.models",
+    "assistant.offline.analyst",
+    "assistant.prompts",
+    "assistant.memory",
+    "filelock",
+    "test_memory",
+]
+
+
+def cli_in_process(argv: list[str], home: str) -> tuple[int, str, str]:
+    """The command line's ``main`` in this (child) process, its output captured."""
+    import contextlib
+    import io
+
+    from assistant.cli.main import main
+
+    os.environ["MARKET_ASSISTANT_HOME"] = home
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_ten_ask_processes_on_one_thread_keep_all_ten_questions(tmp_path):
-    """Ten concurrent ``ask ... --thread shared`` runs: every question stays in the thread."""
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("MARKET_ASSISTANT_")},
-        "MARKET_ASSISTANT_HOME": str(tmp_path),
-        "MARKET_ASSISTANT_DATA": "demo",
-    }
-    exe = Path(sys.executable).parent / "market-assistant"
-    runs = [
-        subprocess.Popen(
-            [str(exe), "ask", q, "--thread", "shared"],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for q in QUESTIONS
-    ]
-    outcomes = [(p.wait(300), p.stderr.read()) for p in runs]
-    assert [code for code, _ in outcomes] == [0] * 10, outcomes
+    """Ten concurrent ``ask ... --thread shared`` runs, each its own process (forked from a
+    server that has already imported the assistant, so the test spends no time on imports):
+    every question stays in the thread, and every run answers its own question."""
+    import multiprocessing
+
+    from tools import assets
+
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    runs = [(["--data", "demo", "ask", q, "--thread", "shared"], str(tmp_path)) for q in QUESTIONS]
+    with ctx.Pool(len(runs)) as pool:
+        outcomes = pool.starmap(cli_in_process, runs, chunksize=1)
+    assert [code for code, _, _ in outcomes] == [0] * 10, outcomes
+    for question, (_, out, _) in zip(QUESTIONS, outcomes, strict=True):
+        name = assets.get(question.removeprefix("How much is ").rstrip("?")).name
+        assert f"**{name}**" in out and "closed at" in out, (question, out[:200])  # its own answer
     store = ConversationStore(tmp_path / "conversations.sqlite")
     assert sorted(asked(store, "shared")) == sorted(QUESTIONS)
     assert [c.thread_id for c in store.list()] == ["shared"]

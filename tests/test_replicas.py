@@ -59,6 +59,7 @@ def test_a_conversation_started_on_one_replica_continues_on_the_other(pair):
     assert first["pid"] != second["pid"]
     assert [first["error"], second["error"], third["error"]] == [None, None, None]
     assert (first["assets"], second["assets"], third["assets"]) == (["silver"], ["gold"], ["gold"])
+    assert "**Silver**" in first["answer"] and "**Gold**" in second["answer"]
     assert "Gold" in third["answer"] and ("3m" in third["answer"] or "3 months" in third["answer"])
     # ?c=THREAD on either replica: the index entry, the turns as shown, the model's memory
     for replica in (a, b):
@@ -121,8 +122,8 @@ def test_two_replicas_ingesting_at_once_store_every_chunk_once(pair, chroma_addr
     folder = tmp_path / "batch"
     folder.mkdir()
     ids = []
-    for i in range(6):
-        body = "\n\n".join(f"Copper note {i}, part {k}: stocks fell again. " * 25 for k in range(6))
+    for i in range(4):
+        body = "\n\n".join(f"Copper note {i}, part {k}: stocks fell again. " * 20 for k in range(2))
         _note(folder / f"batch-{token}-{i}.md", f"Batch note {i}", body)
         ids.append(f"batch-{token}-{i}")
     results: dict[str, dict] = {}
@@ -153,14 +154,14 @@ def test_two_replicas_writing_one_document_name_at_once_leave_whole_versions(
     from knowledge.base import open_knowledge_base
 
     a, b = pair["a"], pair["b"]
-    for rnd in range(3):
+    for rnd in range(2):
         name = f"race-note-{uuid.uuid4().hex[:8]}"
         sources = {}
         for replica, metal in ((a, "Tin"), (b, "Cobalt")):
             folder = tmp_path / f"{replica.name}-{rnd}"
             folder.mkdir()
             sources[replica.name] = folder / f"{name}.md"
-            body = "\n\n".join(f"{metal} supply is tight ({k}). " * 30 for k in range(5))
+            body = "\n\n".join(f"{metal} supply is tight ({k}). " * 20 for k in range(3))
             _note(sources[replica.name], f"{metal} view", body)
         barrier = threading.Barrier(2)
         results = {}
@@ -294,7 +295,7 @@ def test_a_replica_killed_mid_turn_costs_no_completed_turn(pair):
     after = b.ask("and over 3 months?", thread, owner="carol")
     assert after["error"] is None, after["error"]
     assert time.monotonic() - started < LOCK_SECONDS  # nobody waited for the dead replica
-    assert after["assets"] == ["gold"]
+    assert after["assets"] == ["gold"] and "Gold" in after["answer"]
     seen = b.conversation(thread, owner="carol")
     assert [t["question"] for t in seen["turns"]] == [
         "How much is silver?",
@@ -303,5 +304,3 @@ def test_a_replica_killed_mid_turn_costs_no_completed_turn(pair):
     ]
     # the unfinished turn left nothing behind: checkpoints are written when a turn ends
     assert user_questions(seen["history"]) == [t["question"] for t in seen["turns"]]
-    a.start()  # back for whatever runs next
-    assert a.ask("and copper?", thread, owner="carol")["assets"] == ["copper"]

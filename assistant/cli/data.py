@@ -141,11 +141,16 @@ def status(
                 f"  {row['symbol']:<10} {row['rows']:>6,} bars  {row['first_date']} .."
                 f" {row['last_date']}  fetched {row['age_hours']:.1f} h ago"
             )
-    elif not info["damaged"]:
+    _echo_empty_or_damaged(bool(info["cache"]), info["damaged"])
+
+
+def _echo_empty_or_damaged(cached: bool, damaged: list[dict]) -> None:
+    """'Cache empty' only when there is no cache file at all; damaged files by name."""
+    if not cached and not damaged:
         typer.echo("Cache      empty (run 'market-assistant data refresh' with network access)")
-    if info["damaged"]:
+    if damaged:
         typer.echo("Damaged cache files (fetched again by 'market-assistant data refresh'):")
-        for row in info["damaged"]:
+        for row in damaged:
             typer.echo(f"  {row['reason']}")
 
 

@@ -9,7 +9,7 @@ turn; once the results are back it writes the answer from templates
 
 from __future__ import annotations
 
-import itertools
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
@@ -24,7 +24,6 @@ from assistant.offline import reading as it
 from assistant.registry import ToolName as T
 from assistant.streaming import chunks_of
 
-_ids = itertools.count(1)
 MAX_ASSETS = 4
 
 
@@ -76,7 +75,10 @@ class OfflineAnalyst(BaseChatModel):
 
 
 def _msg_id() -> str:
-    return f"offline-{next(_ids)}"
+    # Random, not a per-process count: a conversation continued by another process (a second
+    # ask --thread, another replica) must not reuse the ids of its earlier messages, which
+    # LangGraph would take as replacements of them.
+    return f"offline-{uuid.uuid4().hex}"
 
 
 def resolve_intent(history: list[BaseMessage], question: str) -> it.Intent:
@@ -101,7 +103,7 @@ def _call(name: T, **args: Any) -> dict:
     return {
         "name": name.value,
         "args": {k: v for k, v in args.items() if v is not None},
-        "id": f"offline_call_{next(_ids)}",
+        "id": f"offline_call_{uuid.uuid4().hex[:16]}",
         "type": "tool_call",
     }
 
