@@ -162,7 +162,8 @@ class Assistant:
         run = TurnFold(self, thread_id)
         try:
             text = clean_question(question, self.settings.limits.question_chars)
-            yield from run.execute(text)
+            with self.turn_lock(thread_id):
+                yield from run.execute(text)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message the user can act on
             kind, message = describe(
                 exc, self.model_id, self.settings.openai_base_url, self.settings.limits.timeout_s
@@ -171,6 +172,14 @@ class Assistant:
             run.error = (kind, message)
             yield Failed(message, kind)
         yield Finished(run.reply())
+
+    def turn_lock(self, thread_id: str):
+        """Held for a whole turn: one turn at a time per conversation, across processes when
+        the memory is a shared store, so concurrent turns on one thread are all kept."""
+        from assistant.memory_base import turn_lock
+
+        self.graph()  # builds the checkpointer when none was given
+        return turn_lock(self._checkpointer, thread_id)
 
     def charts(self, reply: Reply) -> list[tuple[str, Any]]:
         """Plotly figures (title, figure) for the tool results of ``reply``."""

@@ -25,6 +25,7 @@ ENV_CHROMA_PORT = "CHROMA_PORT"
 ENV_CSV_ROOT = "MARKET_ASSISTANT_CSV_ROOT"  # the app's CSV folders must lie under it
 ENV_BASE_URL = "OPENAI_BASE_URL"
 AUTO_MODEL = "openai:auto"  # the one model an OpenAI-compatible server serves (GET /v1/models)
+ENV_DATABASE_URL = "MARKET_ASSISTANT_DATABASE_URL"
 DEFAULT_HOME = Path("~/.market-assistant")
 
 
@@ -55,6 +56,22 @@ def chroma_server(env: dict[str, str] | None = None) -> tuple[str | None, int | 
     if not raw.isdigit() or not 0 < int(raw) < 65536:
         raise InputError(f"CHROMA_PORT must be a port number from 1 to 65535, not '{raw[:20]}'.")
     return host, int(raw)
+
+
+def database_url(env: dict[str, str] | None = None) -> str | None:
+    """``MARKET_ASSISTANT_DATABASE_URL``: a ``postgresql://`` URL for shared conversations, or
+    None for the embedded SQLite store. Anything else is an InputError that says what to set."""
+    env = environment() if env is None else env
+    url = (env.get(ENV_DATABASE_URL) or "").strip()
+    if not url:
+        return None
+    if not url.lower().startswith(("postgresql://", "postgres://")):
+        scheme = url.split(":", 1)[0][:20] if ":" in url else "no scheme"
+        raise InputError(
+            f"{ENV_DATABASE_URL} must be a postgresql://user:password@host:port/database URL, "
+            f"not one with {scheme!r}; unset it to keep conversations in the local SQLite file."
+        )
+    return url
 
 
 @dataclass(frozen=True)
@@ -178,6 +195,8 @@ class Settings:
     openai_base_url: str | None = None
     chroma_host: str | None = None  # a Chroma server instead of the local store
     chroma_port: int | None = None
+    # PostgreSQL for conversations and checkpoints (shared by replicas); None: SQLite in home.
+    database_url: str | None = field(default=None, repr=False)
     limits: Limits = field(default_factory=Limits)
     csv_root: Path | None = None  # the app's CSV folders lie under it; None: HOME/csv
     request: RequestOptions = field(default_factory=RequestOptions)
@@ -205,6 +224,7 @@ class Settings:
             csv_root=Path(env[ENV_CSV_ROOT]).expanduser() if env.get(ENV_CSV_ROOT) else None,
             limits=limits_from_env(env),
             request=request_from_env(env),
+            database_url=database_url(env),
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         if "as_of" in clean:

@@ -138,8 +138,15 @@ class TurnFold:
             "callbacks": [self._guard],
         }
         context = self.assistant.tool_context(deadline=self.deadline)
+        # The checkpoint is written once, when the pass ends: a turn is kept whole or not at all
+        # (a process killed mid-turn leaves no half turn behind), and a shared database sees one
+        # write per pass instead of one per step.
         for mode, payload in graph.stream(
-            {"messages": [message]}, config, context=context, stream_mode=["messages", "updates"]
+            {"messages": [message]},
+            config,
+            context=context,
+            stream_mode=["messages", "updates"],
+            durability="exit",
         ):
             if mode == "messages":
                 msg, meta = payload

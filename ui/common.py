@@ -48,9 +48,10 @@ _run = threading.local()  # this script run's settings, assistant and sidebar sl
 # -- cached resources -------------------------------------------------------------------------
 @st.cache_resource(show_spinner=False)
 def conversation_store(home: str):
-    from assistant.memory import ConversationStore
+    from assistant.memory import open_store
 
-    return ConversationStore(Path(home) / "conversations.sqlite")
+    # PostgreSQL when MARKET_ASSISTANT_DATABASE_URL is set (replicas share it), else SQLite.
+    return open_store(dataclasses.replace(Settings.from_env(), home=Path(home)))
 
 
 @st.cache_resource(show_spinner=False)

@@ -45,9 +45,16 @@ def _assistant(ctx: typer.Context, model: str | None, persistent: bool):
         typer.echo(note, err=True)
     store = None
     if persistent:
-        from assistant.memory import ConversationStore
+        from assistant.memory import open_store
+        from assistant.memory_base import ConversationStoreError
 
-        store = ConversationStore(settings.home / "conversations.sqlite")
+        try:
+            store = open_store(settings)  # PostgreSQL with MARKET_ASSISTANT_DATABASE_URL
+        except ConversationStoreError as exc:
+            typer.echo(f"Error: {exc.user_message}", err=True)
+            raise typer.Exit(1) from None
+        if store.notice:  # a damaged file was kept aside: say so, naming it
+            typer.echo(f"Note: {store.notice}", err=True)
     return make_assistant(settings, checkpointer=store.checkpointer if store else None), store
 
 
