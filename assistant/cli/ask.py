@@ -99,6 +99,7 @@ def _run_turn(assistant, question: str, thread_id: str | None, quiet: bool):
     out = sys.stdout
     reply = None
     streamed = False
+    text = []
     for event in assistant.stream(question, thread_id):
         if isinstance(event, Finished):
             reply = event.reply
@@ -108,17 +109,14 @@ def _run_turn(assistant, question: str, thread_id: str | None, quiet: bool):
             out.write(event.text)
             out.flush()
             streamed = True
+            text.append(event.text)
         elif isinstance(event, ToolStarted):
             args = ", ".join(f"{k}={v}" for k, v in event.args.items())
             typer.echo(f"· {event.name}({args})", err=True)
         elif isinstance(event, ToolFinished) and event.error:
             typer.echo(f"  ! {event.name}: {event.summary[:160]}", err=True)
         elif isinstance(event, SourcesFound):
-            out.write("\n\nSources:\n" if streamed else "Sources:\n")
-            for s in event.sources:
-                out.write(
-                    f"  - {s.get('title')} ({s.get('source')}, {s.get('published') or 'undated'})\n"
-                )
+            _print_sources(out, "".join(text), event.sources, streamed)
         elif isinstance(event, GroundingChecked):
             typer.echo(f"\n[grounding: {event.report.badge()}]", err=True)
         elif isinstance(event, Failed):
@@ -126,3 +124,14 @@ def _run_turn(assistant, question: str, thread_id: str | None, quiet: bool):
     if streamed and not quiet:
         out.write("\n")
     return reply
+
+
+def _print_sources(out, answer: str, sources: list[dict], streamed: bool) -> None:
+    """Only the documents the answer cites, each once, numbered as its [n] markers."""
+    from assistant.citations import cited_sources
+
+    cited = cited_sources(answer, sources)
+    if cited:
+        out.write("\n\nSources:\n" if streamed else "Sources:\n")
+        for c in cited:
+            out.write(f"  {c.markers} {c.label()}\n")
