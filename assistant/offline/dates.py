@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from dateutil import parser as dateparser
 
+from assistant.offline import holidays
 from assistant.offline.when import _MON, _NUM, _ORD, _YEAR, MONTHS, UNIT_CODE, When
 from assistant.offline.when import _month_span as month_span
 from assistant.offline.when import _quarter_span as quarter_span
@@ -299,10 +300,27 @@ def _half_named(m: re.Match) -> When:
 def find_when(text: str, skip: list[tuple[int, int]] = ()) -> When | None:
     """The date or period phrase in ``text`` (lower-cased inside), or None.
 
+    A date-like phrase that names no day the reader knows ("on election day") makes the
+    phrase unclear, whatever else the question holds, so the analyst asks which date is meant.
+
     Args:
         skip: character spans not to read as dates (a price level such as "above 2000").
     """
     low = text.lower()
+    named = [h for h in holidays.find(low) if not any(s < h[1] and h[0] < e for s, e in skip)]
+    vague = holidays.unresolved(low, named)
+    if vague is not None:
+        exact = _grammar(low, skip)  # "on my birthday, 14 July 2025": the date itself wins
+        if exact is not None and exact.kind == "day" and not exact.relative:
+            if exact.text not in vague:
+                return exact
+        return When("unclear", vague, named=True)
+    if named:
+        return _named_day(low, named)
+    return _grammar(low, skip)
+
+
+def _grammar(low: str, skip: list[tuple[int, int]]) -> When | None:
     for pattern, build in _RULES:
         for m in pattern.finditer(low):
             if any(s < m.end() and m.start() < e for s, e in skip):
@@ -311,3 +329,27 @@ def find_when(text: str, skip: list[tuple[int, int]] = ()) -> When | None:
             if when is not None:
                 return when
     return None
+
+
+_RANGE_GLUE = re.compile(r"^\s*(?:to|and|until|till|through|-|–)\s*(?:the\s+)?$")
+
+
+def _named_day(low: str, named: list[tuple[int, int, str]]) -> When:
+    """A named day ("last christmas"), a range of two ("from Christmas to New Year's Day") or
+    the start of an open period ("since Easter")."""
+    (s1, e1, spec), rest = named[0], named[1:]
+    before = re.sub(r"\s*\bthe$", "", low[:s1].rstrip())
+    if rest and _RANGE_GLUE.match(low[e1 : rest[0][0]]) and before.endswith(("from", "between")):
+        s2, e2, spec2 = rest[0]
+        return _holiday_when("period", low[before.rfind(" ") + 1 : e2], f"{spec}:{spec2}")
+    if before.endswith(("since", "from", "after")):
+        return _holiday_when("since", low[before.rfind(" ") + 1 : e1], spec)
+    return _holiday_when("day", low[s1:e1], spec)
+
+
+def _holiday_when(kind: str, text: str, specs: str) -> When:
+    if all(part.split("|")[1] != "0" for part in specs.split(":")):  # every year given
+        start, end, label = When(kind, text, rule=f"holiday:{specs}").resolve(dt.date.max)
+        end = None if kind == "since" else end
+        return When(kind, text, start, end, label=label, named=True)
+    return When(kind, text, rule=f"holiday:{specs}", named=True)

@@ -21,7 +21,7 @@ def price(r: PriceLookup, horizon: str | None, brief: bool = False, lead: str = 
     change, ref = r.change_pct.get(h), r.change_from.get(h)
     head = lead or f"**{r.name}** closed at **{f.price(r.close)} {r.unit}** on {r.as_of}."
     lines = [head]
-    if change is not None and ref is not None:
+    if change is not None and ref is not None and not lead:  # a lead states this move already
         lines.append(
             f"Over {w.WINDOW[h]} it is {w.updown(change)}, from {f.price(ref.close)} on {ref.date}."
         )
@@ -45,13 +45,15 @@ def price(r: PriceLookup, horizon: str | None, brief: bool = False, lead: str = 
     return " ".join(lines)
 
 
-def horizon_lead(r: PriceLookup, horizon: str) -> str:
-    """A verdict line for "how has X done over H": the move first."""
+def horizon_lead(r: PriceLookup, horizon: str, verdict: str = "") -> str:
+    """A verdict line for "how has X done over H": the move first (after "Yes: " or "No: "
+    for a yes/no question)."""
     change, ref = r.change_pct.get(horizon), r.change_from.get(horizon)
     if change is None or ref is None:
         return ""
     return (
-        f"**{r.name} is {w.updown(change)} over {w.WINDOW[horizon]}**: from {f.price(ref.close)}"
+        f"**{verdict}{r.name} is {w.updown(change)} over {w.WINDOW[horizon]}**: from"
+        f" {f.price(ref.close)}"
         f" on {ref.date} to {f.price(r.close)} {r.unit} on {r.as_of}."
     )
 
@@ -74,28 +76,43 @@ def close_with_move(c: CloseOn, p: PeriodChange) -> str:
     )
 
 
-def period(r: PeriodChange, name_first: bool = True) -> str:
-    """ "Gold rose 27.48% in 2024: from 2,062.40 on 2023-12-29 ... to 2,629.20 on 2024-12-31."""
+def period(r: PeriodChange, verdict: str = "", said: str | None = None) -> str:
+    """ "Gold rose 27.48% in 2024: from 2,062.40 on 2023-12-29 ... to 2,629.20 on 2024-12-31."
+
+    Args:
+        verdict: "Yes: " / "No: " for a yes/no question, or "not" when the move contradicts
+            what a why-question took for granted (``said``: "up" or "down").
+    """
+    over = f"on {r.start}" if r.start == r.end else _over(r.label)
+    if verdict == "not":  # "Bitcoin did not rise on 2026-02-05: it fell 14.13%"
+        denied = "did not rise" if said == "up" else "did not fall"
+        head = f"**{r.name} {denied} {over}: it {w.moved(r.change_pct)}**"
+    elif r.start == r.end:
+        head = f"**{verdict}On {r.start} {r.name} {w.moved(r.change_pct)}**"
+    else:
+        head = f"**{verdict}{r.name} {w.moved(r.change_pct)} {over}**"
     if r.start == r.end:
         return (
-            f"**On {r.start} {r.name} {w.moved(r.change_pct)}**, from {f.price(r.base.close)} (its"
-            f" close on {r.base.date}) to {f.price(r.last.close)}."
+            f"{head}, from {f.price(r.base.close)} (its close on {r.base.date}) to"
+            f" {f.price(r.last.close)}."
         )
     base = (
         f"its first close in the data, {f.price(r.base.close)} on {r.base.date}"
         if r.base_inside
         else f"{f.price(r.base.close)} on {r.base.date}"
     )
-    over = r.label if r.label.startswith(("since", "the ")) else f"in {r.label}"
-    head = f"**{r.name} {w.moved(r.change_pct)} {over}**: from {base} to {f.price(r.last.close)} on"
-    lines = [f"{head} {r.last.date}."]
+    lines = [f"{head}: from {base} to {f.price(r.last.close)} on {r.last.date}."]
     if r.so_far:
-        lines.append(f"Its data ends on {r.last.date}, so this is the move so far.")
+        lines.append("The period is not over in this data, so this is the move so far.")
     lines.append(
         f"Highest close in the period {f.price(r.high.close)} ({r.high.date}), lowest"
         f" {f.price(r.low.close)} ({r.low.date})."
     )
     return " ".join(lines)
+
+
+def _over(label: str) -> str:
+    return label if label.startswith(("since", "the ")) else f"in {label}"
 
 
 def compare_periods(rows: list[PeriodChange]) -> str:

@@ -50,6 +50,7 @@ class When:
     unit: str = ""  # "d", "w", "m", "y" for trailing windows
     label: str = ""  # the period in words, e.g. "Q3 2025"
     options: tuple[str, ...] = ()  # for "unclear": the readings to offer
+    named: bool = False  # a day named by a holiday or an event ("last christmas")
 
     @property
     def relative(self) -> bool:
@@ -103,6 +104,8 @@ def _quarter_span(year: int, q: int) -> tuple[dt.date, dt.date]:
 def _relative(rule: str, anchor: dt.date) -> tuple[dt.date, dt.date, str]:
     """Dates of a phrase that depends on the anchor."""
     name, *args = rule.split(":")
+    if name == "holiday":
+        return _named_days(args, anchor)
     a = [int(x) for x in args]
     if name == "weekday":  # a[0] weekday, a[1] -1: strictly before the anchor, 0: on or before
         back = (anchor.weekday() - a[0]) % 7 or (7 if a[1] < 0 else 0)
@@ -139,3 +142,15 @@ def _relative(rule: str, anchor: dt.date) -> tuple[dt.date, dt.date, str]:
 
 MONTH_UNIT = {0: "d", 1: "w", 2: "m", 3: "y"}
 UNIT_CODE = {"d": 0, "w": 1, "m": 2, "y": 3}
+
+
+def _named_days(specs: list[str], anchor: dt.date) -> tuple[dt.date, dt.date, str]:
+    """A named day ("Christmas Day, 2025-12-25") or a range of two, the first one on or
+    before the second."""
+    from assistant.offline.holidays import day_of
+
+    end, end_words = day_of(specs[-1], anchor)
+    if len(specs) == 1:
+        return end, end, f"{end_words}, {end.isoformat()}"
+    start, start_words = day_of(specs[0], end)
+    return start, end, f"{start_words} ({start}) to {end_words} ({end})"

@@ -59,12 +59,38 @@ def age(then: dt.date, ref: dt.date) -> str:
 
 def stale_note(last: dt.date, today: dt.date, as_of: dt.date | None, name: str = "") -> str:
     """ "The data ends 2026-03-30, eight months before today (2026-12-01)." or ""."""
+    return stale_line([(name, last)], today, as_of)
+
+
+def stale_line(ends: list[tuple[str, dt.date]], today: dt.date, as_of: dt.date | None) -> str:
+    """One sentence per last date that lies well before today (or the as-of date):
+    "Gold's and silver's data end 2026-03-30, eight months before today (2026-12-01)."
+
+    Args:
+        ends: (asset name, its series' last date) for every series an answer used; the name
+            may be "" when a result does not say whose series it is.
+    """
     ref = as_of or today
-    if (ref - last).days <= STALE_DAYS:
-        return ""
     what = "the as-of date" if as_of else "today"
-    whose = f"{name}'s data" if name else "The data"
-    return f"{whose} ends {last}, {age(last, ref)} before {what} ({ref})."
+    by_date: dict[dt.date, list[str]] = {}
+    for name, last in ends:
+        if (ref - last).days > STALE_DAYS and name not in by_date.setdefault(last, []):
+            by_date[last].append(name)
+    parts, ages = [], []
+    for last in sorted(by_date, reverse=True):
+        names = [n for n in by_date[last] if n]
+        owned = [f"{n}'s" for n in names] or ["the"]
+        whose = " and ".join([", ".join(owned[:-1]), owned[-1]] if len(owned) > 1 else owned)
+        if not parts:
+            verb = "end" if len(names) > 1 else "ends"
+            parts.append(f"{whose[0].upper()}{whose[1:]} data {verb} {last}")
+        else:
+            parts.append(f"{whose} {last}" if names else f"other data {last}")
+        ages.append(age(last, ref))
+    if not parts:
+        return ""
+    ages = list(dict.fromkeys(ages)) if len(set(ages)) == 1 else ages
+    return f"{' and '.join(parts)}, {' and '.join(ages)} before {what} ({ref})."
 
 
 def day_unit(crypto: bool) -> str:
