@@ -146,3 +146,55 @@ def test_commentary_written_about_that_day_is_quoted_unless_after_the_as_of_date
     reply = early.ask("why did bitcoin tank on 5 feb 2026?")
     assert "February flush" not in reply.answer
     assert "Nothing in the library explains Bitcoin's move on 2026-02-05" in reply.answer
+
+
+def test_a_question_about_the_record_opens_with_the_record(live):
+    reply = live.ask("when did silver peak?")
+    rec = o.record("silver")
+    first = reply.answer.split("\n\n")[0]
+    assert first.startswith(
+        f"**Silver's record close is {o.px(rec['close'])}, set on {rec['date']}**"
+    )
+    assert f"{o.pct(rec['below'])} below it" in first and "breaking out" not in first
+
+
+def test_a_move_that_contradicts_the_question_is_said_first(live):
+    week = o.horizon("silver", "1w")
+    reply = live.ask("how much did silver drop last week")
+    first = reply.answer.split("\n\n")[0]
+    if week["pct"] > 0:
+        assert first.startswith(
+            f"**Silver did not fall over the past week: it is up {o.pct(week['pct'])}"
+        )
+    else:
+        assert first.startswith(f"**Silver is down {o.pct(week['pct'])} over the past week")
+
+
+def test_a_ratio_question_opens_with_the_ratio_in_the_order_asked(live):
+    gold, silver = o.closes("gold"), o.closes("silver")
+    both = (gold / silver).dropna()
+    reply = live.ask("how many ounces of silver does one ounce of gold buy")
+    assert reply.answer.startswith(f"**The Gold/Silver ratio is {f.num(both.iloc[-1], 2)} on")
+    assert reply.grounding.ok
+
+
+def test_a_measure_no_tool_has_is_said_before_the_data(live):
+    reply = live.ask("which is more volatile, gold or silver?")
+    assert reply.answer.startswith("I have no tool for volatility")
+    reply = live.ask("gold price in euros")
+    assert reply.answer.startswith("I have no tool for prices in other currencies")
+
+
+def test_a_ranking_without_assets_compares_every_usual_asset(live):
+    reply = live.ask("best performing asset this year?")
+    assert [c["args"]["assets"] for c in reply.tool_calls if c["name"] == "compare_assets"] == [
+        ["gold", "silver", "bitcoin", "sp500", "dxy"]
+    ]
+    assert "did better than" in reply.answer.split("\n\n")[0]
+
+
+def test_that_month_in_a_follow_up_keeps_the_month(live):
+    live.ask("gold price in march 2020", thread_id="that-month")
+    reply = live.ask("and the lowest close that month?", thread_id="that-month")
+    s = o.closes("gold").loc["2020-03-01":"2020-03-31"]
+    assert f"lowest {o.px(s.min())} ({s.idxmin().date()})" in reply.answer

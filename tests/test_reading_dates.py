@@ -134,7 +134,7 @@ def test_date_like_phrases_the_reader_cannot_resolve_are_unclear(text):
 @pytest.mark.parametrize(
     "text",
     ["does bitcoin rally after silver breakouts", "why do markets move on rate cuts",
-     "silver on the same day", "gold over the past day", "what does the article say"],
+     "silver on a good day", "gold over the past day", "what does the article say"],
 )  # fmt: skip
 def test_ordinary_words_are_not_mistaken_for_unknown_dates(text):
     when = find_when(text)
@@ -144,3 +144,30 @@ def test_ordinary_words_are_not_mistaken_for_unknown_dates(text):
 def test_a_date_written_out_wins_over_a_vague_one():
     when = find_when("bitcoin on my birthday, 14 July 2025")
     assert when.kind == "day" and when.resolve(NAMED)[0] == D(2025, 7, 14)
+
+
+@pytest.mark.parametrize(
+    "text, kind, start, end",
+    [
+        ("where was bitcoin at the start of the year", "day", D(2026, 1, 1), D(2026, 1, 1)),
+        ("gold at the end of last year", "day", D(2025, 12, 31), D(2025, 12, 31)),
+        ("silver at the end of last month", "day", D(2026, 2, 28), D(2026, 2, 28)),
+        ("silver on the last trading day of 2025", "day", D(2025, 12, 31), D(2025, 12, 31)),
+        ("since the start of the year", "since", D(2026, 1, 1), NAMED),
+        ("gold in the week after christmas", "period", D(2025, 12, 26), D(2026, 1, 1)),
+        ("the week before thanksgiving 2025", "period", D(2025, 11, 20), D(2025, 11, 26)),
+    ],
+)
+def test_edges_of_periods_and_weeks_beside_a_holiday(text, kind, start, end):
+    when = find_when(text)
+    assert when is not None and when.kind == kind
+    assert when.resolve(NAMED)[:2] == (start, end)
+
+
+@pytest.mark.parametrize(
+    "text", ["gold this past weekend", "silver over the weekend", "bitcoin back then",
+             "and the lowest close that month?", "the weekend after christmas"],
+)  # fmt: skip
+def test_weekends_and_references_to_an_earlier_date_are_unclear_on_their_own(text):
+    when = find_when(text)
+    assert when is not None and when.kind == "unclear"

@@ -160,3 +160,48 @@ def test_english_words_one_letter_from_a_name_are_not_typos(question):
 def test_short_names_one_edit_away_are_read_and_said(word):
     r = parse(f"{word} in 2024")
     assert len(r.assets) == 1 and r.mentions[0].how == "typo"
+
+
+def test_that_month_in_a_follow_up_is_the_period_asked_about_before():
+    r = follow("gold price in march 2020", "and the lowest close that month?")
+    assert r.assets == ("gold",) and r.when is not None and r.when.label == "March 2020"
+    s = follow("silver in 2025", "and gold that year?")
+    assert s.assets == ("gold",) and s.when.label == "2025"
+
+
+@pytest.mark.parametrize(
+    "question, assets",
+    [("what's the gold/silver ratio", ("gold", "silver")),
+     ("the silver to gold ratio?", ("silver", "gold")),
+     ("how many ounces of silver does one ounce of gold buy", ("gold", "silver")),
+     ("which metal did better last year", ("gold", "silver"))],
+)  # fmt: skip
+def test_ratios_and_rankings_are_comparisons_in_the_right_order(question, assets):
+    r = parse(question)
+    assert r.primary == bank.COMPARE and r.assets == assets
+
+
+def test_a_ranking_without_assets_ranks_the_usual_ones():
+    r = parse("best performing asset this year?")
+    assert r.primary == bank.COMPARE and len(r.assets) == 5
+
+
+@pytest.mark.parametrize(
+    "question, leader, follower",
+    [("is btc decoupling from gold?", "gold", "bitcoin"),
+     ("does silver move in sync with gold", "gold", "silver")],
+)  # fmt: skip
+def test_moving_together_or_apart_is_a_lead_lag_question(question, leader, follower):
+    r = parse(question)
+    assert r.primary == bank.LEADLAG and (r.leader, r.follower) == (leader, follower)
+
+
+@pytest.mark.parametrize(
+    "question, note",
+    [("how volatile is bitcoin", "volatility"), ("gold price in euros", "other currencies"),
+     ("is the s&p overbought?", "technical indicators"),
+     ("what was the biggest one-day drop in silver", "biggest")],
+)  # fmt: skip
+def test_measures_no_tool_computes_are_noted(question, note):
+    assert any(note in n for n in parse(question).notes)
+    assert not parse("how much is gold?").notes

@@ -44,7 +44,7 @@ SUGGEST = {
     CHANGE: "how it moved ('How has {a} done this year?')",
     BREAKOUT: "whether it is at a record ('Is {a} breaking out?')",
     WHY: "why it moved ('Why is {a} falling?')",
-    COMPARE: "how it compares ('Has {a} outperformed gold?')",
+    COMPARE: "how it compares ('Has {a} outperformed {b}?')",
     LEADLAG: "whether it follows another asset ('Does {a} follow silver?')",
     FORECAST: "where it stands (I do not forecast)",
     DOCUMENT: "what the library says ('What do the notes say about {a}?')",
@@ -71,8 +71,9 @@ def decline(r: Reading | None) -> str:
         )
     if r is not None and r.unsure and r.guess is not None:
         a = _name(r.assets[0]) if r.assets else "gold"
+        b = "silver" if a == "gold" else "gold"
         offers = [
-            SUGGEST[k].format(a=a) for k in (r.guess.intent, r.guess.runner_up) if k in SUGGEST
+            SUGGEST[k].format(a=a, b=b) for k in (r.guess.intent, r.guess.runner_up) if k in SUGGEST
         ]
         subject = f" about {a}" if r.assets else ""
         if offers:
@@ -139,6 +140,7 @@ def answer(r: Reading, question: str, results: list, anchor: Anchor) -> str:
     ]
     ok = [x for x, _ in read if x is not None and not isinstance(x, registry.ToolFailure)]
     parts = [_assumed(r, anchor.date(_of(ok, PriceLookup)))]
+    parts.extend(f"I have no tool for {n}; here is what the data does show." for n in r.notes)
     if r.primary == ADVICE:
         parts.append(
             "I don't give investment advice (no buy, sell or hold calls); here is what the data"
@@ -185,19 +187,20 @@ def _assumed(r: Reading, anchor) -> str:
     if r.when is not None and r.when.named:
         when = dates_of(r, anchor)
         if when is not None:
-            said.append(f"'{r.when.text}' as {when[2]}")
+            text = re.sub(r"^(since|from|after)\s+", "", r.when.text)
+            said.append(f"'{text}' as {when[2].removeprefix('since ')}")
     return f"(Taking {', '.join(said)}.)" if said else ""
 
 
 def _verdict(r: Reading, question: str, change: float | None) -> str:
     """ "Yes: " or "No: " for a yes/no question about a direction ("has gold been rising?"),
     and for a why-question whose premise the move contradicts, the premise denied."""
-    if change is None or r.direction is None or r.primary not in (CHANGE, WHY):
-        return ""
+    if change is None or r.direction is None or r.primary not in (CHANGE, WHY) or r.notes:
+        return ""  # with a measure no tool has, the move shown is not the one asked about
     right = (r.direction == "up") == (change > 0)
-    if r.primary == WHY:
-        return "" if right else "not"
-    return ("Yes: " if right else "No: ") if cues.yes_no(question) else ""
+    if r.primary == CHANGE and cues.yes_no(question):
+        return "Yes: " if right else "No: "
+    return "" if right else "not"  # "how much did silver drop" when it rose
 
 
 def _data(r: Reading, ok: list, question: str = "") -> list[str]:
@@ -207,8 +210,10 @@ def _data(r: Reading, ok: list, question: str = "") -> list[str]:
     prices = _of(ok, PriceLookup)
     by_asset = {p.asset: p for p in prices}
     breakouts = _of(ok, BreakoutResult)
-    out.extend(sections.breakout(x, by_asset.get(x.asset)) for x in breakouts)
-    out.extend(sections.compare(x, r.horizon or "3m") for x in _of(ok, Comparison))
+    yes_no = cues.yes_no(question) or not question
+    out.extend(sections.breakout(x, by_asset.get(x.asset), yes_no) for x in breakouts)
+    ratio = cues.ratio(question.lower())
+    out.extend(sections.compare(x, r.horizon or "3m", ratio) for x in _of(ok, Comparison))
     periods = _of(ok, PeriodChange)
     exact = {(c.asset, c.requested): c for c in _of(ok, CloseOn) if c.exact}
     for p in [p for p in periods if (p.asset, p.start) in exact and p.start == p.end]:
@@ -238,9 +243,10 @@ def _data(r: Reading, ok: list, question: str = "") -> list[str]:
 def _price(r: Reading, p: PriceLookup, question: str = "") -> str:
     if r.primary == WHY:
         return _premise(r, p)
-    h = r.horizon or ("1m" if _verdict(r, question, p.change_pct.get("1m")) else None)
+    yes_no = r.primary == CHANGE and r.direction is not None and cues.yes_no(question)
+    h = r.horizon or ("1m" if yes_no else None)  # "has gold been rising?": over the past month
     verdict = _verdict(r, question, p.change_pct.get(h or ""))
-    lead = sections.horizon_lead(p, h, verdict) if h else ""
+    lead = sections.horizon_lead(p, h, verdict, r.direction) if h else ""
     brief = r.primary in (BREAKOUT, WHY)
     return sections.price(p, h, brief=brief, lead=lead)
 

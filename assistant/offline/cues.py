@@ -50,7 +50,9 @@ FOLLOWS = re.compile(
     r"caused|powered|dominated)\s+by\b|\b(?:tied|linked|pegged|chained|hooked)\s+to\b|"
     r"\b(?:depends?|depending|dependent|hinges?|relies|rely|reliant)\s+on\b|"
     r"\bsensitive\s+to\b|\bat\s+the\s+mercy\s+of\b|\ba\s+function\s+of\b|"
-    r"\b(?:responds?|reacts?|responding|reacting)\s+to\b"
+    r"\b(?:responds?|reacts?|responding|reacting)\s+to\b|"
+    r"\b(?:decoupl\w*|diverg\w*|detach\w*|breaking\s+away|broken\s+away)\s+from\b|"
+    r"\bin\s+(?:sync|tandem|step|lockstep)\s+with\b|\bmov(?:e|es|ing|ed)\s+with\b"
 )
 # A yes/no question about a direction: "has X been rising then?", "is X down then?".
 _YES_NO = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?(?:has|have|is|are|was|were|did|does|do)\b")
@@ -93,3 +95,71 @@ def yes_no(text: str) -> bool:
 
 def advice(low: str) -> bool:
     return bool(_ADVICE.search(low))
+
+
+# Measures no tool computes: said plainly before what the data does show.
+_UNSUPPORTED = (
+    ("volatility", r"volatil\w*|standard\s+deviation|sharpe(?:\s+ratio)?|\bbeta\b"),
+    (
+        "technical indicators (RSI, moving averages, support and resistance)",
+        r"\brsi\b|overbought|oversold|moving\s+averages?|\b(?:sma|ema|macd)\b|bollinger|"
+        r"support\s+levels?|resistance(?:\s+levels?)?|fibonacci",
+    ),
+    ("trading volume", r"\bvolumes?\b"),
+    ("market capitalisation", r"market\s+cap\w*"),
+    ("earnings, dividends or valuation ratios", r"\bp\s*/\s*e\b|\bpe\s+ratio|dividends?|earnings"),
+    (
+        "the biggest or smallest single moves in history",
+        r"\b(?:biggest|largest|worst|best|steepest|sharpest|smallest)\s+(?:one[- ]day|"
+        r"single[- ]day|daily|day|week|weekly|month|monthly|drop|fall|gain|rise|move|crash|"
+        r"rally)s?\b(?!\s+to\b)",
+    ),
+    (
+        "prices in other currencies",
+        r"\bin\s+(?:euros?|eur|pounds?|sterling|gbp|yen|jpy|swiss\s+francs?|chf|rupees?|inr|"
+        r"yuan|cny|rmb|aud|cad|australian\s+dollars?|canadian\s+dollars?)\b",
+    ),
+)
+_RATIO = re.compile(r"\bratio\b|\bhow\s+many\s+(?:ounces|oz|units|coins)\s+of\b")
+_RANKING = re.compile(
+    r"\b(?:best|worst|top|strongest|weakest)[- ](?:perform\w*|asset|market|one)s?\b|"
+    r"\bwhich\s+(?:asset|market|one|of\s+them)s?\b.*\b(?:best|worst|most|least)\b|"
+    r"\b(?:rank|ranking)\b"
+)
+
+
+_RECORD = re.compile(
+    r"\b(?:records?|highs?|highest|peak\w*|tops?|topp\w*|ath|all[- ]time|break(?:ing)?\s*out|"
+    r"broke(?:n)?\s*out|breakouts?|drawdown|max(?:imum)?|summit|new\s+heights?)\b"
+)
+
+
+def record(low: str) -> bool:
+    """The question names a record ("all-time high", "peak", "breaking out")."""
+    return bool(_RECORD.search(low))
+
+
+def unsupported(low: str) -> str | None:
+    """What the question asks that no tool measures ("volatility"), or None."""
+    return next((label for label, p in _UNSUPPORTED if re.search(p, low)), None)
+
+
+_PER = re.compile(
+    r"\bhow\s+many\s+(?:ounces|oz|units|coins)\s+of\s+x\b.*\b(?:one|an|a|each|per)\s+"
+    r"(?:\w+\s+of\s+)?y\b"
+)
+
+
+def per(masked: str) -> bool:
+    """ "how many ounces of X does one ounce of Y buy": Y's price over X's (Y named second)."""
+    return bool(_PER.search(masked.lower()))
+
+
+def ratio(low: str) -> bool:
+    """The question asks for the ratio of two prices ("the gold/silver ratio")."""
+    return bool(_RATIO.search(low))
+
+
+def ranking(low: str) -> bool:
+    """The question ranks assets without naming them ("best performing asset this year?")."""
+    return bool(_RANKING.search(low))

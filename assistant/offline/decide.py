@@ -76,10 +76,13 @@ def _kinds(r: Reading, low: str, masked: str) -> tuple[tuple[str, ...], bool]:
         top, runner = runner, top
     if top == CLAIM and not (_CLAIM.search(low) or _DOC.search(low)):
         top, runner = runner, top
-    if (top == LEVEL and r.level is None) or (
-        top == FORECAST and not cues.future(masked) and cues.past(masked)
-    ):
-        top, runner = runner, top  # a level question needs a level; a forecast looks ahead
+    if (
+        (top == LEVEL and r.level is None)
+        or (top == FORECAST and not cues.future(masked) and cues.past(masked))
+        or (top == BREAKOUT and not cues.record(low) and (r.horizon or r.when))
+    ):  # a level question needs a level, a forecast looks ahead, and a move over a window
+        # ("down year to date") is a change unless a record is named
+        top, runner = runner, top
     settled = _by_cues(r, low, masked, top, runner, g.score) if n else None
     if settled:
         return settled, False
@@ -119,6 +122,8 @@ def _by_cues(
     link, cause = cues.causal_link(masked), cues.asks_cause(low)
     if link and len(r.assets) >= 2 and not cause:
         return (LEADLAG,)
+    if len(r.assets) >= 2 and (cues.ratio(low) or cues.ranking(low)) and not cause:
+        return (COMPARE,)  # "the gold/silver ratio", "which of them did best"
     if cues.advice(low) and ADVICE in (top, runner):
         return (ADVICE, PRICE)
     if cause and top != ADVICE:
@@ -166,6 +171,8 @@ def lead_order(r: Reading, low: str, masked: str = "") -> tuple[str, str]:
 
 def inherit(current: Reading, previous: Reading) -> Reading:
     """A follow-up completed from the previous question: its intent, assets and parameters."""
+    if current.when is not None and current.when.label == "earlier" and previous.when is not None:
+        current = replace(current, when=previous.when)  # "that month": the one asked about
     if not current.elliptic and (
         (current.kinds and current.assets)
         or current.primary in (BRIEFING, DOCUMENT, CLAIM)

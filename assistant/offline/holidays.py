@@ -103,22 +103,31 @@ _HALVING_RE = re.compile(
 )
 
 
-def day_of(spec: str, anchor: dt.date) -> tuple[dt.date, str]:
-    """The date a named-day spec means against ``anchor``, and its name in words.
+def days_of(spec: str, anchor: dt.date) -> tuple[dt.date, dt.date, str]:
+    """The first and last date a named-day spec means against ``anchor``, and it in words.
 
     A spec is "name|year|mode|shift": a year (0 when none was given), a mode (-1 "last",
-    0 the latest on or before the anchor, 1 "next") and a shift in days ("the day after")."""
+    0 the latest on or before the anchor, 1 "next") and a shift: "0", "d1"/"d-1" for the day
+    after or before, "w1"/"w-1" for the week after or before."""
     name, year, mode, shift = spec.split("|")
-    y, m, s = int(year), int(mode), int(shift)
+    y, m = int(year), int(mode)
     if name == "halving":
         day = _halving(y, m, anchor)
         words = "the bitcoin halving"
     else:
         _, rule, words = NAMED[name]
         day = rule(y) if y else _latest(rule, m, anchor)
-    if s:
-        words = f"the day {'after' if s > 0 else 'before'} {words}"
-    return day + dt.timedelta(days=s), words
+    if shift == "0":
+        return day, day, words
+    step = int(shift[1:])
+    side = "after" if step > 0 else "before"
+    if shift[0] == "d":
+        day += dt.timedelta(days=step)
+        return day, day, f"the day {side} {words}"
+    start, end = (day + dt.timedelta(days=1), day + dt.timedelta(days=7))
+    if step < 0:
+        start, end = day - dt.timedelta(days=7), day - dt.timedelta(days=1)
+    return start, end, f"the week {side} {words}"
 
 
 def _latest(rule: Callable[[int], dt.date], mode: int, anchor: dt.date) -> dt.date:
@@ -157,7 +166,10 @@ def _spec(key: str, m: re.Match) -> str:
     mod = m.group("mod") or ""
     mode = -1 if mod in ("last", "previous", "past") else 1 if mod == "next" else 0
     rel = m.groupdict().get("rel") or ""
-    shift = (1 if "after" in rel else -1) if rel.startswith("the day") else 0
+    shift = "0"
+    if rel:
+        unit = "x" if "weekend" in rel else rel.split()[1][0]  # "the day/week/weekend after"
+        shift = f"{unit}{1 if rel.endswith('after') else -1}"
     return f"{key}|{year}|{mode}|{shift}"
 
 
@@ -169,7 +181,7 @@ _EVENT = (
     r"ftx(?:\s+collapse)?|svb(?:\s+collapse)?|(?:lunar|chinese)\s+new\s+year|diwali|hanukkah|"
     r"chanukah|ramadan|eid|passover|yom\s+kippur|rosh\s+hashanah|mardi\s+gras|carnival|"
     r"golden\s+week|super\s+bowl|(?:my|our|his|her|the)\s+(?:birthday|wedding|anniversary)|"
-    r"(?:the\s+)?holidays|(?:the\s+)?merge|(?:the\s+)?fed\s+(?:meeting|decision)|fomc(?:\s+meeting)?|"
+    r"(?:the\s+)?holidays|(?:the\s+)?merge|(?:past\s+|last\s+)?weekend|(?:the\s+)?fed\s+(?:meeting|decision)|fomc(?:\s+meeting)?|"
     r"[a-z]+(?:'s)?\s+(?:day|eve))"
 )
 _NOT_EVENTS = re.compile(
@@ -194,3 +206,15 @@ def unresolved(low: str, known: list[tuple[int, int, str]]) -> str | None:
             continue
         return m.group(0).strip()
     return None
+
+
+_ANAPHORA = re.compile(
+    r"\b(?:that|the\s+same|this\s+same)\s+(?:day|date|week|month|quarter|year|period|time|session)\b|"
+    r"\bback\s+then\b|\bat\s+(?:that|the)\s+(?:time|point)\b|\bby\s+then\b"
+)
+
+
+def anaphora(low: str) -> str | None:
+    """A phrase that points at a date named earlier ("that month", "back then"), or None."""
+    m = _ANAPHORA.search(low)
+    return m.group(0) if m else None

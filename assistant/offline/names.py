@@ -16,6 +16,8 @@ GROUPS = {
     "precious metals": ("gold", "silver"),
     "the metals": ("gold", "silver"),
     "metals": ("gold", "silver"),
+    "precious metal": ("gold", "silver"),
+    "which metal": ("gold", "silver"),
     "crypto": ("bitcoin", "ethereum"),
     "cryptos": ("bitcoin", "ethereum"),
     "cryptocurrencies": ("bitcoin", "ethereum"),

@@ -34,7 +34,7 @@ from assistant.registry import ToolName as T
 from tools.periods import PeriodChange
 from tools.prices import PriceLookup
 
-MAX_ASSETS = 4
+MAX_ASSETS = 5
 _DATED = (PRICE, CHANGE, COMPARE, WHY, BREAKOUT, None)  # kinds whose answer depends on a date
 
 

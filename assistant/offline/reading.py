@@ -12,6 +12,7 @@ import functools
 import re
 from dataclasses import replace
 
+from assistant.briefing.watchlists import DEFAULT_ASSETS
 from assistant.offline import bank, cues, dates, names
 from assistant.offline.bank import (
     ADVICE,
@@ -65,14 +66,14 @@ _FOLLOWER_FIRST = re.compile(
     r"respond(s)? to|catch(es)? up (with|to)|behind|echo(es)?|track(s)?)\b"
 )
 _UP = re.compile(
-    r"\b(ris(e|es|ing)|rose|up|rall(y|ies|ied|ying)|gain(s|ed|ing)?|soar(s|ed|ing)?|"
+    r"\b(ris(e|es|ing|en)|rose|up|rall(y|ies|ied|ying)|gain(s|ed|ing)?|soar(s|ed|ing)?|"
     r"climb(s|ed|ing)?|surg(e|es|ed|ing)|jump(s|ed|ing)?|higher|strong(er)?|pump(ing|ed)?|"
     r"spik(e|ed|ing)|rocket(ing|ed)?|bull(ish)?|boom(ing)?|strength(en\w*)?|firm(er|ing)?|"
     r"rebound(s|ed|ing)?|bounc(e|es|ed|ing)|recover(y|s|ed|ing)|upswing|upturn|advanc(e|es|ed|ing)|"
     r"propp(ed|ing) up|lift(s|ed|ing)?|boost(s|ed|ing)?)\b"
 )
 _DOWN = re.compile(
-    r"\b(fall(s|ing)?|fell|drop(s|ped|ping)?|down|crash(es|ed|ing)?|slump(s|ed|ing)?|"
+    r"\b(fall(s|ing|en)?|fell|drop(s|ped|ping)?|down|crash(es|ed|ing)?|slump(s|ed|ing)?|"
     r"sell[- ]?off|sold off|selling off|weak(er|ness|ening)?|declin(e|es|ed|ing)|"
     r"tumbl(e|es|ed|ing)|plung(e|es|ed|ing)|lower|sink(s|ing)?|sank|slid(e|es|ing)?|"
     r"dump(s|ed|ing)?|tank(s|ed|ing)?|bear(ish)?|weigh(s|ed|ing)? on|loss(es)?|los(e|es|ing)|lost|"
@@ -167,7 +168,11 @@ def parse(question: str) -> Reading:
     skip = [(m.start, m.end) for m in mentions] + ([level_span] if level_span else [])
     when = dates.find_when(text, skip=skip)
     keys = names.keys_of(mentions)
+    if not keys and cues.ranking(low):
+        keys = DEFAULT_ASSETS  # "best performing asset this year?": rank the usual ones
     masked = _masked(text, mentions, when)
+    if len(keys) == 2 and cues.per(masked):
+        keys = (keys[1], keys[0])  # how many ounces of silver one ounce of gold buys: gold/silver
     horizon = when.horizon if when is not None else None
     horizon = horizon or next((h for p, h in _HORIZONS if re.search(p, low)), None)
     freq = next((f for p, f in _FREQ if re.search(p, low)), None)
@@ -193,6 +198,7 @@ def parse(question: str) -> Reading:
         claim_text=claim.group("t").strip() if claim else None,
         number=_bare_number(text, when),
         topic=text,
+        notes=tuple(n for n in [cues.unsupported(low)] if n),
     )
     return decide(reading, low, masked)
 

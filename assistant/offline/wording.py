@@ -76,21 +76,29 @@ def stale_line(ends: list[tuple[str, dt.date]], today: dt.date, as_of: dt.date |
     for name, last in ends:
         if (ref - last).days > STALE_DAYS and name not in by_date.setdefault(last, []):
             by_date[last].append(name)
-    parts, ages = [], []
+    groups: dict[str, list[str]] = {}  # age in words -> "Gold's 2026-03-30" clauses
     for last in sorted(by_date, reverse=True):
         names = [n for n in by_date[last] if n]
-        owned = [f"{n}'s" for n in names] or ["the"]
-        whose = " and ".join([", ".join(owned[:-1]), owned[-1]] if len(owned) > 1 else owned)
-        if not parts:
-            verb = "end" if len(names) > 1 else "ends"
-            parts.append(f"{whose[0].upper()}{whose[1:]} data {verb} {last}")
-        else:
-            parts.append(f"{whose} {last}" if names else f"other data {last}")
-        ages.append(age(last, ref))
-    if not parts:
+        owned = and_list([f"{n}'s" for n in names]) if names else "the"
+        groups.setdefault(age(last, ref), []).append(f"{owned} {last}")
+    if not groups:
         return ""
-    ages = list(dict.fromkeys(ages)) if len(set(ages)) == 1 else ages
-    return f"{' and '.join(parts)}, {' and '.join(ages)} before {what} ({ref})."
+    out = []
+    for i, (ago, clauses) in enumerate(groups.items()):
+        first, *rest = clauses
+        whose, last = first.rsplit(" ", 1)
+        verb = "end" if " and " in whose or ", " in whose else "ends"
+        if i == 0:
+            head = f"{whose[0].upper()}{whose[1:]} data {verb} {last}"
+        else:
+            head = f"{whose} data {verb} {last}"
+        out.append(" and ".join([head, *rest]) + f", {ago} before {what}")
+    return "; ".join(out) + f" ({ref})."
+
+
+def and_list(items: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 2 else items)
 
 
 def day_unit(crypto: bool) -> str:
