@@ -124,6 +124,9 @@ def test_named_days_open_and_close_periods():
         "gold on my birthday",
         "silver on Bastille Day",
         "gold around the holidays",
+        "gold on the eve of the election",
+        "silver in the run-up to christmas",
+        "bitcoin in the wake of the halving",
     ],
 )
 def test_date_like_phrases_the_reader_cannot_resolve_are_unclear(text):

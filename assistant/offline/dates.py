@@ -356,6 +356,10 @@ def _grammar(low: str, skip: list[tuple[int, int]]) -> When | None:
     return None
 
 
+_VAGUE_SPAN = re.compile(
+    r"\b(?:run-?up|lead-?up|build-?up)\s+to$|\b(?:aftermath|wake)\s+of$|"
+    r"\b(?:days|weeks|months)\s+(?:before|after|around|following|leading\s+up\s+to)$"
+)
 _RANGE_GLUE = re.compile(r"^\s*(?:to|and|until|till|through|-|–)\s*(?:the\s+)?$")
 
 
@@ -367,8 +371,9 @@ def _named_day(low: str, named: list[tuple[int, int, str]]) -> When:
     if rest and _RANGE_GLUE.match(low[e1 : rest[0][0]]) and before.endswith(("from", "between")):
         s2, e2, spec2 = rest[0]
         return _holiday_when("period", low[before.rfind(" ") + 1 : e2], f"{spec}:{spec2}")
-    if spec.endswith(("|x1", "|x-1")):  # "the weekend after Christmas": which days?
-        return When("unclear", low[s1:e1], named=True)
+    vague = _VAGUE_SPAN.search(before)
+    if spec.endswith(("|x1", "|x-1")) or vague:  # "the weekend after", "the run-up to": which days?
+        return When("unclear", low[vague.start() if vague else s1 : e1], named=True)
     if before.endswith(("since", "from", "after")):
         return _holiday_when("since", low[before.rfind(" ") + 1 : e1], spec)
     return _holiday_when("period" if "|w" in spec else "day", low[s1:e1], spec)

@@ -182,7 +182,7 @@ _EVENT = (
     r"chanukah|ramadan|eid|passover|yom\s+kippur|rosh\s+hashanah|mardi\s+gras|carnival|"
     r"golden\s+week|super\s+bowl|(?:my|our|his|her|the)\s+(?:birthday|wedding|anniversary)|"
     r"(?:the\s+)?holidays|(?:the\s+)?merge|(?:past\s+|last\s+)?weekend|(?:the\s+)?fed\s+(?:meeting|decision)|fomc(?:\s+meeting)?|"
-    r"[a-z]+(?:'s)?\s+(?:day|eve))"
+    r"(?!(?:the|a|an|this|that|each|every|any|one|same)\s)[a-z]+(?:'s)?\s+(?:day|eve))"
 )
 _NOT_EVENTS = re.compile(
     r"\b(?:the|that|this|each|every|any|one|a|an|trading|same|last|past|previous|next|first|final|"
@@ -192,7 +192,8 @@ _NOT_EVENTS = re.compile(
 )
 _UNRESOLVED = re.compile(
     rf"\b(?P<p>on|at|around|during|since|before|after|over|from|until|till|through|by|"
-    rf"the\s+day\s+of|the\s+week\s+of|the\s+day\s+(?:before|after)|last|this|that)\s+"
+    rf"the\s+day\s+of|the\s+week\s+of|the\s+day\s+(?:before|after)|the\s+eve\s+of|"
+    rf"the\s+run-?up\s+to|the\s+aftermath\s+of|the\s+wake\s+of|last|this|that)\s+"
     rf"(?:the\s+)?(?P<e>(?:{_YEAR}\s+)?{_EVENT})(?:\s+(?:of\s+|in\s+)?{_YEAR})?(?![a-z])"
 )
 

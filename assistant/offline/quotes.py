@@ -70,17 +70,19 @@ def written_during(p: Passage, start: dt.date, end: dt.date) -> bool:
     """Dated commentary written on or after ``start`` and at most a month after ``end``: what
     can be about that day or period. A date given only to the month or year counts from its
     first day, so a piece from "2026-01" is not taken to be about 30 January 2026."""
+    first = _first_day(p)
+    return first is not None and start <= first <= end + dt.timedelta(days=AFTERWARDS)
+
+
+def _first_day(p: Passage) -> dt.date | None:
+    """The earliest day dated commentary can have been published (None for background)."""
     if p.kind == "background" or not p.published:
-        return False
-    text = str(p.published)[: len("YYYY-MM-DD")]
-    parts = [int(x) for x in text.split("-") if x.isdigit()]
+        return None
+    parts = [int(x) for x in str(p.published)[: len("YYYY-MM-DD")].split("-") if x.isdigit()]
     try:
-        first = dt.date(
-            parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1
-        )
+        return dt.date(parts[0], *(parts[1:3] + [1, 1])[:2])
     except (IndexError, ValueError):
-        return False
-    return start <= first <= end + dt.timedelta(days=AFTERWARDS)
+        return None
 
 
 def dated_section(
@@ -98,7 +100,7 @@ def dated_section(
     )
     picked, _ = chosen(results, as_of)
     about = [(n, p) for n, p in picked if written_during(p, start, end)]
-    earlier = any(p.kind != "background" for _, p in picked) and not about
+    earlier = not about and any(_first_day(p) and _first_day(p) < start for _, p in picked)
     background = [(n, p) for n, p in picked if p.kind == "background"][:2]
     out = []
     if about:
