@@ -57,6 +57,12 @@ def cited_sources(answer: str, sources: list[dict]) -> list[CitedSource]:
     ]
 
 
+def format_sources(answer: str, sources: list[dict]) -> str:
+    """The lines of a plain-text sources list: "  [1] [3] Title, publication, 2026-01" per
+    cited document ("" when the answer cites none)."""
+    return "".join(f"  {c.markers} {c.label()}\n" for c in cited_sources(answer, sources))
+
+
 def _document(source: dict) -> str:
     doc = source.get("doc_id") or str(source.get("chunk_id") or "").split(":")[0]
     if doc:

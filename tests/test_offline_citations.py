@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.citations import cited_numbers, cited_sources
+from assistant.citations import cited_numbers, cited_sources, format_sources
 from assistant.cli.main import main
 
 
@@ -30,7 +30,8 @@ def test_only_cited_documents_are_listed_once_each_in_marker_order():
     assert [p["chunk_id"] for p in cited[0].passages] == ["rally:0:abc", "rally:3:abc"]
     later = cited_sources("See [4] and [2].", SOURCES)
     assert [c.numbers for c in later] == [(2,), (4,)]
-    assert cited_sources("no markers here", SOURCES) == []
+    assert cited_sources("no markers here", SOURCES) == [] and format_sources("none", SOURCES) == ""
+    assert format_sources(answer, SOURCES) == "  [1] [3] Silver rally, Desk, 2026-01\n"
     assert cited_numbers("[0] [5] [2]", 4) == [2]
 
 

@@ -128,10 +128,8 @@ def _run_turn(assistant, question: str, thread_id: str | None, quiet: bool):
 
 def _print_sources(out, answer: str, sources: list[dict], streamed: bool) -> None:
     """Only the documents the answer cites, each once, numbered as its [n] markers."""
-    from assistant.citations import cited_sources
+    from assistant.citations import format_sources
 
-    cited = cited_sources(answer, sources)
-    if cited:
-        out.write("\n\nSources:\n" if streamed else "Sources:\n")
-        for c in cited:
-            out.write(f"  {c.markers} {c.label()}\n")
+    listed = format_sources(answer, sources)
+    if listed:
+        out.write(("\n\nSources:\n" if streamed else "Sources:\n") + listed)
