@@ -18,6 +18,15 @@ def _period_why(asset: str, start: str, end: str) -> E.Expect:
     return E.period(asset, start, end) + E.Expect(tools=[("search_commentary", {})], words=None)
 
 
+def _claim(without_checker: E.Expect) -> E.Expect:
+    """A claim goes to the claim checker where the tools include one, else as before."""
+    from assistant import lc_tools
+
+    if any(t.name == "check_claims" for t in lc_tools.ALL_TOOLS):
+        return E.Expect(tools=[("check_claims", {})], words=None)
+    return without_checker
+
+
 ROWS = [
     ("price", ["ballpark, what's gold fetching now?"], lambda: E.price(G)),
     ("price", ["silver spot price, latest"], lambda: E.price(S)),
@@ -173,10 +182,10 @@ ROWS = [
     ("scope and small talk", ["what's your favourite colour"], lambda: E.decline()),
     ("scope and small talk", ["can you book me a flight to Rome"], lambda: E.decline()),
     ("scope and small talk", ["thanks, that's all"], lambda: E.decline()),
-    ("claims", ["is it really true that bitcoin trails silver?"], lambda: E.lag(S, B)),
+    ("claims", ["is it really true that bitcoin trails silver?"], lambda: _claim(E.lag(S, B))),
     (
         "claims",
         ["fact-check this: gold always rises when the dollar falls"],
-        lambda: E.Expect(tools=[("search_commentary", {})], words=None),
+        lambda: _claim(E.Expect(tools=[("search_commentary", {})], words=None)),
     ),
 ]
