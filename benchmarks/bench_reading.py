@@ -102,7 +102,7 @@ def _table_rows() -> list[Row]:
     if not (MARKET_DATA / "silver.csv").is_file():
         return [Row("question table (skipped: no ../shared/market-data)", 0.0)]
     from knowledge.base import open_knowledge_base
-    from tests.questions import heldout, runner, table
+    from tests.questions import heldout, heldout2, runner, table
 
     kb = open_knowledge_base(Path(tempfile.mkdtemp(prefix="bench-kb-")))
     assistant = runner.make_assistant(MARKET_DATA, kb)
@@ -110,21 +110,28 @@ def _table_rows() -> list[Row]:
     main = runner.scores(runner.run(assistant, table.TABLE))
     seconds = (time.perf_counter() - t0) / len(table.TABLE)
     held = runner.scores(runner.run(assistant, heldout.ROWS, prefix="held-out"))
-    write_evaluation(main, held, seconds)
+    held2 = runner.scores(runner.run(assistant, heldout2.ROWS, prefix="held-out-2"))
+    write_evaluation(main, held, seconds, held2)
     right, asked = main["overall"]
     h_right, h_asked = held["overall"]
+    h2_right, h2_asked = held2["overall"]
     return [
         Row(
             "question table (score; time per question)",
             seconds,
             checks_ok=right / asked >= 0.97,
             note=f"{right}/{asked} right ({100 * right / asked:.1f}%, goal 97%); held-out"
-            f" {h_right}/{h_asked} ({100 * h_right / h_asked:.1f}%); written to docs/evaluation.md",
+            f" {h_right}/{h_asked}, second held-out {h2_right}/{h2_asked}; written to"
+            " docs/evaluation.md",
         )
     ]
 
 
-def write_evaluation(main: dict, held: dict, seconds: float) -> None:
+# The second held-out set's score on its first run, before anything was tuned against it.
+HELD_OUT_2_FIRST = (60, 84)
+
+
+def write_evaluation(main: dict, held: dict, seconds: float, held2: dict | None = None) -> None:
     """Replace this benchmark's section of docs/evaluation.md, keeping every other section."""
     lines = [
         SECTION,
@@ -148,11 +155,20 @@ def write_evaluation(main: dict, held: dict, seconds: float) -> None:
     h_ok, h_n = held["overall"]
     lines += [
         "",
-        f"Held-out set (`tests/questions/heldout.py`, other wording, never tuned against):"
-        f" {h_ok}/{h_n} ({100 * h_ok / h_n:.1f}%). Time per question in the table:"
-        f" {seconds * 1000:.0f} ms.",
-        "",
+        f"First held-out set (`tests/questions/heldout.py`, other wording; its misses were then"
+        f" fixed by class, so it is no longer unseen): {h_ok}/{h_n} ({100 * h_ok / h_n:.1f}%)."
+        f" Time per question in the table: {seconds * 1000:.0f} ms.",
     ]
+    if held2 is not None:
+        f_ok, f_n = HELD_OUT_2_FIRST
+        ok2, n2 = held2["overall"]
+        lines.append(
+            f"Second held-out set (`tests/questions/heldout2.py`, written after the first was"
+            f" seen, in yet other wording, every category plus holidays and dated why-questions):"
+            f" first run before any tuning {f_ok}/{f_n} ({100 * f_ok / f_n:.1f}%); now"
+            f" {ok2}/{n2} ({100 * ok2 / n2:.1f}%), after fixing the classes its misses stood for."
+        )
+    lines.append("")
     text = EVALUATION.read_text(encoding="utf-8") if EVALUATION.is_file() else "# Evaluation\n\n"
     pattern = re.compile(rf"{re.escape(SECTION)}\n.*?(?=\n## |\Z)", re.S)
     block = "\n".join(lines)

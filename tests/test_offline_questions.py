@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.questions import heldout, runner, table
+from tests.questions import heldout, heldout2, runner, table
 
 pytestmark = pytest.mark.realdata
 GOAL = 0.97
@@ -45,4 +45,12 @@ def test_held_out_questions_in_other_words(assistant):
     outcomes = runner.run(assistant, heldout.ROWS, prefix="held-out")
     right, asked = runner.scores(outcomes)["overall"]
     assert asked >= 55
+    assert right / asked >= HELD_OUT_FLOOR, f"{right}/{asked}\n{runner.report(outcomes)}"
+
+
+@pytest.mark.slow
+def test_second_held_out_set(assistant):
+    outcomes = runner.run(assistant, heldout2.ROWS, prefix="held-out-2")
+    right, asked = runner.scores(outcomes)["overall"]
+    assert asked >= 60 and len({c for c, _, _ in heldout2.ROWS}) >= 18
     assert right / asked >= HELD_OUT_FLOOR, f"{right}/{asked}\n{runner.report(outcomes)}"

@@ -88,3 +88,120 @@ def test_a_follow_up_keeps_the_period_and_swaps_the_asset():
     assert r.assets == ("silver",) and r.when.label == "2024"
     w = follow("Does bitcoin follow silver?", "and gold?")
     assert (w.leader, w.follower) == ("gold", "bitcoin")
+
+
+CAUSAL = [
+    ("is ethereum driven by bitcoin?", "bitcoin", "ethereum"),
+    ("does the dollar push gold around", "dxy", "gold"),
+    ("is copper tied to the S&P 500?", "sp500", "copper"),
+    ("does silver depend on gold", "gold", "silver"),
+    ("does bitcoin influence ethereum", "bitcoin", "ethereum"),
+    ("is gold affected by the dollar with a lag", "dxy", "gold"),
+]
+
+
+@pytest.mark.parametrize("question, leader, follower", CAUSAL, ids=[c[0] for c in CAUSAL])
+def test_one_asset_said_to_move_another_is_a_lead_lag_question_with_the_driver_leading(
+    question, leader, follower
+):
+    r = parse(question)
+    assert r.primary == bank.LEADLAG and (r.leader, r.follower) == (leader, follower)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["is silver heading for 150?", "will bitcoin reach 200k this cycle",
+     "is gold on track to hit 6000", "could copper double from here?",
+     "is the S&P going to 8000?", "platinum target next year?"],
+)  # fmt: skip
+def test_questions_that_look_ahead_are_forecasts(question):
+    assert parse(question).primary == bank.FORECAST
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [("did bitcoin hit 100k", bank.LEVEL), ("has silver ever been above 150", bank.LEVEL),
+     ("what was gold worth on 3 March 2025", bank.PRICE)],
+)  # fmt: skip
+def test_questions_that_look_back_are_not_forecasts(question, kind):
+    assert parse(question).primary == kind
+
+
+@pytest.mark.parametrize(
+    "question, direction",
+    [("has silver been sliding lately?", "down"), ("is bitcoin up this week?", "up"),
+     ("have gold prices been climbing?", "up"), ("was the dollar falling in 2025?", "down")],
+)  # fmt: skip
+def test_a_yes_no_question_about_a_direction_checks_the_move(question, direction):
+    r = parse(question)
+    assert r.primary == bank.CHANGE and r.direction == direction
+
+
+@pytest.mark.parametrize(
+    "question, when",
+    [("why did gold jump on 2 March 2026?", "day"),
+     ("what knocked silver lower in Q1 2026", "period"),
+     ("what made the S&P fall on 10 April 2025", "day"), ("bitcoin sank on 5 feb 2026, why", "day"),
+     ("what's been weighing on the dollar since January", "since")],
+)  # fmt: skip
+def test_questions_about_a_cause_are_why_questions_with_their_dates(question, when):
+    r = parse(question)
+    assert r.primary == bank.WHY and r.when is not None and r.when.kind == when
+
+
+@pytest.mark.parametrize(
+    "question", ["is gold good value", "hold gold or not", "bold call on silver"]
+)
+def test_english_words_one_letter_from_a_name_are_not_typos(question):
+    assert [m.how for m in parse(question).mentions] == ["name"]
+
+
+@pytest.mark.parametrize("word", ["gpld", "glod", "gokd", "silvr", "bitcoi"])
+def test_short_names_one_edit_away_are_read_and_said(word):
+    r = parse(f"{word} in 2024")
+    assert len(r.assets) == 1 and r.mentions[0].how == "typo"
+
+
+def test_that_month_in_a_follow_up_is_the_period_asked_about_before():
+    r = follow("gold price in march 2020", "and the lowest close that month?")
+    assert r.assets == ("gold",) and r.when is not None and r.when.label == "March 2020"
+    s = follow("silver in 2025", "and gold that year?")
+    assert s.assets == ("gold",) and s.when.label == "2025"
+
+
+@pytest.mark.parametrize(
+    "question, assets",
+    [("what's the gold/silver ratio", ("gold", "silver")),
+     ("the silver to gold ratio?", ("silver", "gold")),
+     ("how many ounces of silver does one ounce of gold buy", ("gold", "silver")),
+     ("which metal did better last year", ("gold", "silver"))],
+)  # fmt: skip
+def test_ratios_and_rankings_are_comparisons_in_the_right_order(question, assets):
+    r = parse(question)
+    assert r.primary == bank.COMPARE and r.assets == assets
+
+
+def test_a_ranking_without_assets_ranks_the_usual_ones():
+    r = parse("best performing asset this year?")
+    assert r.primary == bank.COMPARE and len(r.assets) == 5
+
+
+@pytest.mark.parametrize(
+    "question, leader, follower",
+    [("is btc decoupling from gold?", "gold", "bitcoin"),
+     ("does silver move in sync with gold", "gold", "silver")],
+)  # fmt: skip
+def test_moving_together_or_apart_is_a_lead_lag_question(question, leader, follower):
+    r = parse(question)
+    assert r.primary == bank.LEADLAG and (r.leader, r.follower) == (leader, follower)
+
+
+@pytest.mark.parametrize(
+    "question, note",
+    [("how volatile is bitcoin", "volatility"), ("gold price in euros", "other currencies"),
+     ("is the s&p overbought?", "technical indicators"),
+     ("what was the biggest one-day drop in silver", "biggest")],
+)  # fmt: skip
+def test_measures_no_tool_computes_are_noted(question, note):
+    assert any(note in n for n in parse(question).notes)
+    assert not parse("how much is gold?").notes

@@ -225,7 +225,8 @@ def fuzzy_lookup(word: str, cutoff: float = FUZZY_CUTOFF) -> tuple[Asset, float]
     """The registry asset a misspelt name most likely means ("slver" -> silver), with the score.
 
     Only words of four or more letters are tried, against labels with the same first letter
-    (people rarely mistype the first letter), so short or unrelated words find nothing.
+    (people rarely mistype the first letter), so short or unrelated words find nothing (see
+    :func:`one_edit_lookup` for short names).
 
     Args:
         word: one word as the user typed it.
@@ -241,6 +242,29 @@ def fuzzy_lookup(word: str, cutoff: float = FUZZY_CUTOFF) -> tuple[Asset, float]
     if best is None:
         return None
     return _FUZZY[best[0]], float(best[1])
+
+
+def one_edit_lookup(word: str) -> tuple[Asset, float] | None:
+    """A short name one edit away ("gpld", "glod" -> gold), with a score as fuzzy_lookup's.
+
+    A ratio is too coarse for four to six letters, so one insertion, deletion, substitution or
+    swap of neighbours is accepted when it points at a single asset. Many English words are one
+    edit from a short name ("good", "hold"), so callers try only words that are not English.
+    """
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    norm = normalise(word)
+    if not 4 <= len(norm) <= 6 or not norm.isalpha() or norm in _INDEX:
+        return None
+    near = {
+        _FUZZY[label].key: label
+        for label in _FUZZY
+        if abs(len(label) - len(norm)) <= 1 and DamerauLevenshtein.distance(norm, label) == 1
+    }
+    if len(near) != 1:
+        return None
+    label = next(iter(near.values()))
+    return _FUZZY[label], round(100.0 * (1 - 1 / max(len(label), len(norm))), 1)
 
 
 def resolve(name: str, allow_ticker: bool = False) -> Asset:

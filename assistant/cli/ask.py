@@ -147,7 +147,6 @@ def _side_line(event, streamed: bool, live: bool) -> None:
         GroundingChecked,
         Notice,
         Rechecking,
-        SourcesFound,
         ToolFinished,
         ToolStarted,
     )
@@ -164,9 +163,6 @@ def _side_line(event, streamed: bool, live: bool) -> None:
         )
     elif isinstance(event, Notice):
         typer.echo(f"Note: {event.message}", err=True)
-    elif isinstance(event, SourcesFound) and live:
-        sys.stdout.write("\n\nSources:\n" if streamed else "Sources:\n")
-        sys.stdout.write(_sources(event.sources))
     elif isinstance(event, GroundingChecked) and live:
         typer.echo(f"\n[grounding: {event.report.badge()}]", err=True)
     elif isinstance(event, Failed):
@@ -179,21 +175,19 @@ def _finish(reply, streamed: bool) -> None:
         out.write("\n")
         if reply.warning:
             typer.echo(f"\n{reply.warning}", err=True)
+        out.write(_sources(reply))
         return
     answer = "" if reply.error and reply.answer == reply.error else reply.answer
     if answer:
         out.write(f"{reply.warning}\n\n" if reply.warning else "")
         out.write(terminal_text(answer.rstrip(), lines=True) + "\n")
-    if reply.sources:
-        out.write("\nSources:\n" + _sources(reply.sources))
+    out.write(_sources(reply))
     typer.echo(f"\n[grounding: {reply.grounding.badge()}]", err=True)
 
 
-def _sources(sources: list[dict]) -> str:
-    return "".join(
-        terminal_text(
-            f"  [{i}] {s.get('title')} ({s.get('source')}, {s.get('published') or 'undated'})"
-        )
-        + "\n"
-        for i, s in enumerate(sources, 1)
-    )
+def _sources(reply) -> str:
+    """Only the documents the answer cites, each once, numbered as its [n] markers."""
+    from assistant.sources import format_sources
+
+    listed = format_sources(reply.answer, reply.sources)
+    return "\nSources:\n" + terminal_text(listed, lines=True) if listed else ""

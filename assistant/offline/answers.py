@@ -4,10 +4,11 @@ numbered citations, then where the data came from. Every figure comes from a typ
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from assistant import registry
-from assistant.offline import quotes, sections
+from assistant.offline import cues, quotes, sections
 from assistant.offline import wording as w
 from assistant.offline.bank import (
     ADVICE,
@@ -21,7 +22,7 @@ from assistant.offline.bank import (
     PRICE,
     WHY,
 )
-from assistant.offline.planning import Anchor
+from assistant.offline.planning import Anchor, dates_of
 from assistant.offline.question import Reading
 from tools.breakouts import BreakoutResult
 from tools.leadlag import LeadLagResult
@@ -43,7 +44,7 @@ SUGGEST = {
     CHANGE: "how it moved ('How has {a} done this year?')",
     BREAKOUT: "whether it is at a record ('Is {a} breaking out?')",
     WHY: "why it moved ('Why is {a} falling?')",
-    COMPARE: "how it compares ('Has {a} outperformed gold?')",
+    COMPARE: "how it compares ('Has {a} outperformed {b}?')",
     LEADLAG: "whether it follows another asset ('Does {a} follow silver?')",
     FORECAST: "where it stands (I do not forecast)",
     DOCUMENT: "what the library says ('What do the notes say about {a}?')",
@@ -55,6 +56,12 @@ COMMENTARY_HEADING = (
 
 def decline(r: Reading | None) -> str:
     """No tool to call: ask for what is missing, or say what the analyst can do."""
+    if r is not None and r.when is not None and r.when.kind == "unclear" and r.when.named:
+        return (
+            f"I can't tell which date you mean by '{r.when.text}'. Give the date itself (the day,"
+            " the month in words and the year) or a holiday I know, such as Christmas,"
+            f" Thanksgiving or Easter, and I will look it up.\n\n{SIGNATURE}"
+        )
     if r is not None and r.when is not None and r.when.kind == "unclear":
         options = " or ".join(_day_words(d) for d in r.when.options)
         which = f": {options}?" if options else " (which month and year?)."
@@ -64,8 +71,9 @@ def decline(r: Reading | None) -> str:
         )
     if r is not None and r.unsure and r.guess is not None:
         a = _name(r.assets[0]) if r.assets else "gold"
+        b = "silver" if a == "gold" else "gold"
         offers = [
-            SUGGEST[k].format(a=a) for k in (r.guess.intent, r.guess.runner_up) if k in SUGGEST
+            SUGGEST[k].format(a=a, b=b) for k in (r.guess.intent, r.guess.runner_up) if k in SUGGEST
         ]
         subject = f" about {a}" if r.assets else ""
         if offers:
@@ -131,7 +139,8 @@ def answer(r: Reading, question: str, results: list, anchor: Anchor) -> str:
         if m.name == "check_claims" and not isinstance(x, registry.ToolFailure)
     ]
     ok = [x for x, _ in read if x is not None and not isinstance(x, registry.ToolFailure)]
-    parts = [_assumed(r)]
+    parts = [_assumed(r, anchor.date(_of(ok, PriceLookup)))]
+    parts.extend(f"I have no tool for {n}; here is what the data does show." for n in r.notes)
     if r.primary == ADVICE:
         parts.append(
             "I don't give investment advice (no buy, sell or hold calls); here is what the data"
@@ -143,10 +152,17 @@ def answer(r: Reading, question: str, results: list, anchor: Anchor) -> str:
             " the level, the record and the trend."
         )
     parts.extend(claims)
-    parts.extend(_data(r, ok))
+    parts.extend(_data(r, ok, question))
     heading = "**What the library says** (quoted):" if r.primary == DOCUMENT else COMMENTARY_HEADING
     article = re.search(r"\b(article|piece|commentary|author)\b", question, re.I)
-    parts.append(quotes.section(ok, anchor.as_of, heading, "commentary" if article else None))
+    window = dates_of(r, anchor.date(_of(ok, PriceLookup))) if r.primary == WHY else None
+    if window is not None:
+        subject = next(
+            (x.name for x in _of(ok, PeriodChange)), _name(r.assets[0]) if r.assets else ""
+        )
+        parts.append(quotes.dated_section(ok, anchor.as_of, COMMENTARY_HEADING, window, subject))
+    else:
+        parts.append(quotes.section(ok, anchor.as_of, heading, "commentary" if article else None))
     if errors:
         lead = "I could not answer that: " if len(parts) <= 2 and not any(parts) else ""
         parts.append(lead + " ".join(e.removeprefix("Input error: ") for e in errors))
@@ -165,24 +181,39 @@ def _claim_text(result, message) -> str:
     return render() if callable(render) else message.text
 
 
-def _assumed(r: Reading) -> str:
-    """Say what was assumed: misspellings read as assets."""
-    typos = [m for m in r.mentions if m.how == "typo"]
-    if not typos:
-        return ""
-    said = ", ".join(f"'{m.text}' as {_name(m.key).lower()}" for m in typos)
-    return f"(Taking {said}.)"
+def _assumed(r: Reading, anchor) -> str:
+    """Say what was assumed: misspellings read as assets, a named day read as a date."""
+    said = [f"'{m.text}' as {_name(m.key).lower()}" for m in r.mentions if m.how == "typo"]
+    if r.when is not None and r.when.named:
+        when = dates_of(r, anchor)
+        if when is not None:
+            text = re.sub(r"^(since|from|after)\s+", "", r.when.text)
+            said.append(f"'{text}' as {when[2].removeprefix('since ')}")
+    return f"(Taking {', '.join(said)}.)" if said else ""
 
 
-def _data(r: Reading, ok: list) -> list[str]:
+def _verdict(r: Reading, question: str, change: float | None) -> str:
+    """ "Yes: " or "No: " for a yes/no question about a direction ("has gold been rising?"),
+    and for a why-question whose premise the move contradicts, the premise denied."""
+    if change is None or r.direction is None or r.primary not in (CHANGE, WHY) or r.notes:
+        return ""  # with a measure no tool has, the move shown is not the one asked about
+    right = (r.direction == "up") == (change > 0)
+    if r.primary == CHANGE and cues.yes_no(question):
+        return "Yes: " if right else "No: "
+    return "" if right else "not"  # "how much did silver drop" when it rose
+
+
+def _data(r: Reading, ok: list, question: str = "") -> list[str]:
     out: list[str] = []
     out.extend(sections.level(x) for x in _of(ok, LevelCross))
     out.extend(sections.lead_lag(x) for x in _of(ok, LeadLagResult))
     prices = _of(ok, PriceLookup)
     by_asset = {p.asset: p for p in prices}
     breakouts = _of(ok, BreakoutResult)
-    out.extend(sections.breakout(x, by_asset.get(x.asset)) for x in breakouts)
-    out.extend(sections.compare(x, r.horizon or "3m") for x in _of(ok, Comparison))
+    yes_no = cues.yes_no(question) or not question
+    out.extend(sections.breakout(x, by_asset.get(x.asset), yes_no) for x in breakouts)
+    ratio = cues.ratio(question.lower())
+    out.extend(sections.compare(x, r.horizon or "3m", ratio) for x in _of(ok, Comparison))
     periods = _of(ok, PeriodChange)
     exact = {(c.asset, c.requested): c for c in _of(ok, CloseOn) if c.exact}
     for p in [p for p in periods if (p.asset, p.start) in exact and p.start == p.end]:
@@ -192,7 +223,10 @@ def _data(r: Reading, ok: list) -> list[str]:
         n = len({p.asset for p in periods})
         out.append(sections.compare_periods(periods[-n:]))
     else:
-        out.extend(sections.period(x) for x in periods)
+        out.extend(
+            sections.period(x, verdict=_verdict(r, question, x.change_pct), said=r.direction)
+            for x in periods
+        )
     day_moves = {p.start for p in _of(ok, PeriodChange) if p.start == p.end}
     out.extend(sections.close_on(x) for x in _of(ok, CloseOn) if x.requested not in day_moves)
     if breakouts or _of(ok, PeriodChange) or r.primary in (LEADLAG, DOCUMENT) or _of(ok, CloseOn):
@@ -202,16 +236,19 @@ def _data(r: Reading, ok: list) -> list[str]:
         return out
     out.extend(r_.markdown for r_ in _of(ok, registry.BriefingDigest))
     for p in prices:
-        out.append(_price(r, p))
+        out.append(_price(r, p, question))
     return out
 
 
-def _price(r: Reading, p: PriceLookup) -> str:
+def _price(r: Reading, p: PriceLookup, question: str = "") -> str:
     if r.primary == WHY:
         return _premise(r, p)
-    lead = sections.horizon_lead(p, r.horizon) if r.horizon else ""
+    yes_no = r.primary == CHANGE and r.direction is not None and cues.yes_no(question)
+    h = r.horizon or ("1m" if yes_no else None)  # "has gold been rising?": over the past month
+    verdict = _verdict(r, question, p.change_pct.get(h or ""))
+    lead = sections.horizon_lead(p, h, verdict, r.direction) if h else ""
     brief = r.primary in (BREAKOUT, WHY)
-    return sections.price(p, r.horizon, brief=brief, lead=lead)
+    return sections.price(p, h, brief=brief, lead=lead)
 
 
 def _premise(r: Reading, p: PriceLookup) -> str:
@@ -270,18 +307,27 @@ def _of(results: list, kind: type) -> list:
 
 
 def _stale(ok: list, anchor: Anchor) -> str:
-    """Say plainly when a series ends well before today (or the as-of date)."""
-    notes = []
+    """The one staleness rule every answer shares: each series the answer used whose last bar
+    lies well before today (or the as-of date) is named once with its last date."""
+    ends: list[tuple[str, dt.date]] = []
     for x in ok:
-        last = getattr(x, "as_of", None)
-        if isinstance(x, PeriodChange):
-            last = None if not x.so_far else x.last.date
-        if last is None or isinstance(x, Comparison | registry.BriefingDigest):
-            continue
-        note = w.stale_note(last, anchor.today, anchor.as_of, getattr(x, "name", ""))
-        if note and note not in notes:
-            notes.append(note)
-    return " ".join(notes[:2])
+        if isinstance(x, registry.BriefingDigest):
+            continue  # a briefing states its own dates
+        provs = getattr(x, "provenance", None)
+        provs = provs if isinstance(provs, list) else [provs] if provs is not None else []
+        names = _series_names(x, len(provs))
+        for name, p in zip(names, provs, strict=False):
+            if p is not None and p.as_of:
+                ends.append((name, dt.date.fromisoformat(p.as_of[:10])))
+    return w.stale_line(ends, anchor.today, anchor.as_of)
+
+
+def _series_names(x, n: int) -> list[str]:
+    if isinstance(x, LeadLagResult):
+        return [x.leader_name, x.follower_name]
+    if isinstance(x, Comparison) and len(x.rows) == n:
+        return [row.name for row in x.rows]
+    return [getattr(x, "name", "") if isinstance(getattr(x, "name", ""), str) else ""] * n
 
 
 def footer(results: list) -> str:

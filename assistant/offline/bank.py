@@ -84,6 +84,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "is X at the top of its range",
         "has X broken out to new highs",
         "how close is X to its peak",
+        "how much is X down from its high",
+        "X drawdown from the top",
     ),
     COMPARE: (
         "has X outperformed Y",

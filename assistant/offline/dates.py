@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 from dateutil import parser as dateparser
 
-from assistant.offline.when import _MON, _NUM, _ORD, _YEAR, MONTHS, UNIT_CODE, When
+from assistant.offline import holidays
+from assistant.offline.when import _MON, _NUM, _ORD, _YEAR, MONTHS, UNIT_CODE, UNIT_EDGE, When
 from assistant.offline.when import _month_span as month_span
 from assistant.offline.when import _quarter_span as quarter_span
 
@@ -101,8 +102,9 @@ def _since(m: re.Match) -> When | None:
 
 
 def _edge(m: re.Match) -> When | None:
-    """ "at the end of 2024", "start of March 2025", "end of Q3 2025": one day."""
-    piece, end = m.group("x"), m.group("edge") in ("end", "close")
+    """ "at the end of 2024", "start of March 2025", "end of Q3 2025", "the last trading day of
+    2025": one day."""
+    piece, end = m.group("x"), m.group("edge").startswith(("end", "close", "last", "final"))
     q = re.fullmatch(rf"q([1-4])\s*({_YEAR})", piece)
     span = quarter_span(int(q.group(2)), int(q.group(1))) if q else _span_of(piece, None)
     if span is None:
@@ -223,7 +225,16 @@ _RULES: list[tuple[re.Pattern, Callable[[re.Match], When | None]]] = [
     ),
     (
         re.compile(
-            rf"\b(?:at\s+)?(?:the\s+)?(?P<edge>end|close|start|beginning)\s+of\s+"
+            r"\b(?P<since>since\s+)?(?:at\s+|by\s+|on\s+)?(?:the\s+)?(?P<edge>end|close|start|"
+            r"beginning|(?:last|final)\s+(?:trading\s+)?day|first\s+day)\s+of\s+(?:the\s+)?"
+            r"(?P<rel>this|current|last|previous|past)?\s*(?P<u>year|month|quarter|week)\b"
+        ),
+        lambda m: _edge_relative(m),
+    ),
+    (
+        re.compile(
+            rf"\b(?:at\s+)?(?:the\s+)?(?P<edge>end|close|start|beginning|(?:last|final)\s+"
+            rf"(?:trading\s+)?day|first\s+day)\s+of\s+"
             rf"(?P<x>q[1-4]\s*{_YEAR}|{_MON}\s+{_YEAR}|{_YEAR})\b"
         ),
         _edge,
@@ -282,6 +293,17 @@ _RULES: list[tuple[re.Pattern, Callable[[re.Match], When | None]]] = [
 ]
 
 
+def _edge_relative(m: re.Match) -> When:
+    """ "the start of the year", "the end of last month", "since the start of the quarter"."""
+    end = m.group("edge").startswith(("end", "close", "last", "final"))
+    back = 1 if m.group("rel") in ("last", "previous", "past") else 0
+    unit = {"year": "y", "month": "m", "quarter": "q", "week": "w"}[m.group("u")]
+    rule = f"edge:{UNIT_EDGE[unit]}:{back}:{int(end)}"
+    if m.group("since"):
+        return When("since", m.group(0), rule=rule)
+    return When("day", m.group(0), rule=rule)
+
+
 def _quarter_y3(m: re.Match) -> When:
     q, y = _ORD[m.group("qw")], int(m.group("y3"))
     s, e = quarter_span(y, q)
@@ -299,10 +321,31 @@ def _half_named(m: re.Match) -> When:
 def find_when(text: str, skip: list[tuple[int, int]] = ()) -> When | None:
     """The date or period phrase in ``text`` (lower-cased inside), or None.
 
+    A date-like phrase that names no day the reader knows ("on election day") makes the
+    phrase unclear, whatever else the question holds, so the analyst asks which date is meant.
+
     Args:
         skip: character spans not to read as dates (a price level such as "above 2000").
     """
     low = text.lower()
+    named = [h for h in holidays.find(low) if not any(s < h[1] and h[0] < e for s, e in skip)]
+    vague = holidays.unresolved(low, named)
+    if vague is not None:
+        exact = _grammar(low, skip)  # "on my birthday, 14 July 2025": the date itself wins
+        if exact is not None and exact.kind == "day" and not exact.relative:
+            if exact.text not in vague:
+                return exact
+        return When("unclear", vague, named=True)
+    if named:
+        return _named_day(low, named)
+    found = _grammar(low, skip)
+    earlier = holidays.anaphora(low) if found is None else None
+    if earlier is not None:  # "that month": the conversation may say which
+        return When("unclear", earlier, named=True, label="earlier")
+    return found
+
+
+def _grammar(low: str, skip: list[tuple[int, int]]) -> When | None:
     for pattern, build in _RULES:
         for m in pattern.finditer(low):
             if any(s < m.end() and m.start() < e for s, e in skip):
@@ -311,3 +354,34 @@ def find_when(text: str, skip: list[tuple[int, int]] = ()) -> When | None:
             if when is not None:
                 return when
     return None
+
+
+_VAGUE_SPAN = re.compile(
+    r"\b(?:run-?up|lead-?up|build-?up)\s+to$|\b(?:aftermath|wake)\s+of$|"
+    r"\b(?:days|weeks|months)\s+(?:before|after|around|following|leading\s+up\s+to)$"
+)
+_RANGE_GLUE = re.compile(r"^\s*(?:to|and|until|till|through|-|–)\s*(?:the\s+)?$")
+
+
+def _named_day(low: str, named: list[tuple[int, int, str]]) -> When:
+    """A named day ("last christmas"), a range of two ("from Christmas to New Year's Day") or
+    the start of an open period ("since Easter")."""
+    (s1, e1, spec), rest = named[0], named[1:]
+    before = re.sub(r"\s*\bthe$", "", low[:s1].rstrip())
+    if rest and _RANGE_GLUE.match(low[e1 : rest[0][0]]) and before.endswith(("from", "between")):
+        s2, e2, spec2 = rest[0]
+        return _holiday_when("period", low[before.rfind(" ") + 1 : e2], f"{spec}:{spec2}")
+    vague = _VAGUE_SPAN.search(before)
+    if spec.endswith(("|x1", "|x-1")) or vague:  # "the weekend after", "the run-up to": which days?
+        return When("unclear", low[vague.start() if vague else s1 : e1], named=True)
+    if before.endswith(("since", "from", "after")):
+        return _holiday_when("since", low[before.rfind(" ") + 1 : e1], spec)
+    return _holiday_when("period" if "|w" in spec else "day", low[s1:e1], spec)
+
+
+def _holiday_when(kind: str, text: str, specs: str) -> When:
+    if all(part.split("|")[1] != "0" for part in specs.split(":")):  # every year given
+        start, end, label = When(kind, text, rule=f"holiday:{specs}").resolve(dt.date.max)
+        end = None if kind == "since" else end
+        return When(kind, text, start, end, label=label, named=True)
+    return When(kind, text, rule=f"holiday:{specs}", named=True)

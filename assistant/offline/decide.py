@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from assistant.offline import cues
 from assistant.offline.bank import (
     ADVICE,
     BREAKOUT,
@@ -48,20 +49,21 @@ _NEAR = {PRICE: CHANGE, CHANGE: PRICE}
 FIRM = 0.6  # a guess this alike its examples is taken even with a small margin
 
 
-def decide(r: Reading, low: str) -> Reading:
-    """``r`` with its intents (and leader/follower) decided."""
+def decide(r: Reading, low: str, masked: str = "") -> Reading:
+    """``r`` with its intents (and leader/follower) decided; ``masked`` is the question with
+    its assets as X, Y, Z and its date phrase as "then"."""
     if r.claim_text:
         return replace(r, kinds=(CLAIM,))
     if r.elliptic:
         return r  # the conversation decides; alone it is a price question if it names an asset
-    kinds, unsure = _kinds(r, low)
+    kinds, unsure = _kinds(r, low, masked or low)
     leader = follower = None
     if kinds and kinds[0] in (LEADLAG, CLAIM) and len(r.assets) >= 2:
-        leader, follower = lead_order(r, low)
+        leader, follower = lead_order(r, low, masked)
     return replace(r, kinds=kinds, leader=leader, follower=follower, unsure=unsure)
 
 
-def _kinds(r: Reading, low: str) -> tuple[tuple[str, ...], bool]:
+def _kinds(r: Reading, low: str, masked: str) -> tuple[tuple[str, ...], bool]:
     g, n = r.guess, len(r.assets)
     if g is None:
         return ((PRICE,) if n else ()), False
@@ -74,6 +76,16 @@ def _kinds(r: Reading, low: str) -> tuple[tuple[str, ...], bool]:
         top, runner = runner, top
     if top == CLAIM and not (_CLAIM.search(low) or _DOC.search(low)):
         top, runner = runner, top
+    if (
+        (top == LEVEL and r.level is None)
+        or (top == FORECAST and not cues.future(masked) and cues.past(masked))
+        or (top == BREAKOUT and not cues.record(low) and (r.horizon or r.when))
+    ):  # a level question needs a level, a forecast looks ahead, and a move over a window
+        # ("down year to date") is a change unless a record is named
+        top, runner = runner, top
+    settled = _by_cues(r, low, masked, top, runner, g.score) if n else None
+    if settled:
+        return settled, False
     if top in _SCOPE and g.score >= MIN_SCORE:
         return _scope(top, r, low), False
     if r.level is not None and n:
@@ -99,6 +111,32 @@ def _kinds(r: Reading, low: str) -> tuple[tuple[str, ...], bool]:
     return (top,), False
 
 
+def _by_cues(
+    r: Reading, low: str, masked: str, top: str, runner: str, score: float
+) -> tuple[str, ...] | None:
+    """The kind the sentence's shape settles, where it does: a causal link between two assets
+    is a lead/lag question, a question about causes a why, one that looks ahead a forecast,
+    a yes/no question about a direction a check of that move."""
+    if top == CLAIM and score >= MIN_SCORE:
+        return None  # "is it true that ...": the claim decides
+    link, cause = cues.causal_link(masked), cues.asks_cause(low)
+    if link and len(r.assets) >= 2 and not cause:
+        return (LEADLAG,)
+    if len(r.assets) >= 2 and (cues.ratio(low) or cues.ranking(low)) and not cause:
+        return (COMPARE,)  # "the gold/silver ratio", "which of them did best"
+    if cues.advice(low) and ADVICE in (top, runner):
+        return (ADVICE, PRICE)
+    if cause and top != ADVICE:
+        return (WHY,)
+    if cues.future(masked) and top != ADVICE:
+        return (FORECAST,)
+    if link == "follows" and top != ADVICE:
+        return (WHY,)  # "is gold driven by real yields?": what moves it
+    if cues.yes_no(low) and r.direction and r.level is None and top != LEADLAG:
+        return (CHANGE,) if len(r.assets) == 1 else None
+    return None
+
+
 def _scope(top: str, r: Reading, low: str) -> tuple[str, ...]:
     if top == OTHER:
         return (PRICE,) if r.assets and len(low.split()) <= 3 else ()
@@ -115,11 +153,15 @@ _FOLLOWER_FIRST = re.compile(
 )
 
 
-def lead_order(r: Reading, low: str) -> tuple[str, str]:
-    """(leader, follower) from the phrasing: "does A follow B" means B leads."""
+def lead_order(r: Reading, low: str, masked: str = "") -> tuple[str, str]:
+    """(leader, follower) from the phrasing: "does A follow B" and "is A driven by B" mean B
+    leads."""
     first, second = r.assets[0], r.assets[1]
     if re.search(r"\bbetween\b", low):
         return first, second  # "a lag between A and B": in the order named
+    link = cues.causal_link(masked or low)
+    if link:
+        return (second, first) if link == "follows" else (first, second)
     if _FOLLOWER_FIRST.search(low):
         return second, first
     if re.search(r"\bafter\b", low):
@@ -129,6 +171,8 @@ def lead_order(r: Reading, low: str) -> tuple[str, str]:
 
 def inherit(current: Reading, previous: Reading) -> Reading:
     """A follow-up completed from the previous question: its intent, assets and parameters."""
+    if current.when is not None and current.when.label == "earlier" and previous.when is not None:
+        current = replace(current, when=previous.when)  # "that month": the one asked about
     if not current.elliptic and (
         (current.kinds and current.assets)
         or current.primary in (BRIEFING, DOCUMENT, CLAIM)

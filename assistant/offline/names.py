@@ -16,6 +16,8 @@ GROUPS = {
     "precious metals": ("gold", "silver"),
     "the metals": ("gold", "silver"),
     "metals": ("gold", "silver"),
+    "precious metal": ("gold", "silver"),
+    "which metal": ("gold", "silver"),
     "crypto": ("bitcoin", "ethereum"),
     "cryptos": ("bitcoin", "ethereum"),
     "cryptocurrencies": ("bitcoin", "ethereum"),
@@ -46,7 +48,21 @@ _SLOT = re.compile(
 )
 _GENERIC = set(
     "it they them that this those these everything anything something stocks markets market "
-    "things doing now today up down trading worth going".split()
+    "things doing now today up down trading worth going daily weekly monthly yearly quarterly "
+    "annually hourly ytd lately recently yesterday tomorrow then later earlier instead".split()
+)
+# Where a company or other name goes in a longer question: "what is Meta trading at",
+# "how has Netflix done in 2025", "shares of Nvidia".
+_NAME_SLOTS = (
+    re.compile(
+        r"\bwhat(?:'s|\s+is|\s+was|\s+are)\s+(?P<name>[A-Z][\w&.\-]{1,30})\s+(?:stock\s+|shares\s+)?"
+        r"(?:trading|priced|worth|quoted|going\s+for|selling\s+for|at|doing)\b"
+    ),
+    re.compile(
+        r"\bhow\s+(?:has|have|did|is|was|are)\s+(?P<name>[A-Z][\w&.\-]{1,30})\s+(?:stock\s+|shares\s+)?"
+        r"(?:done|doing|performed|performing|fared|faring|moved|gone|been|traded)\b"
+    ),
+    re.compile(r"\b(?:shares|stock)\s+(?:of|in)\s+(?P<name>[A-Z][\w&.\-]{1,30})"),
 )
 
 
@@ -100,7 +116,7 @@ def _typos(low: str, taken: list[Mention]) -> list[Mention]:
         word = m.group(0)
         if word in words or any(t.start < m.end() and m.start() < t.end for t in taken):
             continue
-        hit = assets.fuzzy_lookup(word)
+        hit = assets.fuzzy_lookup(word) or assets.one_edit_lookup(word)
         if hit is not None:
             out.append(Mention(hit[0].key, word, m.start(), m.end(), "typo", round(hit[1], 1)))
     return out
@@ -128,6 +144,7 @@ _LEADING = re.compile(
 def _unknown(text: str) -> list[Mention]:
     """Names the registry does not know, in the places a name goes ("how much is Tesla?")."""
     m = _SLOT.search(text) or _LEADING.search(text)
+    m = m or next((x for p in _NAME_SLOTS if (x := p.search(text))), None)
     if m and m.group("name").lower() not in _GENERIC | _STOP_NAMES:
         name = m.group("name").strip(".-")
         return [Mention(name, name, m.start("name"), m.end("name"), "unknown")]

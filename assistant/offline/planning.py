@@ -34,7 +34,8 @@ from assistant.registry import ToolName as T
 from tools.periods import PeriodChange
 from tools.prices import PriceLookup
 
-MAX_ASSETS = 4
+MAX_ASSETS = 5
+_DATED = (PRICE, CHANGE, COMPARE, WHY, BREAKOUT, None)  # kinds whose answer depends on a date
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def plan(r: q.Reading, question: str, available: list[str], done: list, anchor: 
     first_round = needs_anchor and len(done) == len(prices) == len(keys[:2])
     if done and not first_round:
         return []
-    if r.when is not None and r.when.kind == "unclear":
+    if r.when is not None and r.when.kind == "unclear" and r.primary in _DATED:
         return []  # the answer asks which date is meant
     when = dates_of(r, anchor.date(prices))
     return _main(r, question, available, keys, when)
@@ -171,8 +172,16 @@ def _price_or_change(r: q.Reading, keys: list[str], when, kind: str) -> list[dic
         return [_period(k, when, r.when.kind) for k in keys]
     closes = [call(T.PRICE, asset=k, on=when[0].isoformat()) for k in keys]
     if kind == CHANGE:  # "how did gold do on 3 March?": the close and that day's move
-        return closes + [_period(k, when) for k in keys]
+        return closes + [_period(k, when) for k in keys if _may_trade(k, when[0])]
     return closes
+
+
+def _may_trade(key: str, day: dt.date) -> bool:
+    """False for a weekend day of an asset that trades on an exchange (no move to look up)."""
+    from tools import assets
+
+    asset = assets.lookup(key)
+    return day.weekday() < 5 or asset is None or asset.calendar != "exchange"
 
 
 def _lead_lag(r: q.Reading, question: str, available: list[str]) -> list[dict]:

@@ -17,6 +17,7 @@ from knowledge.retrieval import Passage
 MIN_SCORE = 0.40  # cosine similarity below which a passage does not answer the question
 BEST_GAP = 0.15  # and a passage this far below the best one adds nothing
 QUOTE_CHARS = 420
+AFTERWARDS = 31  # days after a period in which commentary may still be about it
 
 
 def numbered(results: list) -> list[tuple[int, Passage]]:
@@ -65,6 +66,61 @@ def chosen(
     return fits[:limit], late
 
 
+def written_during(p: Passage, start: dt.date, end: dt.date) -> bool:
+    """Dated commentary written on or after ``start`` and at most a month after ``end``: what
+    can be about that day or period. A date given only to the month or year counts from its
+    first day, so a piece from "2026-01" is not taken to be about 30 January 2026."""
+    first = _first_day(p)
+    return first is not None and start <= first <= end + dt.timedelta(days=AFTERWARDS)
+
+
+def _first_day(p: Passage) -> dt.date | None:
+    """The earliest day dated commentary can have been published (None for background)."""
+    if p.kind == "background" or not p.published:
+        return None
+    parts = [int(x) for x in str(p.published)[: len("YYYY-MM-DD")].split("-") if x.isdigit()]
+    try:
+        return dt.date(parts[0], *(parts[1:3] + [1, 1])[:2])
+    except (IndexError, ValueError):
+        return None
+
+
+def dated_section(
+    results: list, as_of: dt.date | None, heading: str, window: tuple, subject: str
+) -> str:
+    """For "why did X fall on DATE": only commentary written on or soon after that day (or
+    period) explains it; say so plainly when none was, and label background notes as general."""
+    if not any(isinstance(r, registry.Commentary) for r in results):
+        return ""
+    start, end, label = window
+    when = (
+        f"on {start}"
+        if start == end
+        else (label if label.startswith(("since", "the ")) else f"in {label}")
+    )
+    picked, _ = chosen(results, as_of)
+    about = [(n, p) for n, p in picked if written_during(p, start, end)]
+    earlier = not about and any(_first_day(p) and _first_day(p) < start for _, p in picked)
+    background = [(n, p) for n, p in picked if p.kind == "background"][:2]
+    out = []
+    if about:
+        out.append(heading)
+        out.extend(_quote(n, p) for n, p in about)
+    else:
+        why = " (the commentary it holds on this was written before then)" if earlier else ""
+        out.append(f"Nothing in the library explains {subject}'s move {when}{why}.")
+    if background:
+        span = "that day" if start == end else "that period"
+        out.append(f"**Background notes** (general explanations, not about {span}):")
+        out.extend(_quote(n, p) for n, p in background)
+    return "\n\n".join(out)
+
+
+def _quote(n: int, p: Passage) -> str:
+    label = "background note" if p.kind == "background" else "commentary"
+    return f"> {_trim(p.text)} [{n}]\n>\n> — {citation(p)} ({label})"
+
+
 def section(results: list, as_of: dt.date | None, heading: str, prefer: str | None = None) -> str:
     """The quoted passages with their [n] markers, or a plain "nothing fits" sentence."""
     if not any(isinstance(r, registry.Commentary) for r in results):
@@ -78,9 +134,7 @@ def section(results: list, as_of: dt.date | None, heading: str, prefer: str | No
         )
         return f"The commentary library has nothing that answers this{why}."
     out = [heading]
-    for n, p in picked:
-        label = "background note" if p.kind == "background" else "commentary"
-        out.append(f"> {_trim(p.text)} [{n}]\n>\n> — {citation(p)} ({label})")
+    out.extend(_quote(n, p) for n, p in picked)
     if late:
         out.append("Commentary published after the as-of date is left out.")
     return "\n\n".join(out)

@@ -12,7 +12,8 @@ import functools
 import re
 from dataclasses import replace
 
-from assistant.offline import bank, dates, names
+from assistant.briefing.watchlists import DEFAULT_ASSETS
+from assistant.offline import bank, cues, dates, names
 from assistant.offline.bank import (
     ADVICE,
     BREAKOUT,
@@ -40,8 +41,9 @@ __all__ = [
 ]  # fmt: skip
 
 _LEVEL = re.compile(
-    r"\b(hit|hits|reach(ed|es)?|cross(ed|es)?|top(ped)?|break|broke|above|over|past|"
-    r"through|exceed(ed|s)?|close[ds]? (at or )?above|to)\s+(the\s+)?\$?\s?"
+    r"\b(hit|hits|reach(ed|es)?|cross(ed|es)?|top(ped)?|break|broke|above|over|past|beyond|"
+    r"through|exceed(ed|s)?|surpass(ed|es)?|breach(ed|es)?|clear(ed|s)?|crack(ed|s)?|"
+    r"north of|higher than|greater than|close[ds]? (at or )?above|to)\s+(the\s+)?\$?\s?"
     r"(?P<level>\d[\d,]*+(\.\d+)?+)(?P<k>\s?k\b)?"
     r"(?!\s*(%|percent|pp\b|[dwmy]\b|yrs?\b|mos?\b|days?|weeks?|months?|years?|bars?|sessions?))",
     re.I,
@@ -64,15 +66,20 @@ _FOLLOWER_FIRST = re.compile(
     r"respond(s)? to|catch(es)? up (with|to)|behind|echo(es)?|track(s)?)\b"
 )
 _UP = re.compile(
-    r"\b(ris(e|es|ing)|rose|up|rall(y|ies|ied|ying)|gain(s|ed|ing)?|soar(s|ed|ing)?|"
+    r"\b(ris(e|es|ing|en)|rose|up|rall(y|ies|ied|ying)|gain(s|ed|ing)?|soar(s|ed|ing)?|"
     r"climb(s|ed|ing)?|surg(e|es|ed|ing)|jump(s|ed|ing)?|higher|strong(er)?|pump(ing|ed)?|"
-    r"spik(e|ed|ing)|rocket(ing|ed)?|bull(ish)?|boom(ing)?)\b"
+    r"spik(e|ed|ing)|rocket(ing|ed)?|bull(ish)?|boom(ing)?|strength(en\w*)?|firm(er|ing)?|"
+    r"rebound(s|ed|ing)?|bounc(e|es|ed|ing)|recover(y|s|ed|ing)|upswing|upturn|advanc(e|es|ed|ing)|"
+    r"propp(ed|ing) up|lift(s|ed|ing)?|boost(s|ed|ing)?)\b"
 )
 _DOWN = re.compile(
-    r"\b(fall(s|ing)?|fell|drop(s|ped|ping)?|down|crash(es|ed|ing)?|slump(s|ed|ing)?|"
+    r"\b(fall(s|ing|en)?|fell|drop(s|ped|ping)?|down|crash(es|ed|ing)?|slump(s|ed|ing)?|"
     r"sell[- ]?off|sold off|selling off|weak(er|ness|ening)?|declin(e|es|ed|ing)|"
     r"tumbl(e|es|ed|ing)|plung(e|es|ed|ing)|lower|sink(s|ing)?|sank|slid(e|es|ing)?|"
-    r"dump(s|ed|ing)?|tank(s|ed|ing)?|bear(ish)?)\b"
+    r"dump(s|ed|ing)?|tank(s|ed|ing)?|bear(ish)?|weigh(s|ed|ing)? on|loss(es)?|los(e|es|ing)|lost|"
+    r"rout|correction|downturn|retreat(s|ed|ing)?|pull(ed|ing)? ?back|collaps(e|es|ed|ing)|"
+    r"slip(s|ped|ping)?|sag(s|ged|ging)?|dip(s|ped|ping)?|knock(s|ed|ing)?|hammer(ed|ing)?|"
+    r"sliding|plummet(s|ed|ing)?)\b"
 )
 _DOC_WORDS = re.compile(
     r"\b(article|articles|notes?|library|document|documents|docs?|piece|commentary|report|"
@@ -161,7 +168,11 @@ def parse(question: str) -> Reading:
     skip = [(m.start, m.end) for m in mentions] + ([level_span] if level_span else [])
     when = dates.find_when(text, skip=skip)
     keys = names.keys_of(mentions)
+    if not keys and cues.ranking(low):
+        keys = DEFAULT_ASSETS  # "best performing asset this year?": rank the usual ones
     masked = _masked(text, mentions, when)
+    if len(keys) == 2 and cues.per(masked):
+        keys = (keys[1], keys[0])  # how many ounces of silver one ounce of gold buys: gold/silver
     horizon = when.horizon if when is not None else None
     horizon = horizon or next((h for p, h in _HORIZONS if re.search(p, low)), None)
     freq = next((f for p, f in _FREQ if re.search(p, low)), None)
@@ -178,7 +189,7 @@ def parse(question: str) -> Reading:
         when=None if when is not None and when.horizon else when,
         freq=freq or "weekly",
         freq_given=freq is not None,
-        follower_first=bool(_FOLLOWER_FIRST.search(low)),
+        follower_first=bool(_FOLLOWER_FIRST.search(low) or cues.FOLLOWS.search(low)),
         level=level if keys else None,
         direction=_direction(low),
         guess=guess,
@@ -187,8 +198,9 @@ def parse(question: str) -> Reading:
         claim_text=claim.group("t").strip() if claim else None,
         number=_bare_number(text, when),
         topic=text,
+        notes=tuple(n for n in [cues.unsupported(low)] if n),
     )
-    return decide(reading, low)
+    return decide(reading, low, masked)
 
 
 def _bare_number(text: str, when: When | None) -> float | None:

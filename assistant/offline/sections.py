@@ -6,6 +6,8 @@ its date.
 
 from __future__ import annotations
 
+import re
+
 from assistant.offline import wording as w
 from tools import formatting as f
 from tools.breakouts import BreakoutResult
@@ -21,7 +23,7 @@ def price(r: PriceLookup, horizon: str | None, brief: bool = False, lead: str = 
     change, ref = r.change_pct.get(h), r.change_from.get(h)
     head = lead or f"**{r.name}** closed at **{f.price(r.close)} {r.unit}** on {r.as_of}."
     lines = [head]
-    if change is not None and ref is not None:
+    if change is not None and ref is not None and not lead:  # a lead states this move already
         lines.append(
             f"Over {w.WINDOW[h]} it is {w.updown(change)}, from {f.price(ref.close)} on {ref.date}."
         )
@@ -45,13 +47,22 @@ def price(r: PriceLookup, horizon: str | None, brief: bool = False, lead: str = 
     return " ".join(lines)
 
 
-def horizon_lead(r: PriceLookup, horizon: str) -> str:
-    """A verdict line for "how has X done over H": the move first."""
+def horizon_lead(r: PriceLookup, horizon: str, verdict: str = "", said: str | None = None) -> str:
+    """A verdict line for "how has X done over H": the move first (after "Yes: " or "No: "
+    for a yes/no question, or the premise denied when ``verdict`` is "not")."""
     change, ref = r.change_pct.get(horizon), r.change_from.get(horizon)
     if change is None or ref is None:
         return ""
+    if verdict == "not":
+        denied = "did not rise" if said == "up" else "did not fall"
+        verdict = f"{r.name} {denied} over {w.WINDOW[horizon]}: it "
+        return (
+            f"**{verdict}is {w.updown(change)}**: from {f.price(ref.close)} on {ref.date} to"
+            f" {f.price(r.close)} {r.unit} on {r.as_of}."
+        )
     return (
-        f"**{r.name} is {w.updown(change)} over {w.WINDOW[horizon]}**: from {f.price(ref.close)}"
+        f"**{verdict}{r.name} is {w.updown(change)} over {w.WINDOW[horizon]}**: from"
+        f" {f.price(ref.close)}"
         f" on {ref.date} to {f.price(r.close)} {r.unit} on {r.as_of}."
     )
 
@@ -74,23 +85,34 @@ def close_with_move(c: CloseOn, p: PeriodChange) -> str:
     )
 
 
-def period(r: PeriodChange, name_first: bool = True) -> str:
-    """ "Gold rose 27.48% in 2024: from 2,062.40 on 2023-12-29 ... to 2,629.20 on 2024-12-31."""
+def period(r: PeriodChange, verdict: str = "", said: str | None = None) -> str:
+    """ "Gold rose 27.48% in 2024: from 2,062.40 on 2023-12-29 ... to 2,629.20 on 2024-12-31."
+
+    Args:
+        verdict: "Yes: " / "No: " for a yes/no question, or "not" when the move contradicts
+            what a why-question took for granted (``said``: "up" or "down").
+    """
+    over = f"on {r.start}" if r.start == r.end else _over(r.label)
+    if verdict == "not":  # "Bitcoin did not rise on 2026-02-05: it fell 14.13%"
+        denied = "did not rise" if said == "up" else "did not fall"
+        head = f"**{r.name} {denied} {over}: it {w.moved(r.change_pct)}**"
+    elif r.start == r.end:
+        head = f"**{verdict}On {r.start} {r.name} {w.moved(r.change_pct)}**"
+    else:
+        head = f"**{verdict}{r.name} {w.moved(r.change_pct)} {over}**"
     if r.start == r.end:
         return (
-            f"**On {r.start} {r.name} {w.moved(r.change_pct)}**, from {f.price(r.base.close)} (its"
-            f" close on {r.base.date}) to {f.price(r.last.close)}."
+            f"{head}, from {f.price(r.base.close)} (its close on {r.base.date}) to"
+            f" {f.price(r.last.close)}."
         )
     base = (
         f"its first close in the data, {f.price(r.base.close)} on {r.base.date}"
         if r.base_inside
         else f"{f.price(r.base.close)} on {r.base.date}"
     )
-    over = r.label if r.label.startswith(("since", "the ")) else f"in {r.label}"
-    head = f"**{r.name} {w.moved(r.change_pct)} {over}**: from {base} to {f.price(r.last.close)} on"
-    lines = [f"{head} {r.last.date}."]
+    lines = [f"{head}: from {base} to {f.price(r.last.close)} on {r.last.date}."]
     if r.so_far:
-        lines.append(f"Its data ends on {r.last.date}, so this is the move so far.")
+        lines.append("The period is not over in this data, so this is the move so far.")
     lines.append(
         f"Highest close in the period {f.price(r.high.close)} ({r.high.date}), lowest"
         f" {f.price(r.low.close)} ({r.low.date})."
@@ -98,11 +120,21 @@ def period(r: PeriodChange, name_first: bool = True) -> str:
     return " ".join(lines)
 
 
+def _over(label: str) -> str:
+    """ "in 2024", "since 2020", "over the past 5 years", "from June 2025 to September 2025"."""
+    if label.startswith("since"):
+        return label
+    if label.startswith("the past"):
+        return f"over {label}"
+    bare = re.sub(r"\([^)]*\)", "", label)  # a range outside the dates in brackets
+    return f"from {label}" if " to " in bare else f"in {label}"
+
+
 def compare_periods(rows: list[PeriodChange]) -> str:
     """A verdict naming the winner over one period, all ending on the same day."""
     ranked = sorted(rows, key=lambda p: -p.change_pct)
     best, label = ranked[0], rows[0].label
-    over = label if label.startswith(("since", "the ")) else f"in {label}"
+    over = _over(label)
     parts = [
         f"{p.name} {w.moved(p.change_pct)} (from {f.price(p.base.close)} on {p.base.date} to"
         f" {f.price(p.last.close)})"
@@ -114,20 +146,22 @@ def compare_periods(rows: list[PeriodChange]) -> str:
     return f"{verdict}: " + "; ".join(parts) + f", {end}."
 
 
-def compare(r: Comparison, horizon: str) -> str:
-    """ "Silver did better than gold over the past 3 months: ..., both to 2026-03-30."""
+def compare(r: Comparison, horizon: str, ratio_first: bool = False) -> str:
+    """ "Silver did better than gold over the past 3 months: ..., both to 2026-03-30."; with
+    ``ratio_first`` the ratio of the two prices leads ("the gold/silver ratio")."""
     h = horizon if horizon in w.WINDOW else "3m"
     rows = [row for row in r.rows if row.change_pct.get(h) is not None]
     if len(rows) < 2:
         return f"There is not enough history to compare these assets over {w.WINDOW[h]}."
     ranked = sorted(rows, key=lambda row: -row.change_pct[h])
     best, rest = ranked[0], ranked[1:]
-    beaten = " and ".join(row.name for row in rest)
+    beaten = w.and_list([row.name for row in rest])
     parts = "; ".join(f"{row.name} {w.moved(row.change_pct[h])}" for row in ranked)
-    lines = [
+    lines = [ratio_lead(r, h)] if ratio_first and r.ratio is not None else []
+    lines.append(
         f"**{best.name} did better than {beaten} over {w.WINDOW[h]}**: {parts}, all measured to"
         f" the same day, {r.as_of}."
-    ]
+    )
     late = [row for row in r.rows if row.date != r.as_of]
     if late:
         lines.append(f"(Not every asset traded on {r.as_of}; each uses its last close before.)")
@@ -136,17 +170,31 @@ def compare(r: Comparison, horizon: str) -> str:
         + "; ".join(f"{row.name} {f.price(row.close)} on {row.date}" for row in r.rows)
         + "."
     )
-    if r.ratio is not None and r.ratio.change_pct.get(h) is not None:
+    if r.ratio is not None and r.ratio.change_pct.get(h) is not None and not ratio_first:
         lines.append(
-            f"The {r.ratio.name} ratio is {f.num(r.ratio.ratio, 4)},"
+            f"The {r.ratio.name} ratio is {f.num(r.ratio.ratio, 2 if r.ratio.ratio >= 1 else 4)},"
             f" {w.updown(r.ratio.change_pct[h])} over {w.WINDOW[h]}."
         )
     return " ".join(lines)
 
 
-def breakout(r: BreakoutResult, p: PriceLookup | None) -> str:
+def ratio_lead(r: Comparison, h: str) -> str:
+    """ "The Gold/Silver ratio is 64.36 on 2026-03-30, up 13.95% over the past 3 months; ..." """
+    x = r.ratio
+    places = 2 if x.ratio >= 1 else 4
+    change = x.change_pct.get(h)
+    move = f", {w.updown(change)} over {w.WINDOW[h]}" if change is not None else ""
+    return (
+        f"**The {x.name} ratio is {f.num(x.ratio, places)} on {x.as_of}**{move}. Since"
+        f" {x.first_date} it has ranged from {f.num(x.low.close, places)} ({x.low.date}) to"
+        f" {f.num(x.high.close, places)} ({x.high.date})."
+    )
+
+
+def breakout(r: BreakoutResult, p: PriceLookup | None, yes_no: bool = True) -> str:
     """At a record only when the last close is the record; otherwise how far below and since
-    when (in trading days), with a recent breakout named as such."""
+    when (in trading days), with a recent breakout named as such. A yes/no question ("is it
+    breaking out?") gets "Yes"/"No" first; "what is its record?" gets the record first."""
     crypto = r.asset in ("bitcoin", "ethereum") or "-USD" in r.symbol
     unit = w.day_unit(crypto)
     rec = r.last_record
@@ -155,8 +203,8 @@ def breakout(r: BreakoutResult, p: PriceLookup | None) -> str:
     since = r.bars_since_last_record or 0
     if since == 0:
         head = (
-            f"**Yes: {r.name} is at a record.** Its close of {f.price(r.close)} on {r.as_of} is"
-            " its highest close ever"
+            f"**{'Yes: ' if yes_no else ''}{r.name} is at a record.** Its close of"
+            f" {f.price(r.close)} on {r.as_of} is its highest close ever"
         )
         ep = r.episodes[-1]
         return f"{head}; this run of records began on {ep.start}, above {f.price(ep.prior_record)}."
@@ -165,7 +213,13 @@ def breakout(r: BreakoutResult, p: PriceLookup | None) -> str:
         f"{below} below its record close of {f.price(rec.close)}, set on {rec.date},"
         f" {f.count(since)} {unit} earlier"
     )
-    if r.breaking_out:  # a record a few days ago: a recent breakout, but not at a record now
+    if not yes_no:  # "what is its record?", "how far is it from its peak?"
+        lines = [
+            f"**{r.name}'s record close is {f.price(rec.close)}, set on {rec.date}**; it"
+            f" closed at {f.price(r.close)} on {r.as_of}, {below} below it, {f.count(since)}"
+            f" {unit} later. It is not at a record now."
+        ]
+    elif r.breaking_out:  # a record a few days ago: a recent breakout, but not at a record now
         lines = [
             f"**{r.name} is not at a record now**: it closed at {f.price(r.close)} on {r.as_of},"
             f" {where} (a recent breakout: the run of records began on {r.episodes[-1].start})."

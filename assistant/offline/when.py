@@ -50,6 +50,7 @@ class When:
     unit: str = ""  # "d", "w", "m", "y" for trailing windows
     label: str = ""  # the period in words, e.g. "Q3 2025"
     options: tuple[str, ...] = ()  # for "unclear": the readings to offer
+    named: bool = False  # a day named by a holiday or an event ("last christmas")
 
     @property
     def relative(self) -> bool:
@@ -103,6 +104,8 @@ def _quarter_span(year: int, q: int) -> tuple[dt.date, dt.date]:
 def _relative(rule: str, anchor: dt.date) -> tuple[dt.date, dt.date, str]:
     """Dates of a phrase that depends on the anchor."""
     name, *args = rule.split(":")
+    if name == "holiday":
+        return _named_days(args, anchor)
     a = [int(x) for x in args]
     if name == "weekday":  # a[0] weekday, a[1] -1: strictly before the anchor, 0: on or before
         back = (anchor.weekday() - a[0]) % 7 or (7 if a[1] < 0 else 0)
@@ -129,6 +132,10 @@ def _relative(rule: str, anchor: dt.date) -> tuple[dt.date, dt.date, str]:
     if name == "year":  # a[0] years back from the anchor's year
         year = anchor.year - a[0]
         return dt.date(year, 1, 1), dt.date(year, 12, 31), str(year)
+    if name == "edge":  # a[0] unit (UNIT_EDGE), a[1] how many back, a[2] 1: its last day
+        s, e = _unit_span(a[0], a[1], anchor)
+        day = e if a[2] else s
+        return day, day, f"the {'end' if a[2] else 'start'} of {_unit_words(a[0], a[1], s)}"
     if name == "range":  # months a[0]..a[1] of the latest year in which they have ended
         year = anchor.year if a[0] <= a[1] <= anchor.month else anchor.year - 1
         s = _month_span(year, a[0])[0]
@@ -138,4 +145,45 @@ def _relative(rule: str, anchor: dt.date) -> tuple[dt.date, dt.date, str]:
 
 
 MONTH_UNIT = {0: "d", 1: "w", 2: "m", 3: "y"}
+UNIT_EDGE = {"w": 0, "m": 1, "q": 2, "y": 3}
+
+
+def _unit_span(unit: int, back: int, anchor: dt.date) -> tuple[dt.date, dt.date]:
+    """The calendar week, month, quarter or year containing the anchor, ``back`` units before."""
+    if unit == 0:
+        monday = anchor - dt.timedelta(days=anchor.weekday() + 7 * back)
+        return monday, monday + dt.timedelta(days=6)
+    if unit == 1:
+        return _month_span(*(lambda d: (d.year, d.month))(anchor - relativedelta(months=back)))
+    if unit == 2:
+        d = anchor - relativedelta(months=3 * back)
+        return _quarter_span(d.year, (d.month - 1) // 3 + 1)
+    y = anchor.year - back
+    return dt.date(y, 1, 1), dt.date(y, 12, 31)
+
+
+def _unit_words(unit: int, back: int, start: dt.date) -> str:
+    if unit == 0:
+        return f"the week of {start}"
+    if unit == 1:
+        return f"{MONTHS[start.month - 1].title()} {start.year}"
+    if unit == 2:
+        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+    return str(start.year)
+
+
 UNIT_CODE = {"d": 0, "w": 1, "m": 2, "y": 3}
+
+
+def _named_days(specs: list[str], anchor: dt.date) -> tuple[dt.date, dt.date, str]:
+    """A named day ("Christmas Day, 2025-12-25"), a week beside one, or a range of two (the
+    first one on or before the second)."""
+    from assistant.offline.holidays import days_of
+
+    start, end, words = days_of(specs[-1], anchor)
+    if len(specs) == 1:
+        if start == end:
+            return start, end, f"{words}, {start.isoformat()}"
+        return start, end, f"{words} ({start} to {end})"
+    first, _, first_words = days_of(specs[0], start)
+    return first, end, f"{first_words} ({first}) to {words} ({end})"

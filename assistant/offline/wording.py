@@ -59,12 +59,46 @@ def age(then: dt.date, ref: dt.date) -> str:
 
 def stale_note(last: dt.date, today: dt.date, as_of: dt.date | None, name: str = "") -> str:
     """ "The data ends 2026-03-30, eight months before today (2026-12-01)." or ""."""
+    return stale_line([(name, last)], today, as_of)
+
+
+def stale_line(ends: list[tuple[str, dt.date]], today: dt.date, as_of: dt.date | None) -> str:
+    """One sentence per last date that lies well before today (or the as-of date):
+    "Gold's and silver's data end 2026-03-30, eight months before today (2026-12-01)."
+
+    Args:
+        ends: (asset name, its series' last date) for every series an answer used; the name
+            may be "" when a result does not say whose series it is.
+    """
     ref = as_of or today
-    if (ref - last).days <= STALE_DAYS:
-        return ""
     what = "the as-of date" if as_of else "today"
-    whose = f"{name}'s data" if name else "The data"
-    return f"{whose} ends {last}, {age(last, ref)} before {what} ({ref})."
+    by_date: dict[dt.date, list[str]] = {}
+    for name, last in ends:
+        if (ref - last).days > STALE_DAYS and name not in by_date.setdefault(last, []):
+            by_date[last].append(name)
+    groups: dict[str, list[str]] = {}  # age in words -> "Gold's 2026-03-30" clauses
+    for last in sorted(by_date, reverse=True):
+        names = [n for n in by_date[last] if n]
+        owned = and_list([f"{n}'s" for n in names]) if names else "the"
+        groups.setdefault(age(last, ref), []).append(f"{owned} {last}")
+    if not groups:
+        return ""
+    out = []
+    for i, (ago, clauses) in enumerate(groups.items()):
+        first, *rest = clauses
+        whose, last = first.rsplit(" ", 1)
+        verb = "end" if " and " in whose or ", " in whose else "ends"
+        if i == 0:
+            head = f"{whose[0].upper()}{whose[1:]} data {verb} {last}"
+        else:
+            head = f"{whose} data {verb} {last}"
+        out.append(" and ".join([head, *rest]) + f", {ago} before {what}")
+    return "; ".join(out) + f" ({ref})."
+
+
+def and_list(items: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 2 else items)
 
 
 def day_unit(crypto: bool) -> str:

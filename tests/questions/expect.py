@@ -269,7 +269,7 @@ def body_words(text: str) -> int:
     for para in text.split("\n\n"):
         if (
             para.startswith(("**What the", ">", "Data:", "_Offline", "**Warning"))
-            or " data ends " in para
+            or " data end" in para
         ):
             break
         body.append(para)
