@@ -18,7 +18,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(BIN)/streamlit run streamlit_app.py --server.address $(HOST) --server.port $(PORT) --browser.gatherUsageStats false
+	$(BIN)/streamlit run streamlit_app.py --server.address $(HOST) --server.port $(PORT) \
+		--browser.gatherUsageStats false --server.fileWatcherType none
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -19,10 +19,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from assistant.app import status as data_status
+from assistant.app import status as data_status_module
 from assistant.config import Settings
 from assistant.library import Library
 from assistant.models import is_offline
+from ui import warmup
 
 DATA_CHOICES = {
     "auto": "Yahoo Finance (demo data when offline)",
@@ -117,12 +118,9 @@ def model_assistant(
 
 @st.cache_resource(show_spinner=False)
 def _warm_up(data: str, as_of: dt.date | None, home: str) -> threading.Thread:
-    """Once per offline assistant, after the first page is drawn: build the agent graph, load
-    plotly and open an existing commentary library in the background, so the first question
-    does not wait for imports."""
+    """Once per offline assistant, after the first page is drawn: build the agent graph and load
+    plotly in the background, so the first question does not wait for imports."""
     bot = offline_assistant(data, as_of, home)
-    base = Settings.from_env()
-    handle = knowledge(home, base.chroma_host, base.chroma_port)
 
     def work() -> None:
         try:
@@ -130,8 +128,6 @@ def _warm_up(data: str, as_of: dt.date | None, home: str) -> threading.Thread:
             import plotly.graph_objects as go  # plotly loads its validators on the first figure
 
             go.Figure(go.Scatter(x=[0], y=[0])).add_hline(y=0).to_json()
-            if (Path(home) / "chroma").is_dir():  # a first-time build waits for a question
-                handle()
         except Exception:  # noqa: BLE001 - the real call reports any problem, in the chat
             pass
 
@@ -142,10 +138,13 @@ def _warm_up(data: str, as_of: dt.date | None, home: str) -> threading.Thread:
 
 # -- one script run -----------------------------------------------------------------------------
 def start_run() -> Settings:
-    """Draw the sidebar's settings, below a slot for the page's own controls."""
+    """Draw the sidebar's settings, below a slot for the page's own controls; start preparing
+    the commentary library in the background."""
     _run.page_slot = st.sidebar.container()
     s = _settings_sidebar()
     _run.settings = s
+    _run.status = None
+    library()
     # The Briefing page (ui/briefing.py) reads the sidebar's choices from here. Session state is
     # this browser session's own memory, like the password field that holds the key anyway.
     st.session_state["settings"] = s
@@ -154,6 +153,13 @@ def start_run() -> Settings:
 
 def settings() -> Settings:
     return _run.settings
+
+
+def library():
+    """The commentary library's warm-up (started by the first run; see ``ui/warmup.py``)."""
+    s = _run.settings
+    handle = knowledge(str(s.home), s.chroma_host, s.chroma_port)
+    return warmup.start(str(s.home), s.chroma_host, s.chroma_port, handle)
 
 
 def assistant():
@@ -171,6 +177,19 @@ def page_sidebar():
     return getattr(_run, "page_slot", None) or st.sidebar
 
 
+def data_status() -> data_status_module.DataStatus | None:
+    """The freshness of the sidebar's data (read once per run); None when there is none."""
+    if getattr(_run, "status", None) is None:
+        s = _run.settings
+        try:
+            prices = market(s.data, s.as_of, str(s.home))
+        except Exception as exc:  # noqa: BLE001 - shown as a plain message
+            _run.status = data_status_module.DataStatus("unavailable", "No data", str(exc))
+        else:
+            _run.status = data_status_module.data_status(prices)
+    return _run.status
+
+
 def finish_run() -> None:
     """After the page: fill in the freshness badge and run a requested refresh.
 
@@ -180,22 +199,9 @@ def finish_run() -> None:
     if is_offline(s.model):
         _warm_up(s.data, s.as_of, str(s.home))
     with _run.status_slot.container():
-        try:
-            prices = market(s.data, s.as_of, str(s.home))
-        except Exception as exc:  # noqa: BLE001 - shown as a plain message
-            st.badge("No data", icon=":material/database:", color="red")
-            st.caption(safe_markdown(str(exc)))
-            return
         if _run.refresh_clicked:
-            bar = st.progress(0.0, text="Refreshing prices…")
-
-            def progress(done: int, total: int, name: str) -> None:
-                bar.progress(done / total, text=f"Refreshing {name}…" if done < total else "Done")
-
-            report = data_status.refresh_prices(prices, progress)
-            bar.empty()
-            st.toast(report.summary(), icon=":material/sync:")
-        status = data_status.data_status(prices)
+            _refresh(market(s.data, s.as_of, str(s.home)))
+        status = data_status()
         st.badge(
             status.badge,
             icon=":material/database:",
@@ -204,8 +210,20 @@ def finish_run() -> None:
         st.caption(safe_markdown(status.detail))
         if status.notice:
             st.caption(safe_markdown(status.notice))
-        if not status.refreshable:
+        if not status.refreshable and status.freshness != "unavailable":
             st.caption("Demo and CSV data are read from disk and need no refresh.")
+
+
+def _refresh(prices) -> None:
+    bar = st.progress(0.0, text="Refreshing prices…")
+
+    def progress(done: int, total: int, name: str) -> None:
+        bar.progress(done / total, text=f"Refreshing {name}…" if done < total else "Done")
+
+    report = data_status_module.refresh_prices(prices, progress)
+    bar.empty()
+    _run.status = None  # read again: the refresh changed it
+    st.toast(report.summary(), icon=":material/sync:")
 
 
 def _settings_sidebar() -> Settings:
