@@ -42,12 +42,13 @@ def start(store) -> dict:
     """This session's conversation state; the first run opens the one named in ``?c=``."""
     state = st.session_state
     if "thread_id" not in state:
-        wanted = identity.valid_thread(st.query_params.get(identity.QUERY_KEY))
+        named = st.query_params.get(identity.QUERY_KEY)
+        wanted = identity.valid_thread(named)
         if wanted and store.get(wanted, owner=owner()) is not None:
             open_chat(store, wanted)
         else:
             new_chat()
-            if st.query_params.get(identity.QUERY_KEY):
+            if named:
                 state.notice = "That conversation is not available in this browser."
     return state
 

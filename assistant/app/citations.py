@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-MARKER = re.compile(r"\[(\d{1,3})\](?![(\[:])")
+MARKER = re.compile(r"\[(\d{1,3})\](?![(:])")
 _QUOTE_PROBE = 60  # characters of a passage that must appear in the answer to count as quoted
 
 

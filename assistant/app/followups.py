@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant import registry
+from assistant.app import typed
 from assistant.app.labels import asset_name, spoken
 from assistant.registry import ToolName
 
@@ -28,7 +29,7 @@ def _results(tool_results: list[dict]) -> list:
     for r in tool_results or []:
         if r.get("error"):
             continue
-        result = registry.read(r.get("artifact"))
+        result = typed.read(r.get("artifact"))
         if result is not None and not isinstance(result, registry.ToolFailure):
             out.append(result)
     return out

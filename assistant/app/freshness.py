@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from assistant import registry
+from assistant.app import typed
 
 STALE_DAYS = 4  # a Friday close read on Monday is 3 days old and still the latest
 
@@ -44,7 +45,7 @@ def answer_freshness(
     provs, synthetic = [], False
     ends: list[dt.date] = []
     for r in tool_results or []:
-        result = registry.read(r.get("artifact")) if not r.get("error") else None
+        result = typed.read(r.get("artifact")) if not r.get("error") else None
         if isinstance(result, registry.BriefingDigest):
             synthetic |= result.synthetic
             ends.append(dt.date.fromisoformat(result.as_of[:10]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant import registry
+from assistant.app import typed
 from assistant.registry import ToolName
 
 
@@ -89,7 +89,7 @@ class Phrase:
 def phrase(name: str, args: dict, artifact: dict | None = None) -> Phrase:
     """What a tool call does, in words."""
     a = {k: v for k, v in (args or {}).items() if v not in (None, "", [])}
-    result = registry.read(artifact) if artifact else None
+    result = typed.read(artifact) if artifact else None
     named = getattr(result, "name", None)
     if name == ToolName.PRICE:
         who = spoken(named) if named else asset_name(a.get("asset"))

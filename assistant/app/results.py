@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant import registry
+from assistant.app import typed
 from tools import formatting as fmt
 
 HORIZON_LABELS = {"1d": "1 day", "1w": "1 week", "1m": "1 month", "3m": "3 months"}
@@ -35,7 +36,7 @@ def facts(pairs: list[tuple[str, str]], caption: str = "") -> Table:
 
 def tables(artifact: dict | None) -> list[Table]:
     """The tables for one tool artifact ([] when there is nothing to show)."""
-    result = registry.read(artifact)
+    result = typed.read(artifact)
     for kind, build in BUILDERS:
         if isinstance(result, kind):
             return build(result)

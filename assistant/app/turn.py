@@ -215,10 +215,7 @@ class Turn:
             for c in record.get("charts") or []
             if isinstance(c, dict) and isinstance(c.get("figure"), str)
         ]
-        tools = [
-            ToolCall(**{k: c.get(k) for k in ToolCall.__dataclass_fields__ if k in c})
-            for c in record.get("tools") or []
-        ]
+        tools = [_stored_call(c) for c in record.get("tools") or [] if isinstance(c, dict)]
         answer, sources = record.get("answer", ""), record.get("sources") or []
         stored = record.get("cited")
         cited = (
@@ -244,6 +241,24 @@ class Turn:
             seconds=record.get("seconds") or 0.0,
             finished=True,
         )
+
+
+def _stored_call(c: dict) -> ToolCall:
+    """A stored tool call; its title is said again in today's words (older records said
+    "Price of silver")."""
+    name, args = str(c.get("name") or ""), dict(c.get("args") or {})
+    artifact = c.get("artifact") if isinstance(c.get("artifact"), dict) else None
+    error = bool(c.get("error"))
+    return ToolCall(
+        str(c.get("id") or ""),
+        name,
+        args,
+        labels.call_title(name, args, artifact, error),
+        summary=str(c.get("summary") or ""),
+        artifact=artifact,
+        error=error,
+        done=bool(c.get("done", True)),
+    )
 
 
 def model_label(model_id: str) -> str:
