@@ -55,17 +55,20 @@ export default function ({ data }) {
     }
   }
   if (d.land && window.__marketAssistantLanded !== d.land) {
-    window.__marketAssistantLanded = d.land;
-    land(d.land.startsWith("top") ? "top" : "answer");
+    window.__marketAssistantLanded = d.land;  // a newer landing ends the one before
+    land(d.land, d.land.startsWith("top") ? "top" : "answer");
   }
 }
 
-// Keep the target (the newest answer, or the page title) at the top of the view while the
-// page settles: Streamlit sticks a chat to its bottom as charts grow. Stops after 4 s, or at
-// once when the reader scrolls, touches or types.
-function land(where) {
+// Bring the target (the newest answer, or the page title) to the top of the view once the
+// page has stopped growing, and keep it there. Streamlit sticks a chat to its bottom while
+// content grows (charts draw late); a scroll made while nothing grows releases it, so the
+// landing waits for the height to hold still, scrolls, then nudges by a pixel. Stops once the
+// target has stayed in place for a second and a half, after 15 s at most, when a newer landing
+// starts, or at once when the reader scrolls, touches or types.
+function land(id, where) {
   const started = Date.now();
-  let moved = false;
+  let moved = false, settled = 0, still = started, height = -1;
   const stop = () => { moved = true; };
   for (const name of ["wheel", "touchmove", "keydown", "mousedown"]) {
     window.addEventListener(name, stop, { once: true, capture: true, passive: true });
@@ -76,15 +79,27 @@ function land(where) {
     return messages[messages.length - 1];
   };
   const tick = () => {
-    if (moved || Date.now() - started > 4000) return;
+    const now = Date.now();
+    if (moved || now - started > 15000 || window.__marketAssistantLanded !== id) return;
+    const box = document.querySelector('[data-testid="stAppScrollToBottomContainer"]');
+    const busy = document.querySelector('[data-testid="stStatusWidget"]');
+    const grown = box ? box.scrollHeight : 0;
+    if (grown !== height || busy) { height = grown; still = now; }
     const el = target();
-    if (el) {
+    if (el && now - still >= 300) {
       const header = document.querySelector('[data-testid="stHeader"]');
       const below = header ? header.getBoundingClientRect().bottom : 0;
       const top = el.getBoundingClientRect().top;
-      if (top < below || top > below + 48) el.scrollIntoView({ block: "start" });
+      if (top < below - 2 || top > below + 48) {
+        el.scrollIntoView({ block: "start" });
+        if (box) setTimeout(() => { box.scrollBy(0, 1); box.scrollBy(0, -1); }, 60);
+        settled = 0;
+      } else {
+        settled = settled || now;
+        if (now - settled > 1500) return;
+      }
     }
-    setTimeout(tick, 120);
+    setTimeout(tick, 100);
   };
   requestAnimationFrame(tick);
 }
