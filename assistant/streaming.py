@@ -49,7 +49,7 @@ class Pacer:
     def __init__(
         self,
         rate: float = 900.0,
-        within: float = 0.6,
+        within: float = 0.45,
         first: int = 40,
         clock: Callable[[], float] = time.perf_counter,
     ):

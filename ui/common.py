@@ -118,8 +118,9 @@ def model_assistant(
 
 @st.cache_resource(show_spinner=False)
 def _warm_up(data: str, as_of: dt.date | None, home: str) -> threading.Thread:
-    """Once per offline assistant, after the first page is drawn: build the agent graph and load
-    plotly in the background, so the first question does not wait for imports."""
+    """Once per offline assistant, when the app starts: build the agent graph and load plotly in
+    the background, next to the library's preparation, so the first question waits for
+    neither."""
     bot = offline_assistant(data, as_of, home)
 
     def work() -> None:
@@ -145,6 +146,8 @@ def start_run() -> Settings:
     _run.settings = s
     _run.status = None
     library()
+    if is_offline(s.model):
+        _warm_up(s.data, s.as_of, str(s.home))
     # The Briefing page (ui/briefing.py) reads the sidebar's choices from here. Session state is
     # this browser session's own memory, like the password field that holds the key anyway.
     st.session_state["settings"] = s
@@ -196,8 +199,6 @@ def finish_run() -> None:
     Done last because reading the data can mean a download, and the page should not wait.
     """
     s = _run.settings
-    if is_offline(s.model):
-        _warm_up(s.data, s.as_of, str(s.home))
     with _run.status_slot.container():
         if _run.refresh_clicked:
             _refresh(market(s.data, s.as_of, str(s.home)))
