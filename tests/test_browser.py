@@ -168,9 +168,15 @@ def test_phone_layout(browser, server):
     chart.screenshot(path=str(ARTIFACTS / "chart-phone.png"))
 
     page.get_by_test_id("stExpandSidebarButton").click()
-    row = page.locator(".st-key-conversations [data-testid='stHorizontalBlock']").first
-    row.wait_for()
-    title_button, delete = box(row.locator("button").first), box(row.locator("button").last)
+    rows = page.locator(".st-key-conversations [data-testid='stHorizontalBlock']")
+    rows.first.wait_for()
+    page.wait_for_function(  # the sidebar has finished sliding in
+        "() => document.querySelector('[data-testid=\"stSidebar\"]')"
+        ".getBoundingClientRect().left >= 0"
+    )
+    row = rows.first
+    title_button = box(row.locator("[class*='st-key-open-'] button").filter(visible=True).first)
+    delete = box(row.locator("[class*='st-key-delete-'] button").filter(visible=True).first)
     middle = lambda b: b["y"] + b["height"] / 2  # noqa: E731
     assert abs(middle(title_button) - middle(delete)) < 6  # one row, not two
     assert row.get_by_test_id("stCaptionContainer").inner_text().strip()  # the date
