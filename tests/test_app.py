@@ -138,6 +138,25 @@ def test_typed_why_question_lists_its_sources(with_library):
     assert "Silver" in joined(at)  # a cited title from the bundled notes
 
 
+def test_a_models_citation_markers_list_only_what_it_cites(with_library):
+    with StubOpenAI(
+        [
+            {"tool_calls": [{"name": "search_commentary", "args": {"query": "silver rally"}}]},
+            {"text": "Silver rose as investors sought safety [2]."},
+        ]
+    ) as stub:
+        at = use_openai(start(), stub.base_url, SECRET)
+        at = ask(at, "Why is silver rising?")
+    assert_clean(at)
+    turn = at.session_state["turns"][0]
+    assert len(turn.sources) >= 2  # the search found several passages ...
+    answer = [m.value for m in at.markdown if "investors sought safety" in m.value]
+    assert answer == ["Silver rose as investors sought safety :blue-badge[2]."]
+    cited = [m.value for m in at.markdown if m.value.startswith(":blue-badge[2] **")]
+    assert len(cited) == 1 and turn.sources[1]["title"] in cited[0]  # ... it cited one
+    assert not [m.value for m in at.markdown if m.value.startswith(":blue-badge[1] **")]
+
+
 def test_follow_up_uses_the_conversation():
     at = ask(start(), "How much is silver?")
     at = ask(at, "and gold?")
