@@ -64,16 +64,17 @@ class Pacer:
         if not piece:
             return
         now = self.clock()
-        # Restart the clock from what may be shown now (never beyond what had arrived).
-        shown = 0 if self._mark is None else min(self._allowed(now), len(self.text))
+        # Restart the clock from what may be shown now (never beyond what had arrived); the
+        # first piece may show its first words at once.
+        shown = self.first if self._mark is None else min(self._allowed(now), len(self.text))
         self._mark = (now, shown)
         self.text += piece
-        pending = len(self.text) - self._mark[1]
+        pending = max(len(self.text) - shown, 0)
         self._speed = max(self.rate, pending / self.within)
 
     def _allowed(self, now: float) -> int:
         start, base = self._mark or (now, 0)
-        return int(base + self.first + (now - start) * self._speed)
+        return int(base + (now - start) * self._speed)
 
     def visible(self) -> str:
         """The text to show now: a prefix of what arrived, ending after a whole word."""

@@ -283,6 +283,19 @@ def test_an_answer_that_arrives_at_once_is_shown_progressively_within_the_limit(
     assert len(set(shown)) >= 8  # many steps, not one jump
 
 
+def test_an_answer_that_arrives_word_by_word_in_one_burst_is_still_paced():
+    clock = Clock()
+    pacer = Pacer(clock=clock, within=0.45)
+    words = [f"word{i} " for i in range(300)]  # the offline analyst's chunks, all at once
+    for word in words:
+        pacer.feed(word)
+    assert 0 < len(pacer.visible()) < 60
+    clock.now = 0.2
+    assert 60 < len(pacer.visible()) < len("".join(words))
+    clock.now = 0.45
+    assert pacer.visible() == "".join(words) and pacer.caught_up
+
+
 def test_tokens_that_arrive_slowly_show_as_they_come():
     clock = Clock()
     pacer = Pacer(clock=clock)
