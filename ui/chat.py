@@ -71,6 +71,7 @@ question = st.chat_input(
 )
 question = question or st.session_state.pop("pending_question", None)
 st.title(":material/monitoring: Market Assistant", anchor=False)
+common.warm_up()  # the input is on screen: start preparing what the first question needs
 banner_slot = st.empty()
 
 bot = common.assistant()

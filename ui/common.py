@@ -139,15 +139,11 @@ def _warm_up(data: str, as_of: dt.date | None, home: str) -> threading.Thread:
 
 # -- one script run -----------------------------------------------------------------------------
 def start_run() -> Settings:
-    """Draw the sidebar's settings, below a slot for the page's own controls; start preparing
-    the commentary library in the background."""
+    """Draw the sidebar's settings, below a slot for the page's own controls."""
     _run.page_slot = st.sidebar.container()
     s = _settings_sidebar()
     _run.settings = s
     _run.status = None
-    library()
-    if is_offline(s.model):
-        _warm_up(s.data, s.as_of, str(s.home))
     # The Briefing page (ui/briefing.py) reads the sidebar's choices from here. Session state is
     # this browser session's own memory, like the password field that holds the key anyway.
     st.session_state["settings"] = s
@@ -175,6 +171,16 @@ def assistant():
     )
 
 
+def warm_up() -> None:
+    """Start preparing, in the background, what the first question needs: the commentary
+    library and, for the offline analyst, the agent graph and plotly (once per app; the chat
+    page calls this as soon as its input is on screen, every page after it is drawn)."""
+    s = _run.settings
+    library()
+    if is_offline(s.model):
+        _warm_up(s.data, s.as_of, str(s.home))
+
+
 def page_sidebar():
     """The sidebar area above the settings, for the current page's own controls."""
     return getattr(_run, "page_slot", None) or st.sidebar
@@ -199,6 +205,7 @@ def finish_run() -> None:
     Done last because reading the data can mean a download, and the page should not wait.
     """
     s = _run.settings
+    warm_up()
     with _run.status_slot.container():
         if _run.refresh_clicked:
             _refresh(market(s.data, s.as_of, str(s.home)))
