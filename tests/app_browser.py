@@ -64,6 +64,48 @@ class Server:
     log: Path
 
 
+POLICY_APP = """from pathlib import Path
+
+import streamlit as st
+from starlette.middleware import Middleware
+
+POLICY = {policy!r}
+
+
+class Policy:
+    \"\"\"Every HTTP response carries the Content Security Policy.\"\"\"
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope.get("type") != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_policy(message):
+            if message.get("type") == "http.response.start":
+                policy = (b"content-security-policy", POLICY.encode())
+                headers = [*message.get("headers", []), policy]
+                message = {{**message, "headers": headers}}
+            await send(message)
+
+        await self.app(scope, receive, send_with_policy)
+
+
+app = st.App(Path({app!r}), middleware=[Middleware(Policy)])
+"""
+
+
+def policy_script(folder: Path, policy: str) -> Path:
+    """A script that serves the app with every response under the Content Security Policy
+    ``policy`` (as ``st.App`` with an ASGI middleware)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    script = folder / "app_under_policy.py"
+    script.write_text(POLICY_APP.format(policy=policy, app=str(ROOT / "streamlit_app.py")))
+    return script
+
+
 @contextlib.contextmanager
 def app_server(
     home: Path, data: str = "demo", script: Path = ROOT / "streamlit_app.py", timeout: float = 30.0

@@ -234,7 +234,9 @@ def test_model_and_document_text_is_never_html():
     assert_clean(at)
     question = at.chat_message[0].markdown[0].value
     assert "<script>" not in question and "&lt;script&gt;" in question and "&lt;b&gt;" in question
-    assert all(h.proto.body.strip().startswith("<style>") for h in at.get("html"))
+    own = ("<style>", "<script>\n(function (d) {")  # the app's style sheet and browser helper
+    assert all(h.proto.body.strip().startswith(own) for h in at.get("html"))
+    assert not [h for h in at.get("html") if "alert" in h.proto.body]
 
 
 # -- persistence and privacy ---------------------------------------------------------------------

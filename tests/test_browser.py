@@ -24,11 +24,19 @@ from app_browser import (
     chromium,
     chromium_missing_reason,
     idle,
+    policy_script,
     visit,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CODE_NAMES = ("find_breakouts", "get_price", "search_commentary", "QUOTED COMMENTARY", "<<<")
+# The policy the app is served under (as assistant/app/headers.py on the hardening branch sets
+# it): inline scripts yes, scripts from blob: URLs no. The owner cookie and landing must work.
+POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+    "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'"
+)
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +52,11 @@ def browser():
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """One app on a fresh data directory: its first answer is a fresh install's."""
+    """One app on a fresh data directory (its first answer is a fresh install's), served under
+    the Content Security Policy."""
     ARTIFACTS.mkdir(exist_ok=True)
-    with app_server(tmp_path_factory.mktemp("browser") / "home") as running:
+    root = tmp_path_factory.mktemp("browser")
+    with app_server(root / "home", script=policy_script(root, POLICY)) as running:
         yield running.url
 
 

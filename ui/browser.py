@@ -1,15 +1,18 @@
 """What the app does in the browser beyond Streamlit's widgets: its style sheet, the page icon,
 the owner cookie and landing the view on a new answer.
 
-One small component (Streamlit's ``st.components.v2``, which runs in the page itself, no iframe,
-no outside script) does the two browser jobs: it writes the owner id into a cookie that
-``st.context.cookies`` reads back on the next visit, and after an answer it scrolls the view to
-the start of that answer (Streamlit keeps a chat stuck to its bottom, which would land a long
-answer's reader on its sources). It stops at once when the reader scrolls or types.
+One small inline script (``st.html`` with JavaScript allowed: the app's own constant code and
+JSON data it writes itself, never user text; an inline script is what the app's Content Security
+Policy permits, unlike the blob-loaded modules of ``st.components.v2``) does the two browser
+jobs: it writes the owner id into a cookie that ``st.context.cookies`` reads back on the next
+visit, and after an answer it scrolls the view to the start of that answer (Streamlit keeps a
+chat stuck to its bottom, which would land a long answer's reader on its sources). It stops at
+once when the reader scrolls or types. The script runs again only when its data changes.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import streamlit as st
@@ -46,8 +49,51 @@ CSS = """
 """
 
 JS = """
-export default function ({ data }) {
-  const d = data || {};
+(function (d) {
+  // Bring the target (the newest answer, or the page title) to the top of the view once the
+  // page has stopped growing, and keep it there. Streamlit sticks a chat to its bottom while
+  // content grows (charts draw late); a scroll made while nothing grows releases it, so this
+  // waits for the height to hold still, scrolls, then nudges by a pixel. Stops once the target
+  // has stayed in place for a second and a half, after 15 s at most, when a newer landing
+  // starts, or at once when the reader scrolls, touches or types.
+  function land(id, where) {
+    const started = Date.now();
+    let moved = false, settled = 0, still = started, height = -1;
+    const stop = () => { moved = true; };
+    for (const name of ["wheel", "touchmove", "keydown", "mousedown"]) {
+      window.addEventListener(name, stop, { once: true, capture: true, passive: true });
+    }
+    const target = () => {
+      if (where === "top") return document.querySelector('[data-testid="stHeading"]');
+      const messages = document.querySelectorAll('[data-testid="stChatMessage"]');
+      return messages[messages.length - 1];
+    };
+    const tick = () => {
+      const now = Date.now();
+      if (moved || now - started > 15000 || window.__marketAssistantLanded !== id) return;
+      const box = document.querySelector('[data-testid="stAppScrollToBottomContainer"]');
+      const busy = document.querySelector('[data-testid="stStatusWidget"]');
+      const grown = box ? box.scrollHeight : 0;
+      if (grown !== height || busy) { height = grown; still = now; }
+      const el = target();
+      if (el && now - still >= 300) {
+        const header = document.querySelector('[data-testid="stHeader"]');
+        const below = header ? header.getBoundingClientRect().bottom : 0;
+        const top = el.getBoundingClientRect().top;
+        if (top < below - 2 || top > below + 48) {
+          el.scrollIntoView({ block: "start" });
+          if (box) setTimeout(() => { box.scrollBy(0, 1); box.scrollBy(0, -1); }, 60);
+          settled = 0;
+        } else {
+          settled = settled || now;
+          if (now - settled > 1500) return;
+        }
+      }
+      setTimeout(tick, 100);
+    };
+    requestAnimationFrame(tick);
+  }
+
   if (d.owner) {
     const pair = `${d.cookie}=${d.owner}`;
     if (!document.cookie.split("; ").includes(pair)) {
@@ -58,54 +104,8 @@ export default function ({ data }) {
     window.__marketAssistantLanded = d.land;  // a newer landing ends the one before
     land(d.land, d.land.startsWith("top") ? "top" : "answer");
   }
-}
-
-// Bring the target (the newest answer, or the page title) to the top of the view once the
-// page has stopped growing, and keep it there. Streamlit sticks a chat to its bottom while
-// content grows (charts draw late); a scroll made while nothing grows releases it, so the
-// landing waits for the height to hold still, scrolls, then nudges by a pixel. Stops once the
-// target has stayed in place for a second and a half, after 15 s at most, when a newer landing
-// starts, or at once when the reader scrolls, touches or types.
-function land(id, where) {
-  const started = Date.now();
-  let moved = false, settled = 0, still = started, height = -1;
-  const stop = () => { moved = true; };
-  for (const name of ["wheel", "touchmove", "keydown", "mousedown"]) {
-    window.addEventListener(name, stop, { once: true, capture: true, passive: true });
-  }
-  const target = () => {
-    if (where === "top") return document.querySelector('[data-testid="stHeading"]');
-    const messages = document.querySelectorAll('[data-testid="stChatMessage"]');
-    return messages[messages.length - 1];
-  };
-  const tick = () => {
-    const now = Date.now();
-    if (moved || now - started > 15000 || window.__marketAssistantLanded !== id) return;
-    const box = document.querySelector('[data-testid="stAppScrollToBottomContainer"]');
-    const busy = document.querySelector('[data-testid="stStatusWidget"]');
-    const grown = box ? box.scrollHeight : 0;
-    if (grown !== height || busy) { height = grown; still = now; }
-    const el = target();
-    if (el && now - still >= 300) {
-      const header = document.querySelector('[data-testid="stHeader"]');
-      const below = header ? header.getBoundingClientRect().bottom : 0;
-      const top = el.getBoundingClientRect().top;
-      if (top < below - 2 || top > below + 48) {
-        el.scrollIntoView({ block: "start" });
-        if (box) setTimeout(() => { box.scrollBy(0, 1); box.scrollBy(0, -1); }, 60);
-        settled = 0;
-      } else {
-        settled = settled || now;
-        if (now - settled > 1500) return;
-      }
-    }
-    setTimeout(tick, 100);
-  };
-  requestAnimationFrame(tick);
-}
+})(__DATA__);
 """
-
-_helper = st.components.v2.component("market_assistant_browser", js=JS)
 
 
 def style() -> None:
@@ -114,11 +114,10 @@ def style() -> None:
 
 
 def helper(owner: str | None = None, cookie: str = "", max_age: int = 0, land: str = "") -> None:
-    """Mount the browser helper: write the owner cookie; ``land`` names a view to land on once
+    """Run the browser helper: write the owner cookie; ``land`` names a view to land on once
     ("answer-KEY": the newest answer, "top-KEY": the page title)."""
+    data = {"owner": owner, "cookie": cookie, "max_age": max_age, "land": land}
+    # JSON is a JavaScript literal; "<" escaped so nothing in it could close the script tag.
+    script = JS.replace("__DATA__", json.dumps(data).replace("<", "\\u003c"))
     with st.container(key="browser-helper"):
-        _helper(
-            key="browser",
-            data={"owner": owner, "cookie": cookie, "max_age": max_age, "land": land},
-            height=1,
-        )
+        st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
