@@ -52,7 +52,7 @@ def safe(text: str) -> str:
 
 def banner(slot) -> None:
     """A demo-data banner at the top of the chat (filled last: reading the data may take time)."""
-    status = common.data_status()
+    status = common.freshness()
     if status is not None and status.freshness == "synthetic":
         slot.info(
             "**Demo data.** The prices are synthetic, generated for trying the assistant out: "

@@ -19,11 +19,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from assistant.app import status as data_status_module
+from assistant.app import status as data_status
 from assistant.config import Settings
 from assistant.library import Library
 from assistant.models import is_offline
-from ui import warmup
 
 DATA_CHOICES = {
     "auto": "Yahoo Finance (demo data when offline)",
@@ -156,6 +155,8 @@ def settings() -> Settings:
 
 def library():
     """The commentary library's warm-up (started by the first run; see ``ui/warmup.py``)."""
+    from ui import warmup
+
     s = _run.settings
     handle = knowledge(str(s.home), s.chroma_host, s.chroma_port)
     return warmup.start(str(s.home), s.chroma_host, s.chroma_port, handle)
@@ -186,16 +187,16 @@ def page_sidebar():
     return getattr(_run, "page_slot", None) or st.sidebar
 
 
-def data_status() -> data_status_module.DataStatus | None:
+def freshness() -> data_status.DataStatus | None:
     """The freshness of the sidebar's data (read once per run); None when there is none."""
     if getattr(_run, "status", None) is None:
         s = _run.settings
         try:
             prices = market(s.data, s.as_of, str(s.home))
         except Exception as exc:  # noqa: BLE001 - shown as a plain message
-            _run.status = data_status_module.DataStatus("unavailable", "No data", str(exc))
+            _run.status = data_status.DataStatus("unavailable", "No data", str(exc))
         else:
-            _run.status = data_status_module.data_status(prices)
+            _run.status = data_status.data_status(prices)
     return _run.status
 
 
@@ -209,7 +210,7 @@ def finish_run() -> None:
     with _run.status_slot.container():
         if _run.refresh_clicked:
             _refresh(market(s.data, s.as_of, str(s.home)))
-        status = data_status()
+        status = freshness()
         st.badge(
             status.badge,
             icon=":material/database:",
@@ -228,7 +229,7 @@ def _refresh(prices) -> None:
     def progress(done: int, total: int, name: str) -> None:
         bar.progress(done / total, text=f"Refreshing {name}…" if done < total else "Done")
 
-    report = data_status_module.refresh_prices(prices, progress)
+    report = data_status.refresh_prices(prices, progress)
     bar.empty()
     _run.status = None  # read again: the refresh changed it
     st.toast(report.summary(), icon=":material/sync:")
