@@ -141,6 +141,30 @@ def test_commentary_results_never_show_the_text_meant_for_the_model(market, tmp_
     assert titles and all(t in shown for t in titles)
 
 
+def test_period_and_claim_results_read_as_tables():
+    mark = lambda close, day: SimpleNamespace(close=close, date=day)  # noqa: E731
+    period = SimpleNamespace(
+        name="Gold",
+        label="2024",
+        so_far=False,
+        change_pct=27.2249,
+        base=mark(2062.98, "2023-12-29"),
+        last=mark(2624.6, "2024-12-31"),
+        high=mark(2788.5, "2024-10-30"),
+        low=mark(1991.4, "2024-02-14"),
+        trading_days=252,
+    )
+    shown = cells(results._period(period))
+    assert shown["Change over 2024"] == "+27.22%" and shown["To"] == "2,624.60 on 2024-12-31"
+    check = SimpleNamespace(
+        claim=SimpleNamespace(quote="Silver beat gold."), verdict="supported", reason="+30%"
+    )
+    report = SimpleNamespace(checks=[check], tally=lambda: "1 claim: 1 supported")
+    (table,) = results._claims(report)
+    assert table.rows == [("Silver beat gold.", "supported", "+30%")]
+    assert table.caption == "1 claim: 1 supported"
+
+
 def test_unknown_result_kinds_show_their_plain_values():
     shown = cells(results.tables({"kind": "period", "asset": "silver", "change_pct": 12.3456}))
     assert shown == {"Asset": "silver", "Change pct": "12.35"}
@@ -190,6 +214,8 @@ def test_markdown_headings_are_demoted_and_markers_drawn_as_badges():
     out = citations.badge_markers(citations.demote_headings(text), 2)
     assert out.startswith("#### Briefing\n\n##### Moves")
     assert ":blue-badge[1]" in out and "[7]" in out and "[2](y)" in out
+    escaped = citations.badge_markers("Gold \\[1\\] and \\[3\\].", 2)  # as shown inert
+    assert escaped == "Gold :blue-badge[1] and \\[3\\]."
 
 
 # -- follow-ups ------------------------------------------------------------------------------
@@ -200,7 +226,7 @@ def test_follow_ups_come_from_the_typed_results(market):
     questions = [s.question for s in found]
     assert "Is silver breaking out?" in questions  # no records looked up yet
     assert "Compare silver with gold" in questions or len(found) == 3
-    assert not any("Fact-check" in s.label for s in found)  # no claim tool on this branch yet
+    assert not any("Fact-check" in s.label for s in found)  # no commentary was quoted
 
 
 def test_follow_ups_skip_what_was_asked_and_follow_the_lead_lag(market):
@@ -215,6 +241,7 @@ def test_fact_check_is_offered_only_with_the_claim_tool(monkeypatch, market, tmp
     kb = open_knowledge_base(tmp_path / "kb")
     msg = run_tool(ToolName.COMMENTARY, {"query": "silver record"}, ToolContext(market, lambda: kb))
     turn = [{"id": "c", "name": "search_commentary", "artifact": msg.artifact, "error": False}]
+    monkeypatch.setattr(followups, "ToolName", SimpleNamespace())  # no claim-check tool
     assert not any("Fact-check" in s.label for s in followups.suggest(turn))
     monkeypatch.setattr(followups, "ToolName", SimpleNamespace(CHECK_CLAIMS="check_claims"))
     offered = [s for s in followups.suggest(turn) if s.label == "Fact-check the commentary"]

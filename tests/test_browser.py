@@ -85,15 +85,16 @@ def test_a_first_answer_with_plain_tools_sources_freshness_and_follow_ups(browse
     ask(page, "Why is silver rising?")
     answer = answered(page, 0)
     assert not page.get_by_text("Try one of these").count()  # the welcome went with the question
-    tools = answer.get_by_text("Searched the commentary · looked up silver's price")
-    assert tools.count() == 1
+    tools = answer.get_by_test_id("stExpander").first.locator("summary")
+    label = tools.inner_text()
+    assert "earched the commentary" in label and " · " in label and "_" not in label, label
     assert answer.get_by_text("Data as of 2026-").is_visible()
     assert answer.locator(".stMarkdownBadge", has_text="Synthetic demo data").is_visible()
     sources = answer.get_by_test_id("stVerticalBlock").filter(has_text="Sources").last
     titles = sources.locator("strong").all_inner_texts()
     assert titles and len(titles) == len(set(titles)), titles  # each document once
-    answer.get_by_text("Passages (2)").first.click()
-    answer.get_by_text("defensive positioning").first.wait_for()
+    sources.get_by_test_id("stExpander").first.click()  # the passage behind its expander
+    sources.get_by_test_id("stCaptionContainer").filter(has_text="“").first.wait_for()
     follow = page.get_by_test_id("stButton").filter(has_text="Compare with gold")
     follow.wait_for()
     idle(page)
@@ -103,7 +104,7 @@ def test_a_first_answer_with_plain_tools_sources_freshness_and_follow_ups(browse
     page.set_viewport_size({"width": 1360, "height": 1000})
 
     tools.click()  # the details draw when opened: rounded figures, raw JSON on request
-    answer.get_by_text("Last close (2026-").wait_for()
+    answer.get_by_test_id("stExpander").first.locator("table").first.wait_for()
     answer.get_by_text("Raw result (JSON)").first.click()
     answer.get_by_test_id("stJson").first.wait_for()
     shown = page.get_by_test_id("stMainBlockContainer").inner_text()

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 
 MARKER = re.compile(r"\[(\d{1,3})\](?![(:])")
+# A marker in text already made inert for display, where brackets are escaped: \[1\].
+SHOWN_MARKER = re.compile(r"\\?\[(\d{1,3})\\?\](?![(:])")
 _QUOTE_PROBE = 60  # characters of a passage that must appear in the answer to count as quoted
 
 
@@ -111,13 +113,14 @@ def demote_headings(markdown: str, top: int = 4) -> str:
 
 
 def badge_markers(markdown: str, count: int) -> str:
-    """Each valid marker ``[n]`` drawn as a small badge (Streamlit's ``:blue-badge[n]``)."""
+    """Each valid marker ``[n]`` (or its escaped form ``\\[n\\]``) drawn as a small badge
+    (Streamlit's ``:blue-badge[n]``)."""
 
     def badge(match: re.Match) -> str:
         n = int(match.group(1))
         return f":blue-badge[{n}]" if 1 <= n <= count else match.group(0)
 
-    return MARKER.sub(badge, markdown or "")
+    return SHOWN_MARKER.sub(badge, markdown or "")
 
 
 def split_sections(markdown: str) -> list[tuple[str, str]]:

@@ -110,6 +110,10 @@ def phrase(name: str, args: dict, artifact: dict | None = None) -> Phrase:
     if name == ToolName.BRIEFING:
         assets = [asset_name(x) for x in a.get("assets", [])]
         return Phrase(WRITE, "a briefing" + (f" on {join_words(assets)}" if assets else ""))
+    if name == getattr(ToolName, "PERIOD", None):
+        who = spoken(named) if named else asset_name(a.get("asset"))
+        when = a.get("label") or " to ".join(str(a[k]) for k in ("start", "end") if k in a)
+        return Phrase(LOOK, f"{possessive(who)} change over {when or 'the period'}", who)
     if name == getattr(ToolName, "CHECK_CLAIMS", None):
         about = a.get("source") or ("the pasted text" if a.get("text") else "")
         return Phrase(CHECK, "the claims" + (f" in {about}" if about else ""))

@@ -176,6 +176,25 @@ def _failure(r) -> list[Table]:
     return [facts(rows)]
 
 
+def _period(r) -> list[Table]:
+    """A calendar-period change (the period tool, where it exists)."""
+    rows = [
+        (f"Change over {r.label}" + (" so far" if r.so_far else ""), fmt.pct(r.change_pct)),
+        ("From", f"{fmt.price(r.base.close)} on {r.base.date}"),
+        ("To", f"{fmt.price(r.last.close)} on {r.last.date}"),
+        ("Highest close", f"{fmt.price(r.high.close)} on {r.high.date}"),
+        ("Lowest close", f"{fmt.price(r.low.close)} on {r.low.date}"),
+        ("Trading days", fmt.count(r.trading_days)),
+    ]
+    return [facts(rows, r.name)]
+
+
+def _claims(r) -> list[Table]:
+    """A claim check (where it exists): each claim with its verdict and reason."""
+    rows = [(c.claim.quote, str(c.verdict), c.reason) for c in r.checks]
+    return [Table(("Claim", "Verdict", "Why"), rows, r.tally())]
+
+
 def _generic(artifact: dict) -> list[Table]:
     """Any other result (a tool this module does not know): its plain top-level values."""
     rows = []
@@ -197,4 +216,10 @@ BUILDERS = (
     (registry.Commentary, _commentary),
     (registry.BriefingDigest, _briefing),
     (registry.ToolFailure, _failure),
+)
+# Results of tools that other parts of the project add; used where their kinds exist.
+BUILDERS += tuple(
+    (registry.RESULT_TYPES[getattr(registry.Kind, name)], build)
+    for name, build in (("PERIOD", _period), ("CLAIMS", _claims))
+    if getattr(registry.Kind, name, None) in registry.RESULT_TYPES
 )
