@@ -8,6 +8,7 @@ need the commentary library share one directory, so the bundled notes are embedd
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -110,7 +111,8 @@ def test_clicking_an_example_answers_with_plain_tools_chart_sources_and_follow_u
     assert "Silver is not breaking out" in page and "All figures from tools" in page
     assert len(charts(at)) == 1
     assert ":material/menu_book: **Sources**" in page
-    cited = [m.value for m in at.markdown if m.value.startswith("**Silver's")]
+    entry = re.compile(r"^(:blue-badge\[\d+\] ?)*\*\*[^*]+ · [^*]+\*\*")  # [n] **title · date**
+    cited = [entry.match(m.value).group(0) for m in at.markdown if entry.match(m.value)]
     assert cited and len(cited) == len(set(cited))  # each document once
     last = at.get("plotly_chart")[0].proto.spec
     assert "all-time closing high" in last and "52-week range" in last

@@ -148,9 +148,9 @@ def test_markdown_export(price_artifact):
     assert text.startswith(
         "# How much is silver?\n\n_Exported from Market Assistant on 2026-11-24 09:30._"
     )
-    assert "## 1. How much is silver?" in text and "Silver closed at 88.49 [1]." in text
+    assert "## 1. How much is silver?" in text and "Silver closed at 88.49" in text
     assert "- Looked up silver's price" in text and "get_price" not in text
-    assert "- [1] Note · Desk · undated" in text
+    assert "] Note · Desk · undated" in text  # "[1]", escaped where exports are made inert
     assert "_Grounding: all figures from tools (1 checked). Data as of 2026-" in text
     assert (
         session.export_name("Is silver breaking out?", "abcdef123456")
