@@ -98,7 +98,7 @@ def test_a_first_answer_with_plain_tools_sources_freshness_and_follow_ups(browse
     follow = page.get_by_test_id("stButton").filter(has_text="Compare with gold")
     follow.wait_for()
     idle(page)
-    page.set_viewport_size({"width": 1360, "height": 2200})  # the whole turn in one picture
+    page.set_viewport_size({"width": 1360, "height": 2700})  # the whole turn in one picture
     page.get_by_role("heading", name="Market Assistant").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "chat-answer.png"))
     page.set_viewport_size({"width": 1360, "height": 1000})
