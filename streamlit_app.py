@@ -9,13 +9,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import common
+from ui import browser, common
 
 HERE = Path(__file__).resolve().parent
 
 st.set_page_config(
     page_title="Market Assistant",
-    page_icon=":material/monitoring:",
+    page_icon=browser.ICON,  # a local file: no icon is fetched from a font host
     layout="centered",
     menu_items={
         "About": "Market Assistant: grounded answers about prices, breakouts and "
@@ -29,6 +29,7 @@ if (HERE / "ui" / "briefing.py").exists():
 pages.append(st.Page("ui/knowledge.py", title="Knowledge", icon=":material/library_books:"))
 page = st.navigation(pages)
 
+browser.style()
 common.start_run()
 page.run()
 common.finish_run()

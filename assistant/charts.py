@@ -1,11 +1,15 @@
 """Plotly figures for answers and briefings, built from price series and tool artifacts.
 
 The UI only displays these; briefings embed them. ``charts_for`` picks the figures that go
-with a turn's tool results.
+with a turn's tool results; ``briefing_charts`` the figures of each section of a briefing asked
+for in the chat. Every chart draws an asset in its one colour (:func:`asset_color`), and labels
+that could collide (the all-time high, the 52-week range) are legend entries, so they never
+overlap, at any width.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from typing import TYPE_CHECKING
 
@@ -15,18 +19,48 @@ if TYPE_CHECKING:
     from tools.data import Market, PriceSeries
 
 TEMPLATE = "plotly_white"
-COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
+ASSET_COLORS = {
+    "gold": "#d4ac0d",
+    "silver": "#64748b",
+    "bitcoin": "#e8590c",
+    "ethereum": "#6366f1",
+    "sp500": "#1d4ed8",
+    "nasdaq": "#0891b2",
+    "dxy": "#6d28d9",
+    "copper": "#b45309",
+    "crude": "#292524",
+    "platinum": "#0d9488",
+    "us10y": "#be123c",
+}
+SPARE_COLORS = ("#0f766e", "#9333ea", "#db2777", "#4d7c0f", "#7c2d12", "#1e3a8a")
+RATIO_COLOR = "#334155"
+MARK_COLOR = "#111827"  # breakout markers, the best lag
+BAND_COLOR = "rgba(14,165,233,0.12)"
+BAR_COLOR = "#94a3b8"
+HIGH_COLOR = "#dc2626"
+
+
+def asset_color(key: str) -> str:
+    """The one colour of an asset in every chart (a stable spare colour for other tickers)."""
+    key = str(key or "").lower()
+    if key in ASSET_COLORS:
+        return ASSET_COLORS[key]
+    index = int(hashlib.sha256(key.encode()).hexdigest(), 16) % len(SPARE_COLORS)
+    return SPARE_COLORS[index]
 
 
 def _layout(fig: go.Figure, title: str, synthetic: bool = False) -> go.Figure:
-    if synthetic:
-        title += " — synthetic demo data"
     fig.update_layout(
         template=TEMPLATE,
-        title={"text": title, "x": 0.01},
+        title={
+            "text": title,
+            "x": 0.01,
+            "font": {"size": 15},
+            "subtitle": {"text": "synthetic demo data" if synthetic else ""},
+        },
         height=380,
-        margin={"l": 50, "r": 20, "t": 50, "b": 40},
-        legend={"orientation": "h", "y": -0.15},
+        margin={"l": 50, "r": 20, "t": 64 if synthetic else 50, "b": 40},
+        legend={"orientation": "h", "y": -0.15, "x": 0},
     )
     return fig
 
@@ -37,32 +71,36 @@ def price_figure(
     price: dict | None = None,
     years: float | None = 5.0,
 ) -> go.Figure:
-    """Closes with the all-time closing high, breakout episode starts and the 52-week range
-    marked."""
+    """Closes with the all-time closing high, breakout episode starts and the 52-week range."""
     import pandas as pd
     import plotly.graph_objects as go
 
     close = series.close
     if years is not None and len(close):
         close = close.loc[close.index[-1] - pd.DateOffset(days=int(365.25 * years)) :]
-    fig = go.Figure(
+    fig = go.Figure()
+    if price and price.get("high_52w") and price.get("low_52w"):
+        _range_band(fig, close, price)
+    fig.add_trace(
         go.Scatter(
             x=close.index,
             y=close.values,
             mode="lines",
             name=f"{series.asset.name} close",
-            line={"color": COLORS[0], "width": 1.6},
+            line={"color": asset_color(series.asset.key), "width": 1.6},
         )
     )
-    if price and price.get("high_52w") and price.get("low_52w"):
-        _range_band(fig, close, price)
     ath = (price or {}).get("all_time_high") or {}
-    if ath:
-        fig.add_hline(
-            y=ath["close"],
-            line={"dash": "dash", "color": COLORS[1], "width": 1},
-            annotation_text=f"all-time closing high {ath['close']:,.2f} ({ath['date']})",
-            annotation_position="top left",
+    if ath and len(close):
+        fig.add_trace(
+            go.Scatter(
+                x=[close.index[0], close.index[-1]],
+                y=[ath["close"], ath["close"]],
+                mode="lines",
+                name=f"all-time closing high {ath['close']:,.2f} ({ath['date']})",
+                line={"dash": "dash", "color": HIGH_COLOR, "width": 1},
+                hoverinfo="skip",
+            )
         )
     _breakout_markers(fig, close, (breakouts or {}).get("episodes") or [])
     fig.update_yaxes(title=series.asset.unit)
@@ -70,29 +108,24 @@ def price_figure(
 
 
 def _range_band(fig: go.Figure, close, price: dict) -> None:
-    """The 52-week range as a shaded band over the last 52 weeks."""
+    """The 52-week range as a shaded band over the last 52 weeks, named in the legend."""
     import pandas as pd
+    import plotly.graph_objects as go
 
-    start = close.index[-1] - pd.DateOffset(weeks=52)
+    start = max(close.index[-1] - pd.DateOffset(weeks=52), close.index[0])
     low, high = price["low_52w"]["close"], price["high_52w"]["close"]
-    fig.add_shape(
-        type="rect",
-        x0=start,
-        x1=close.index[-1],
-        y0=low,
-        y1=high,
-        fillcolor="rgba(44,160,44,0.08)",
-        line={"width": 0},
-        layer="below",
-    )
-    fig.add_annotation(
-        x=start,
-        y=high,
-        text="52-week range",
-        showarrow=False,
-        xanchor="left",
-        yanchor="bottom",
-        font={"size": 10, "color": "#2ca02c"},
+    end = close.index[-1]
+    fig.add_trace(
+        go.Scatter(
+            x=[start, end, end, start, start],
+            y=[low, low, high, high, low],
+            mode="lines",
+            fill="toself",
+            fillcolor=BAND_COLOR,
+            line={"width": 0},
+            name=f"52-week range {low:,.2f} to {high:,.2f}",
+            hoverinfo="skip",
+        )
     )
 
 
@@ -101,7 +134,7 @@ def _breakout_markers(fig: go.Figure, close, episodes: list[dict]) -> None:
     import pandas as pd
     import plotly.graph_objects as go
 
-    shown = [e for e in episodes if pd.Timestamp(e["start"]) >= close.index[0]]
+    shown = [e for e in episodes if len(close) and pd.Timestamp(e["start"]) >= close.index[0]]
     if not shown:
         return
     fig.add_trace(
@@ -110,7 +143,7 @@ def _breakout_markers(fig: go.Figure, close, episodes: list[dict]) -> None:
             y=[e["start_close"] for e in shown],
             mode="markers",
             name="breakout starts",
-            marker={"symbol": "triangle-up", "size": 10, "color": COLORS[4]},
+            marker={"symbol": "triangle-up", "size": 10, "color": MARK_COLOR},
             hovertext=[
                 f"broke {e['prior_record']:,.2f} set {e['prior_record_date']}" for e in shown
             ],
@@ -124,7 +157,10 @@ def correlogram_figure(result: dict) -> go.Figure:
 
     lags = [row for row in result.get("lags", []) if row.get("corr") is not None]
     best = result.get("best_lag") or {}
-    colors = [COLORS[1] if row["lag"] == best.get("lag") else COLORS[0] for row in lags]
+    colors = [
+        asset_color(result.get("follower", "")) if row["lag"] == best.get("lag") else BAR_COLOR
+        for row in lags
+    ]
     fig = go.Figure(
         go.Bar(
             x=[r["lag"] for r in lags],
@@ -174,6 +210,7 @@ def relative_figure(series: list[PriceSeries], years: float = 1.0) -> go.Figure:
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
+    keys = {s.asset.name: s.asset.key for s in series}
     closes = pd.concat({s.asset.name: s.close for s in series}, axis=1, sort=True).dropna()
     if len(closes):
         closes = closes.loc[closes.index[-1] - pd.DateOffset(days=int(365.25 * years)) :]
@@ -185,7 +222,7 @@ def relative_figure(series: list[PriceSeries], years: float = 1.0) -> go.Figure:
         vertical_spacing=0.08,
         row_heights=[0.65, 0.35] if two else [1.0],
     )
-    for i, name in enumerate(closes.columns):
+    for name in closes.columns:
         rebased = closes[name] / closes[name].iloc[0] * 100 if len(closes) else closes[name]
         fig.add_trace(
             go.Scatter(
@@ -193,12 +230,13 @@ def relative_figure(series: list[PriceSeries], years: float = 1.0) -> go.Figure:
                 y=rebased.values,
                 name=name,
                 mode="lines",
-                line={"color": COLORS[i % len(COLORS)]},
+                line={"color": asset_color(keys[name])},
             ),
             row=1,
             col=1,
         )
     fig.update_yaxes(title="rebased to 100", row=1, col=1)
+    names = list(keys)
     if two and len(closes):
         a, b = closes.columns
         ratio = closes[a] / closes[b]
@@ -208,17 +246,18 @@ def relative_figure(series: list[PriceSeries], years: float = 1.0) -> go.Figure:
                 y=ratio.values,
                 name=f"{a}/{b} ratio",
                 mode="lines",
-                line={"color": COLORS[3]},
+                line={"color": RATIO_COLOR},
             ),
             row=2,
             col=1,
         )
         fig.update_yaxes(title="ratio", row=2, col=1)
-    fig = _layout(
-        fig,
-        "Relative performance" + (" and ratio" if two else ""),
-        any(s.provenance.synthetic for s in series),
+    title = (
+        f"{names[0]} against {names[1]}, and their ratio"
+        if two
+        else "Relative performance: " + ", ".join(names)
     )
+    fig = _layout(fig, title, any(s.provenance.synthetic for s in series))
     fig.update_layout(height=460 if two else 380)
     return fig
 
@@ -248,9 +287,6 @@ def charts_for(tool_results: list[dict], market: Market) -> list[tuple[str, go.F
         elif isinstance(result, Comparison):
             series = [market.series(row.asset) for row in result.rows]
             figures.append(("Relative performance", relative_figure(series)))
-        elif isinstance(result, registry.BriefingDigest) and result.assets:
-            series = [market.series(key) for key in result.assets]
-            figures.append(("Watchlist performance", relative_figure(series)))
         elif isinstance(result, ClaimReport):
             figures.extend(claim_charts(result, market))
     for key, parts in by_asset.items():
@@ -274,3 +310,37 @@ def claim_charts(report, market: Market) -> list[tuple[str, go.Figure]]:
     from assistant.claims.figures import claim_figures
 
     return claim_figures(report, market, price_figure, relative_figure, correlogram_figure)
+
+
+def briefing_charts(artifact: dict, market: Market) -> list[tuple[str, str, go.Figure]]:
+    """(section key, title, figure) for a briefing asked in the chat, section by section:
+    the watchlist's relative performance under Moves, each asset's closes under Records and
+    breakouts, the ratios and lead/lag correlograms under Relationships."""
+    facts = (artifact or {}).get("facts") or {}
+    out: list[tuple[str, str, go.Figure]] = []
+
+    def series(key: str):
+        try:
+            return market.series(key)
+        except Exception:  # noqa: BLE001 - a chart must never break an answer
+            return None
+
+    assets = [(a, series(a["asset"])) for a in facts.get("assets") or []]
+    found = [s for _, s in assets if s is not None]
+    if len(found) >= 2:
+        out.append(("moves", "Relative performance, last year", relative_figure(found)))
+    for a, s in assets:
+        if s is not None:
+            figure = price_figure(s, a.get("records"), a.get("price"))
+            out.append(("records", f"{s.asset.name}: closes and records", figure))
+    for r in facts.get("ratios") or []:
+        pair = [series(r.get("numerator", "")), series(r.get("denominator", ""))]
+        if all(pair):
+            title = f"{pair[0].asset.name} against {pair[1].asset.name}"
+            out.append(("relationships", title, relative_figure(pair)))
+    for p in facts.get("pairs") or []:
+        if p.get("result"):
+            result = p["result"]
+            title = f"Lead/lag: {result.get('leader_name')} → {result.get('follower_name')}"
+            out.append(("relationships", title, correlogram_figure(result)))
+    return out

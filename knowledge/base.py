@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge import chunking
+from knowledge import chunking, prebuilt
 from knowledge.errors import DocumentIdError, KnowledgeError
 from knowledge.ingest import Ingestor, IngestReport, Progress, check_doc_id, slug
 from knowledge.loaders import MAX_BYTES, load_file
@@ -192,10 +192,14 @@ class KnowledgeBase:
             return None
         report = IngestReport()
         names = set()
+        # The shipped vectors of the bundled notes (knowledge/prebuilt.py); others are embedded.
+        ingestor = Ingestor(
+            self.store, prebuilt.embedder_for(self.embedder), self.ingestor.max_bytes
+        )
         for path in sorted(self.corpus_dir.glob("*.md")):
             names.add(slug(path.stem))
             try:
-                self.ingestor.ingest_document(load_file(path), "bundled", report, slug(path.stem))
+                ingestor.ingest_document(load_file(path), "bundled", report, slug(path.stem))
             except KnowledgeError as exc:
                 report.failed.append((str(path), str(exc)))
         stale = [

@@ -38,6 +38,7 @@ class Passage:
     assets: tuple[str, ...]
     score: float  # cosine similarity to the query, -1..1 (higher is closer)
     kind: str = "commentary"  # "background": a timeless explanatory note, not dated commentary
+    origin: str = ""  # "bundled" (shipped notes) or "user" (the user's own upload)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -68,6 +69,7 @@ def passage_from(row_id: str, text: str, meta: dict, score: float) -> Passage:
         assets=tuple(a for a in str(meta.get("assets", "")).split(",") if a),
         score=round(float(score), 4),
         kind=str(meta.get("kind") or "commentary"),
+        origin=str(meta.get("origin") or ""),
     )
 
 

@@ -1,8 +1,11 @@
-"""Run the real app and drive it in Debian's Chromium: shared by the browser test and the benchmark.
+"""Run the real app and drive it in Debian's Chromium: shared by the browser tests and the
+benchmark.
 
 ``app_server`` starts ``streamlit run`` on a free loopback port with its own data directory;
-``chromium`` launches headless Chromium through Playwright; ``ask`` types a question into the
-chat input the way a person does.
+``chromium`` launches headless Chromium through Playwright; ``visit`` opens the app in a fresh
+browser context (its own cookies, so its own conversations) and records console errors and
+every request that leaves the server; ``ask`` types a question the way a person does and
+``answered`` waits for the n-th answer to be complete. Waits are on page state, never on time.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ CHROMIUM_ARGS = [
 ]
 CHAT_INPUT = "stChatInputTextArea"  # Streamlit's data-testid for the chat input's text area
 CHART = '[data-testid="stPlotlyChart"] .main-svg'  # drawn by plotly.js, not just a placeholder
+FOOTER = "Offline analyst ·"  # the last line of a finished answer
+LOCAL_SCHEMES = ("data:", "blob:", "about:")
 
 
 def chromium_missing_reason() -> str | None:
@@ -57,6 +62,48 @@ class Server:
     process: subprocess.Popen
     started: float  # time.perf_counter() just before the process was started
     log: Path
+
+
+POLICY_APP = """from pathlib import Path
+
+import streamlit as st
+from starlette.middleware import Middleware
+
+POLICY = {policy!r}
+
+
+class Policy:
+    \"\"\"Every HTTP response carries the Content Security Policy.\"\"\"
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope.get("type") != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_policy(message):
+            if message.get("type") == "http.response.start":
+                policy = (b"content-security-policy", POLICY.encode())
+                headers = [*message.get("headers", []), policy]
+                message = {{**message, "headers": headers}}
+            await send(message)
+
+        await self.app(scope, receive, send_with_policy)
+
+
+app = st.App(Path({app!r}), middleware=[Middleware(Policy)])
+"""
+
+
+def policy_script(folder: Path, policy: str) -> Path:
+    """A script that serves the app with every response under the Content Security Policy
+    ``policy`` (as ``st.App`` with an ASGI middleware)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    script = folder / "app_under_policy.py"
+    script.write_text(POLICY_APP.format(policy=policy, app=str(ROOT / "streamlit_app.py")))
+    return script
 
 
 @contextlib.contextmanager
@@ -153,3 +200,48 @@ def ask(page, question: str) -> None:
     box = page.get_by_test_id(CHAT_INPUT)
     box.fill(question)
     box.press("Enter")
+
+
+@dataclass
+class Visit:
+    """A page in its own browser context, with what it logged and fetched."""
+
+    page: object
+    context: object
+    server: str
+    errors: list[str]
+    requests: list[str]
+
+    def outside(self) -> list[str]:
+        """Requests that went anywhere but the app's own server."""
+        return [u for u in self.requests if not u.startswith((self.server, *LOCAL_SCHEMES))]
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def visit(browser, url: str, width: int = 1360, height: int = 1000, path: str = "") -> Visit:
+    """Open the app in a new browser context once its chat input is on screen."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    found = Visit(page, context, url, [], [])
+    page.on("console", lambda m: found.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: found.errors.append(str(e)))
+    page.on("request", lambda r: found.requests.append(r.url))
+    page.goto(url + path)
+    page.get_by_test_id(CHAT_INPUT).wait_for(timeout=60_000)
+    return found
+
+
+def answered(page, n: int, timeout_ms: float = 60_000):
+    """The n-th answer (0-based) once it is complete; returns its chat message."""
+    message = page.get_by_test_id("stChatMessage").nth(2 * n + 1)
+    message.get_by_text(FOOTER).wait_for(timeout=timeout_ms)
+    return message
+
+
+def idle(page, timeout_ms: float = 60_000) -> None:
+    """Wait until the app's script has finished running (its status widget is gone)."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
+    )

@@ -1,5 +1,6 @@
-"""The app's helpers outside Streamlit: a turn built from the assistant's reply, plain-words tool
-titles, the Markdown export, the stored turns of a conversation, the data status and uploads."""
+"""The app's helpers outside Streamlit: a turn built from the assistant's reply, the Markdown
+export, the stored turns of a conversation (also those stored before the turn record's second
+version), the data status and uploads."""
 
 from __future__ import annotations
 
@@ -14,55 +15,11 @@ from assistant.events import Reply
 from assistant.grounding import GroundingReport
 from assistant.memory import ConversationStore
 
-TITLES = [
-    ("get_price", {"asset": "silver"}, "Price of silver"),
-    ("get_price", {"asset": "gold", "on": "2026-01-02"}, "Price of gold on 2026-01-02"),
-    (
-        "compare_assets",
-        {"assets": ["silver", "gold", "bitcoin"]},
-        "Compare silver, gold and bitcoin",
-    ),
-    ("find_breakouts", {"asset": "silver"}, "Breakouts in silver (all-time closing records)"),
-    (
-        "find_breakouts",
-        {"asset": "silver", "vs": "gold", "window": 252},
-        "Breakouts in silver against gold (252-day highs)",
-    ),
-    (
-        "lead_lag",
-        {"leader": "silver", "follower": "bitcoin", "freq": "weekly"},
-        "Does bitcoin follow silver? (weekly)",
-    ),
-    (
-        "lead_lag",
-        {"leader": "gold", "follower": "bitcoin", "freq": "daily", "max_lag": 30, "events": True},
-        "Does bitcoin follow gold? (daily, lags up to 30, with event study)",
-    ),
-    (
-        "first_close_above",
-        {"asset": "silver", "level": 100},
-        "First close of silver at or above 100",
-    ),
-    (
-        "search_commentary",
-        {"query": "why is silver rising", "asset": "silver"},
-        "Search commentary about silver for “why is silver rising”",
-    ),
-    ("market_briefing", {}, "Market briefing on the default watchlist"),
-    ("market_briefing", {"assets": ["gold", "silver"]}, "Market briefing on gold and silver"),
-    ("mystery_tool", {"x": 1}, "mystery_tool(x=1)"),
-]
 
-
-@pytest.mark.parametrize(("name", "args", "title"), TITLES)
-def test_tool_calls_in_plain_words(name, args, title):
-    assert session.describe_call(name, args) == title
-
-
-def reply(answer="Silver closed at 88.49.", error=None) -> Reply:
+def reply(answer="Silver closed at 88.49 [1].", error=None, artifact=None) -> Reply:
     return Reply(
         answer=error or answer,
-        sources=[{"title": "Note", "text": "Quoted."}],
+        sources=[{"title": "Note", "source": "Desk", "text": "Quoted.", "doc_id": "note"}],
         model="offline",
         tool_calls=[{"id": "c1", "name": "get_price", "args": {"asset": "silver"}}],
         tool_results=[
@@ -70,7 +27,7 @@ def reply(answer="Silver closed at 88.49.", error=None) -> Reply:
                 "id": "c1",
                 "name": "get_price",
                 "summary": "Silver closed at 88.49.",
-                "artifact": {"kind": "price"},
+                "artifact": artifact or {"kind": "price"},
                 "error": False,
             }
         ],
@@ -81,61 +38,120 @@ def reply(answer="Silver closed at 88.49.", error=None) -> Reply:
     )
 
 
-def test_turn_is_built_from_the_reply():
-    turn = session.Turn.from_reply("How much is silver?", reply())
-    assert turn.answer == "Silver closed at 88.49."
+@pytest.fixture(scope="module")
+def price_artifact(tmp_path_factory) -> dict:
+    from assistant.lc_tools import ToolContext, run_tool
+
+    market = Settings(data="demo", home=tmp_path_factory.mktemp("turn")).market()
+    return run_tool("get_price", {"asset": "silver"}, ToolContext(market)).artifact
+
+
+def test_turn_is_built_from_the_reply(price_artifact):
+    turn = session.Turn.from_reply(
+        "How much is silver?", reply(artifact=price_artifact), today=dt.date(2026, 12, 1)
+    )
+    assert turn.answer == "Silver closed at 88.49 [1]."
     assert [(c.name, c.title, c.done) for c in turn.tools] == [
-        ("get_price", "Price of silver", True)
+        ("get_price", "Looked up silver's price", True)
     ]
-    assert turn.tools_label == "Used 1 tool: get_price"
+    assert turn.tools_label == "Looked up silver's price"
     assert turn.grounding == {
         "checked": 1,
         "ungrounded": [],
         "ok": True,
         "badge": "all figures from tools (1 checked)",
     }
-    assert turn.sources[0]["title"] == "Note" and turn.finished
-    assert turn.footer.startswith("Offline analyst · data: demo · latest data")
+    assert [(c.title, c.numbers) for c in turn.cited] == [("Note", [1])] and turn.finished
+    assert turn.freshness.badge == "Synthetic demo data"
+    assert turn.followups and "How much is silver?" not in [f.question for f in turn.followups]
+    assert turn.footer == "Offline analyst"
 
 
-def test_a_failed_turn_shows_its_error_once():
+def test_a_failed_turn_shows_its_error_once_and_suggests_nothing():
     turn = session.Turn.from_reply("q", reply(error="Cannot reach the model API."))
     assert turn.error == "Cannot reach the model API." and turn.answer == ""
+    assert turn.followups == []
 
 
-def test_turn_round_trips_through_a_record(tmp_path):
+def test_turn_round_trips_through_a_record(tmp_path, price_artifact):
     import plotly.graph_objects as go
 
-    turn = session.Turn.from_reply("How much is silver?", reply())
-    turn.charts = [("Silver price", go.Figure(go.Scatter(x=[1, 2], y=[3, 4])))]
+    turn = session.Turn.from_reply("How much is silver?", reply(artifact=price_artifact))
+    turn.charts = [session.TurnChart("Silver price", go.Figure(go.Scatter(x=[1, 2], y=[3, 4])))]
     store = ConversationStore(tmp_path / "conversations.sqlite")
     store.touch("t1", turn.question)
     store.add_turn("t1", turn.to_record())
     store.add_turn("t1", session.Turn("and gold?", answer="Gold…").to_record())
     back = [session.Turn.from_record(r) for r in store.turns("t1")]
     assert [t.question for t in back] == ["How much is silver?", "and gold?"]
-    assert (
-        back[0].answer == turn.answer
-        and back[0].tools == turn.tools
-        and back[0].grounding == turn.grounding
+    first = back[0]
+    assert (first.answer, first.tools, first.grounding) == (turn.answer, turn.tools, turn.grounding)
+    assert (first.cited, first.followups, first.freshness) == (
+        turn.cited,
+        turn.followups,
+        turn.freshness,
     )
-    assert back[0].charts[0][0] == "Silver price" and list(back[0].charts[0][1].data[0].y) == [3, 4]
+    assert first.charts[0].title == "Silver price"
+    assert list(first.charts[0].figure.data[0].y) == [3, 4]  # rebuilt when first shown
     assert store.get("t1").title == "How much is silver?"
     store.delete("t1")
     assert store.turns("t1") == [] and store.get("t1") is None
 
 
-def test_markdown_export():
-    turn = session.Turn.from_reply("How much is silver?", reply())
+def test_a_turn_stored_by_the_first_version_still_reads():
+    record = {
+        "version": 1,
+        "question": "Why is silver rising?",
+        "answer": "> Silver reached a record above 100 dollars an ounce in January\n> — *Rally*",
+        "tools": [{"id": "c1", "name": "search_commentary", "args": {"query": "q"}, "done": True}],
+        "sources": [
+            {
+                "title": "Rally",
+                "doc_id": "r",
+                "text": "Silver reached a record above 100 "
+                "dollars an ounce in January, a new all-time high after a long climb.",
+            },
+            {"title": "Other", "doc_id": "o", "text": "Something the answer does not quote."},
+        ],
+        "charts": [{"title": "Broken", "figure": 42}],
+    }
+    turn = session.Turn.from_record(record)
+    assert [c.title for c in turn.cited] == ["Rally"] and turn.charts == []
+    assert turn.freshness is None and turn.followups == []
+
+
+def test_a_briefing_answer_puts_its_charts_under_its_sections():
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    turn = session.Turn(
+        "Write a market briefing",
+        answer="# Market briefing\n\nLead.\n\n## Moves\n\nTable.\n\n## Relationships\n\nText.",
+        charts=[
+            session.TurnChart("Lead/lag", fig, "relationships"),
+            session.TurnChart("Relative", fig, "moves"),
+        ],
+    )
+    pieces = [(text.splitlines()[0], [c.title for c in charts]) for text, charts in turn.pieces()]
+    assert pieces == [
+        ("# Market briefing", []),
+        ("## Moves", ["Relative"]),
+        ("## Relationships", ["Lead/lag"]),
+    ]
+
+
+def test_markdown_export(price_artifact):
+    turn = session.Turn.from_reply("How much is silver?", reply(artifact=price_artifact))
     text = session.conversation_markdown(
         "How much is silver?", [turn], now=dt.datetime(2026, 11, 24, 9, 30)
     )
     assert text.startswith(
         "# How much is silver?\n\n_Exported from Market Assistant on 2026-11-24 09:30._"
     )
-    assert "## 1. How much is silver?" in text and "Silver closed at 88.49." in text
-    assert "- Price of silver (`get_price`): Silver closed at 88.49." in text
-    assert "- Note: “Quoted.”" in text and "_Grounding: all figures from tools (1 checked)." in text
+    assert "## 1. How much is silver?" in text and "Silver closed at 88.49" in text
+    assert "- Looked up silver's price" in text and "get_price" not in text
+    assert "] Note · Desk · undated" in text  # "[1]", escaped where exports are made inert
+    assert "_Grounding: all figures from tools (1 checked). Data as of 2026-" in text
     assert (
         session.export_name("Is silver breaking out?", "abcdef123456")
         == "market-assistant-is-silver-breaking-out-abcdef12.md"

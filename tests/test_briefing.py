@@ -525,7 +525,8 @@ def test_the_briefing_page_generates_shows_and_archives(isolated_home, monkeypat
     shown = "\n".join(m.value for m in at.markdown)
     assert all(f"### {title}" in shown for title in SECTIONS)
     assert len(at.get("plotly_chart")) == 11
-    assert br.saved(isolated_home) and at.selectbox(key="bp_saved").value.startswith("briefing-")
+    assert br.saved(isolated_home)  # archived, and not offered again under "Earlier briefings"
+    assert not [s for s in at.selectbox if s.key == "bp_saved"]
 
 
 # --- real data --------------------------------------------------------------------------------

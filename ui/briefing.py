@@ -1,19 +1,19 @@
-"""The Briefing page: choose a watchlist and an as-of date, generate with progress, read the
-briefing with its charts, download it as Markdown, HTML or JSON, and browse earlier ones.
+"""The Briefing page: choose a watchlist (or assets), generate with progress, read the briefing
+section by section with its charts, download it as Markdown, HTML or JSON, and open earlier ones.
 
-The page only displays what :mod:`assistant.briefing.pipeline` computes. Briefings are
-archived in the data directory (``briefings/``), so earlier ones survive a restart. Text reaches
-the page only through ``st.markdown`` without HTML (the briefing's Markdown escapes quoted
-commentary).
+The page only displays what :mod:`assistant.briefing.pipeline` computes. The as-of date is the
+sidebar's, the one date control of the app. Briefings are archived in the data directory
+(``briefings/``); the list of earlier ones leaves out the one on screen, so each briefing shows
+once. Text reaches the page only through ``st.markdown`` without HTML (the briefing's Markdown
+escapes quoted commentary).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import replace
-
 import streamlit as st
 
+from assistant.app.citations import demote_headings
+from assistant.app.labels import asset_title
 from assistant.briefing import render as br
 from assistant.briefing import watchlists
 from assistant.briefing.doc import block_markdown, section_markdown
@@ -27,57 +27,52 @@ STATE = "briefing_page"
 
 
 def current_settings() -> Settings:
-    """The app's settings when the chat page has stored them, else the environment's."""
+    """The app's settings when the sidebar has stored them, else the environment's."""
     found = st.session_state.get("settings")
     return found if isinstance(found, Settings) else Settings.from_env()
 
 
 def choose(settings: Settings) -> dict | None:
-    """The form; returns the request when Generate is pressed."""
+    """The choices; returns the request when Generate is pressed."""
     try:
         lists = watchlists.load(settings.home)
     except InputError as exc:
         st.error(str(exc))
         lists = {watchlists.DEFAULT_NAME: watchlists.builtin_default()}
-    with st.form("briefing_form"):
-        left, right = st.columns(2)
-        name = left.selectbox(
-            "Watchlist",
-            [*lists, CUSTOM],
-            key="bp_watchlist",
-            help="Saved in watchlists.toml in the data directory.",
-        )
-        picked = left.multiselect(
-            "Assets (for 'Choose assets…')",
+    name = st.selectbox(
+        "Watchlist",
+        [*lists, CUSTOM],
+        key="bp_watchlist",
+        help="Saved in watchlists.toml in the data directory.",
+    )
+    custom = name == CUSTOM
+    if custom:
+        picked = st.multiselect(
+            "Assets",
             watchlists.asset_choices(),
-            default=["gold", "silver"],
             key="bp_assets",
+            placeholder="Choose one or more assets",
         )
-        past = right.toggle(
-            "As of a past date",
-            key="bp_past",
-            help="Reproduce the briefing as it would have been written on that day.",
-        )
-        day = right.date_input(
-            "As-of date", value=dt.date.today(), max_value=dt.date.today(), key="bp_as_of"
-        )
-        quotes = right.checkbox("Quote commentary", value=True, key="bp_quotes")
-        pressed = st.form_submit_button("Generate briefing", type="primary")
+    else:
+        picked = []
+        st.caption(f"Assets: {', '.join(asset_title(a) for a in lists[name].assets)}")
+    when = settings.as_of.isoformat() if settings.as_of else "the latest data"
+    st.caption(f"As of {when} (set in the sidebar).")
+    quotes = st.checkbox("Quote commentary", value=True, key="bp_quotes")
+    pressed = st.button(
+        "Generate briefing", type="primary", key="bp_generate", disabled=custom and not picked
+    )
     if not pressed:
         return None
-    custom = name == CUSTOM
     return {
         "watchlist": None if custom else name,
         "assets": picked if custom else None,
-        "as_of": day if past else None,
         "commentary": quotes,
     }
 
 
 def run(settings: Settings, request: dict) -> None:
     """Generate with a progress bar; keep the result (and its HTML) in the session; archive it."""
-    if request["as_of"] is not None:
-        settings = replace(settings, as_of=request["as_of"])
     with st.status("Writing the briefing…", expanded=True) as status:
         bar = st.progress(0.0, text="Starting")
         try:
@@ -98,27 +93,29 @@ def run(settings: Settings, request: dict) -> None:
         bar.progress(1.0, text="Drawing the charts")
         figs = br.figures(briefing)
         page = br.to_html(briefing, figs)
+        stem = br.dated_stem(briefing)
         try:
-            br.archive(briefing, settings.home)
+            stem = br.archive(briefing, settings.home)["md"].stem
         except br.OutputError as exc:
             st.warning(f"Not archived: {exc}")
         status.update(label="Briefing ready", state="complete", expanded=False)
-    st.session_state[STATE] = {"briefing": briefing, "figures": figs, "html": page}
+    st.session_state[STATE] = {"briefing": briefing, "figures": figs, "html": page, "stem": stem}
 
 
 def show(entry: dict) -> None:
     """The briefing, section by section, with its charts under each section."""
     briefing, figs = entry["briefing"], entry["figures"]
     doc = briefing.document
-    st.markdown(f"## {doc.title}")
-    for block in doc.lead:
-        st.markdown(block_markdown(block))
-    for section in doc.sections:
-        st.markdown(section_markdown(section, level=3))
-        for i, (key, title, fig) in enumerate(figs):
-            if key == section.key:
-                st.plotly_chart(fig, key=f"bp_chart_{i}", config={"displaylogo": False})
-                st.caption(title)
+    with st.container(key="briefing"):
+        st.header(doc.title, anchor=False)
+        for block in doc.lead:
+            st.markdown(block_markdown(block))
+        for section in doc.sections:
+            st.markdown(section_markdown(section, level=3))
+            for i, (key, title, fig) in enumerate(figs):
+                if key == section.key:
+                    st.plotly_chart(fig, key=f"bp_chart_{i}", config={"displaylogo": False})
+                    st.caption(title)
     stem = br.dated_stem(briefing)
     cols = st.columns(3)
     cols[0].download_button("Download Markdown", briefing.markdown, f"{stem}.md", "text/markdown")
@@ -128,16 +125,25 @@ def show(entry: dict) -> None:
     )
 
 
-def browse(settings: Settings) -> None:
-    """Earlier briefings from the archive, newest first."""
-    items = br.saved(settings.home)
-    st.subheader("Earlier briefings")
+def browse(settings: Settings, showing: str | None) -> None:
+    """Earlier briefings from the archive, newest first (not the one shown above)."""
+    items = [s for s in br.saved(settings.home) if s.stem != showing]
+    st.subheader("Earlier briefings", anchor=False)
     if not items:
         st.caption("None yet: generated briefings are kept in the data directory.")
         return
-    stem = st.selectbox("Open", [s.stem for s in items], key="bp_saved")
-    item = next(s for s in items if s.stem == stem)
-    st.markdown(item.markdown.read_text(encoding="utf-8"))
+    stem = st.selectbox(
+        "Open",
+        [s.stem for s in items],
+        index=None,
+        placeholder="Choose an earlier briefing…",
+        key="bp_saved",
+    )
+    item = next((s for s in items if s.stem == stem), None)
+    if item is None:
+        return
+    with st.container(key="earlier-briefing", border=True):
+        st.markdown(demote_headings(item.markdown.read_text(encoding="utf-8"), top=3))
     cols = st.columns(3)
     cols[0].download_button(
         "Markdown", item.markdown.read_bytes(), item.markdown.name, "text/markdown", key="bp_old_md"
@@ -166,7 +172,7 @@ def save_watchlist(settings: Settings) -> None:
 
 
 settings = current_settings()
-st.title("Market briefing")
+st.title(":material/summarize: Market briefing", anchor=False)
 st.caption(
     f"Data source: {settings.data} · model: {settings.model} · every figure comes from the "
     "analysis tools and is checked for grounding."
@@ -178,4 +184,4 @@ entry = st.session_state.get(STATE)
 if entry:
     show(entry)
 save_watchlist(settings)
-browse(settings)
+browse(settings, entry["stem"] if entry else None)

@@ -124,12 +124,10 @@ def model_assistant(
 
 @st.cache_resource(show_spinner=False)
 def _warm_up(data: str, as_of: dt.date | None, home: str) -> threading.Thread:
-    """Once per offline assistant, after the first page is drawn: build the agent graph, load
-    plotly and open an existing commentary library in the background, so the first question
-    does not wait for imports."""
+    """Once per offline assistant, when the app starts: build the agent graph and load plotly in
+    the background, next to the library's preparation, so the first question waits for
+    neither."""
     bot = offline_assistant(data, as_of, home)
-    base = Settings.from_env()
-    handle = knowledge(home, base.chroma_host, base.chroma_port)
 
     def work() -> None:
         try:
@@ -137,8 +135,6 @@ def _warm_up(data: str, as_of: dt.date | None, home: str) -> threading.Thread:
             import plotly.graph_objects as go  # plotly loads its validators on the first figure
 
             go.Figure(go.Scatter(x=[0], y=[0])).add_hline(y=0).to_json()
-            if (Path(home) / "chroma").is_dir():  # a first-time build waits for a question
-                handle()
         except Exception:  # noqa: BLE001 - the real call reports any problem, in the chat
             pass
 
@@ -153,6 +149,7 @@ def start_run() -> Settings:
     _run.page_slot = st.sidebar.container()
     s = _settings_sidebar()
     _run.settings = s
+    _run.status = None
     # The Briefing page (ui/briefing.py) reads the sidebar's choices from here. Session state is
     # this browser session's own memory, like the password field that holds the key anyway.
     st.session_state["settings"] = s
@@ -161,6 +158,15 @@ def start_run() -> Settings:
 
 def settings() -> Settings:
     return _run.settings
+
+
+def library():
+    """The commentary library's warm-up (started by the first run; see ``ui/warmup.py``)."""
+    from ui import warmup
+
+    s = _run.settings
+    handle = knowledge(str(s.home), s.chroma_host, s.chroma_port)
+    return warmup.start(str(s.home), s.chroma_host, s.chroma_port, handle)
 
 
 def assistant():
@@ -179,9 +185,32 @@ def assistant():
     )
 
 
+def warm_up() -> None:
+    """Start preparing, in the background, what the first question needs: the commentary
+    library and, for the offline analyst, the agent graph and plotly (once per app; the chat
+    page calls this as soon as its input is on screen, every page after it is drawn)."""
+    s = _run.settings
+    library()
+    if is_offline(s.model):
+        _warm_up(s.data, s.as_of, str(s.home))
+
+
 def page_sidebar():
     """The sidebar area above the settings, for the current page's own controls."""
     return getattr(_run, "page_slot", None) or st.sidebar
+
+
+def freshness() -> data_status.DataStatus | None:
+    """The freshness of the sidebar's data (read once per run); None when there is none."""
+    if getattr(_run, "status", None) is None:
+        s = _run.settings
+        try:
+            prices = market(s.data, s.as_of, str(s.home))
+        except Exception as exc:  # noqa: BLE001 - shown as a plain message
+            _run.status = data_status.DataStatus("unavailable", "No data", str(exc))
+        else:
+            _run.status = data_status.data_status(prices)
+    return _run.status
 
 
 def finish_run() -> None:
@@ -190,25 +219,11 @@ def finish_run() -> None:
     Done last because reading the data can mean a download, and the page should not wait.
     """
     s = _run.settings
-    if is_offline(s.model):
-        _warm_up(s.data, s.as_of, str(s.home))
+    warm_up()
     with _run.status_slot.container():
-        try:
-            prices = market(s.data, s.as_of, str(s.home))
-        except Exception as exc:  # noqa: BLE001 - shown as a plain message
-            st.badge("No data", icon=":material/database:", color="red")
-            st.caption(safe_markdown(str(exc)))
-            return
         if _run.refresh_clicked:
-            bar = st.progress(0.0, text="Refreshing prices…")
-
-            def progress(done: int, total: int, name: str) -> None:
-                bar.progress(done / total, text=f"Refreshing {name}…" if done < total else "Done")
-
-            report = data_status.refresh_prices(prices, progress)
-            bar.empty()
-            st.toast(report.summary(), icon=":material/sync:")
-        status = data_status.data_status(prices)
+            _refresh(market(s.data, s.as_of, str(s.home)))
+        status = freshness()
         st.badge(
             status.badge,
             icon=":material/database:",
@@ -217,8 +232,20 @@ def finish_run() -> None:
         st.caption(safe_markdown(status.detail))
         if status.notice:
             st.caption(safe_markdown(status.notice))
-        if not status.refreshable:
+        if not status.refreshable and status.freshness != "unavailable":
             st.caption("Demo and CSV data are read from disk and need no refresh.")
+
+
+def _refresh(prices) -> None:
+    bar = st.progress(0.0, text="Refreshing prices…")
+
+    def progress(done: int, total: int, name: str) -> None:
+        bar.progress(done / total, text=f"Refreshing {name}…" if done < total else "Done")
+
+    report = data_status.refresh_prices(prices, progress)
+    bar.empty()
+    _run.status = None  # read again: the refresh changed it
+    st.toast(report.summary(), icon=":material/sync:")
 
 
 def _settings_sidebar() -> Settings:

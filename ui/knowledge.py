@@ -48,53 +48,86 @@ def ingest(kb, uploads) -> None:
         st.session_state.ingest_error = str(exc)
         st.rerun()
     bar = st.progress(0.0, text="Reading the files…")
-    done: list[str] = []
+    outcome: dict[str, str] = {}
 
     def progress(path: str, status: str) -> None:
-        done.append(path)
-        bar.progress(min(len(done) / len(paths), 1.0), text=f"{Path(path).name}: {status}")
+        outcome[Path(path).name] = status
+        bar.progress(min(len(outcome) / len(paths), 1.0), text=f"{Path(path).name}: {status}")
 
     try:
         report = kb.ingest(paths, progress=progress)
     except Exception as exc:  # noqa: BLE001 - e.g. a read-only store; the page keeps working
         st.session_state.ingest_error = str(exc)
     else:
-        st.session_state.ingest_report = report.to_dict()
+        st.session_state.ingest_report = {**report.to_dict(), "files": outcome}
     st.session_state.upload_round = st.session_state.get("upload_round", 0) + 1
     st.rerun()  # clears the uploader (new key) and redraws the document list
 
 
-def show_report() -> None:
+def _names(files: dict[str, str], status: str) -> list[str]:
+    return [name for name, done in files.items() if done == status]
+
+
+def report_message(report: dict) -> str:
+    """'Added copper-notes.md. Unchanged notes.md.' from an ingestion report."""
+    files = report.get("files") or {}
+    parts = []
+    for status, verb in (("added", "Added"), ("replaced", "Replaced"), ("skipped", "Unchanged")):
+        names = _names(files, status)
+        if names:
+            parts.append(f"{verb} {', '.join(names)}.")
+    failed = len(report.get("failed") or [])
+    if failed:
+        parts.append(f"{failed} file{'s' if failed != 1 else ''} failed:")
+    return " ".join(parts) or "Nothing to add."
+
+
+def show_report(docs) -> None:
+    """What the last upload did, naming the files, and the documents it added or replaced."""
     if error := st.session_state.pop("ingest_error", None):
         st.error(common.safe_markdown(error), icon=":material/error:")
     report = st.session_state.pop("ingest_report", None)
     if not report:
         return
-    added, replaced, skipped, failed = (
-        len(report[k]) for k in ("added", "replaced", "skipped", "failed")
-    )
+    failed = report["failed"]
     box = st.success if not failed else st.warning
     box(
-        f"Added {added}, replaced {replaced}, unchanged {skipped}, failed {failed}.",
+        common.safe_markdown(report_message(report)),
         icon=":material/task_alt:" if not failed else ":material/warning:",
     )
-    for item in report["failed"]:
+    for item in failed:
         st.caption(common.safe_markdown(f"{Path(item['path']).name}: {item['error']}"))
+    new = set(report["added"]) | set(report["replaced"])
+    if new:
+        documents_table([d for d in docs if d.doc_id in new], key="new-documents")
 
 
-def documents_table(docs) -> None:
+def documents_table(docs, key: str = "documents") -> None:
     rows = [
         {
             "Title": d.title,
-            "Source": d.source,
             "Published": d.published or "",
             "Passages": d.chunks,
-            "Origin": "bundled" if d.origin == "bundled" else "yours",
+            "Origin": "bundled note" if d.origin == "bundled" else "your upload",
             "Id": d.doc_id,
+            "Source": d.source,
         }
         for d in docs
     ]
-    st.dataframe(rows, hide_index=True, width="stretch")
+    st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_config={
+            "Title": st.column_config.TextColumn(width=200),
+            "Published": st.column_config.TextColumn(width=90),
+            "Passages": st.column_config.NumberColumn(width=70),
+            "Origin": st.column_config.TextColumn(width=100),
+            "Id": st.column_config.TextColumn(width=200),
+            "Source": st.column_config.TextColumn(width="medium"),
+        },
+    )
 
 
 def remove_form(kb, docs) -> None:
@@ -180,9 +213,9 @@ if kb is not None:
         key="ingest",
     ):
         ingest(kb, uploads)
-    show_report()
-
     docs = kb.documents()
+    show_report(docs)
+
     st.subheader(f"In the library · {len(docs)} documents", anchor=False)
     st.caption(
         common.safe_markdown(
@@ -190,7 +223,7 @@ if kb is not None:
             f"stored in {kb.location}"
         )
     )
-    documents_table(docs)
+    documents_table(sorted(docs, key=lambda d: d.origin == "bundled"))  # the user's own first
     if docs:
         remove_form(kb, docs)
         check_claims_panel(kb, docs)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.app.turn import join_words
+from assistant.app.labels import join_words
 from tools.results import age_text
 
 

@@ -1,9 +1,10 @@
 """One turn as the app shows and stores it, built once from the assistant's ``Reply``.
 
 The assistant folds its event stream into a :class:`~assistant.events.Reply`; a :class:`Turn` is
-that reply plus what the app adds (the question, charts, the time taken), stored per turn so a
-resumed conversation looks as it did. Also: tool calls in plain words and the Markdown export.
-Nothing here imports Streamlit.
+that reply plus what the app adds: the question, the cited sources (one per document), the
+follow-up suggestions, the data's freshness, the charts and the time taken. It is stored per
+turn, so a resumed conversation looks as it did. Also the Markdown export. Nothing here imports
+Streamlit.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.app import citations, followups, labels
+from assistant.app.freshness import Freshness, answer_freshness
 from assistant.events import Reply
 from assistant.models import is_offline
-from assistant.registry import ToolName
 from assistant.safety import inert_markdown
 
 EXAMPLES = (
@@ -24,62 +26,48 @@ EXAMPLES = (
     "Why is silver rising?",
     "Write a market briefing",
 )
-RECORD_VERSION = 1
+RECORD_VERSION = 2
 
 
-# -- tool calls in plain words ---------------------------------------------------------------
-def describe_call(name: str, args: dict) -> str:
-    """A tool call as a reader would say it, e.g. 'Does bitcoin follow silver? (weekly)'."""
-    a = {k: v for k, v in (args or {}).items() if v not in (None, "", [])}
-    if name == ToolName.PRICE:
-        return f"Price of {a.get('asset', '?')}" + (f" on {a['on']}" if "on" in a else "")
-    if name == ToolName.COMPARE:
-        return "Compare " + join_words([str(x) for x in a.get("assets", [])])
-    if name == ToolName.BREAKOUTS:
-        what = f"{a.get('asset', '?')} against {a['vs']}" if "vs" in a else str(a.get("asset", "?"))
-        span = f"{a['window']}-day highs" if "window" in a else "all-time closing records"
-        return f"Breakouts in {what} ({span})"
-    if name == ToolName.LEAD_LAG:
-        extra = [str(a.get("freq", "weekly"))]
-        if "max_lag" in a:
-            extra.append(f"lags up to {a['max_lag']}")
-        if "start" in a or "end" in a:
-            extra.append(f"{a.get('start', 'start')} to {a.get('end', 'end')}")
-        if a.get("events"):
-            extra.append("with event study")
-        return f"Does {a.get('follower', '?')} follow {a.get('leader', '?')}? ({', '.join(extra)})"
-    if name == ToolName.LEVEL:
-        return f"First close of {a.get('asset', '?')} at or above {a.get('level', '?')}"
-    if name == ToolName.COMMENTARY:
-        about = f" about {a['asset']}" if "asset" in a else ""
-        return f"Search commentary{about} for “{a.get('query', '')}”"
-    if name == ToolName.BRIEFING:
-        return "Market briefing" + (
-            f" on {join_words([str(x) for x in a['assets']])}"
-            if "assets" in a
-            else " on the default watchlist"
-        )
-    shown = ", ".join(f"{k}={v}" for k, v in a.items())
-    return f"{name}({shown})"
-
-
-def join_words(items: list[str]) -> str:
-    if len(items) <= 2:
-        return " and ".join(items) or "?"
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-# -- one turn, folded from the event stream ---------------------------------------------------
 @dataclass
 class ToolCall:
     id: str
     name: str
     args: dict
     title: str
-    summary: str = ""
+    summary: str = ""  # what the model read: stored for the record, never shown
     artifact: dict | None = None
     error: bool = False
     done: bool = False
+
+    def as_call(self) -> dict:
+        return {
+            "name": self.name,
+            "args": self.args,
+            "artifact": self.artifact,
+            "done": self.done,
+            "error": self.error,
+        }
+
+
+class TurnChart:
+    """A chart of a turn: its plotly figure is rebuilt from the stored JSON only when shown."""
+
+    def __init__(self, title: str, figure: Any = None, section: str = "", spec: str = ""):
+        self.title, self.section = title, section
+        self._figure, self._spec = figure, spec
+
+    @property
+    def figure(self):
+        if self._figure is None:
+            import plotly.io
+
+            self._figure = plotly.io.from_json(self._spec)
+        return self._figure
+
+    def to_record(self) -> dict:
+        spec = self._spec or self._figure.to_json()
+        return {"title": self.title, "section": self.section, "figure": spec}
 
 
 @dataclass
@@ -89,9 +77,12 @@ class Turn:
     question: str
     answer: str = ""
     tools: list[ToolCall] = field(default_factory=list)
-    sources: list[dict] = field(default_factory=list)
+    sources: list[dict] = field(default_factory=list)  # Reply.sources: the targets of [n]
+    cited: list[citations.Cited] = field(default_factory=list)
+    followups: list[followups.Suggestion] = field(default_factory=list)
+    freshness: Freshness | None = None
     grounding: dict | None = None  # {"checked", "ungrounded", "ok", "badge"}
-    charts: list[tuple[str, Any]] = field(default_factory=list)  # (title, plotly Figure)
+    charts: list[TurnChart] = field(default_factory=list)
     error: str | None = None
     error_kind: str | None = None
     model: str = ""
@@ -102,22 +93,30 @@ class Turn:
 
     @classmethod
     def from_reply(
-        cls, question: str, reply: Reply, charts: list | None = None, seconds: float = 0.0
+        cls,
+        question: str,
+        reply: Reply,
+        charts: list | None = None,
+        seconds: float = 0.0,
+        asked: list[str] | None = None,
+        today: dt.date | None = None,
     ) -> Turn:
-        """The turn for a finished reply (the one fold of the event stream is the assistant's)."""
+        """The turn for a finished reply; ``asked``: earlier questions of the conversation."""
         results = {r["id"]: r for r in reply.tool_results}
         tools = []
         for call in reply.tool_calls:
             done = results.get(call["id"])
+            artifact = done["artifact"] if done else None
+            error = bool(done and done["error"])
             tools.append(
                 ToolCall(
                     call["id"],
                     call["name"],
                     dict(call["args"]),
-                    describe_call(call["name"], call["args"]),
+                    labels.call_title(call["name"], call["args"], artifact, error),
                     summary=done["summary"] if done else "",
-                    artifact=done["artifact"] if done else None,
-                    error=bool(done and done["error"]),
+                    artifact=artifact,
+                    error=error,
                     done=done is not None,
                 )
             )
@@ -129,13 +128,18 @@ class Turn:
             answer=answer,
             tools=tools,
             sources=list(reply.sources),
+            cited=citations.cited_sources(answer, list(reply.sources)),
+            followups=[]
+            if reply.error
+            else followups.suggest(reply.tool_results, [*(asked or []), question]),
+            freshness=answer_freshness(reply.tool_results, today or dt.date.today(), reply.as_of),
             grounding={
                 "checked": report.checked,
                 "ungrounded": list(report.ungrounded),
                 "ok": report.ok,
                 "badge": report.badge(),
             },
-            charts=list(charts or []),
+            charts=[c if isinstance(c, TurnChart) else TurnChart(*c) for c in charts or []],
             error=reply.error,
             error_kind=reply.error_kind,
             model=reply.model,
@@ -145,28 +149,42 @@ class Turn:
             finished=True,
         )
 
-    def tool(self, call_id: str) -> ToolCall | None:
-        return next((c for c in self.tools if c.id == call_id), None)
-
     @property
     def tools_label(self) -> str:
-        failed = sum(c.error for c in self.tools)
-        label = f"Used {len(self.tools)} tool{'s' if len(self.tools) != 1 else ''}: " + ", ".join(
-            dict.fromkeys(c.name for c in self.tools)
-        )
-        return label + (f" ({failed} with an error)" if failed else "")
+        return labels.status_label([c.as_call() for c in self.tools])[0]
+
+    @property
+    def tools_failed(self) -> bool:
+        return bool(self.tools) and all(c.error for c in self.tools)
 
     @property
     def footer(self) -> str:
-        """'Offline analyst · demo · as of latest · 0.21 s'."""
-        parts = [
-            model_label(self.model),
-            f"data: {self.data_source or '?'}",
-            f"as of {self.as_of}" if self.as_of else "latest data",
-        ]
+        """'Offline analyst · 0.21 s'."""
+        parts = [model_label(self.model)]
         if self.seconds:
             parts.append(f"{self.seconds:.2f} s")
         return " · ".join(parts)
+
+    def briefing(self) -> bool:
+        """The answer is a briefing (its charts go under its sections)."""
+        return any(c.section for c in self.charts)
+
+    def pieces(self) -> list[tuple[str, list[TurnChart]]]:
+        """(Markdown, charts) in reading order: a briefing's charts under their sections."""
+        if not self.briefing():
+            return [(self.answer, list(self.charts))]
+        from assistant.briefing.doc import SECTION_TITLES
+
+        keys = {title: key for key, title in SECTION_TITLES.items()}
+        out, placed = [], set()
+        for heading, text in citations.split_sections(self.answer):
+            charts = [c for c in self.charts if c.section and c.section == keys.get(heading)]
+            placed.update(id(c) for c in charts)
+            out.append((text, charts))
+        rest = [c for c in self.charts if id(c) not in placed]
+        if rest:
+            out.append(("", rest))
+        return out
 
     # -- storage -----------------------------------------------------------------------------
     def to_record(self) -> dict:
@@ -176,8 +194,11 @@ class Turn:
             "answer": self.answer,
             "tools": [vars(c) for c in self.tools],
             "sources": self.sources,
+            "cited": [c.to_dict() for c in self.cited],
+            "followups": [vars(s) for s in self.followups],
+            "freshness": self.freshness.to_dict() if self.freshness else None,
             "grounding": self.grounding,
-            "charts": [{"title": t, "figure": fig.to_json()} for t, fig in self.charts],
+            "charts": [c.to_record() for c in self.charts],
             "error": self.error,
             "error_kind": self.error_kind,
             "model": self.model,
@@ -188,23 +209,29 @@ class Turn:
 
     @classmethod
     def from_record(cls, record: dict) -> Turn:
-        import plotly.io
-
-        charts = []
-        for item in record.get("charts") or []:
-            try:
-                charts.append((item["title"], plotly.io.from_json(item["figure"])))
-            except Exception:  # noqa: BLE001 - a damaged chart must not hide the conversation
-                continue
-        tools = [
-            ToolCall(**{k: c.get(k) for k in ToolCall.__dataclass_fields__ if k in c})
-            for c in record.get("tools") or []
+        charts = [
+            TurnChart(
+                str(c.get("title", "")), section=str(c.get("section") or ""), spec=c["figure"]
+            )
+            for c in record.get("charts") or []
+            if isinstance(c, dict) and isinstance(c.get("figure"), str)
         ]
+        tools = [_stored_call(c) for c in record.get("tools") or [] if isinstance(c, dict)]
+        answer, sources = record.get("answer", ""), record.get("sources") or []
+        stored = record.get("cited")
+        cited = (
+            [citations.Cited(**c) for c in stored]
+            if isinstance(stored, list)
+            else citations.cited_sources(answer, sources)
+        )
         return cls(
             question=record.get("question", ""),
-            answer=record.get("answer", ""),
+            answer=answer,
             tools=tools,
-            sources=record.get("sources") or [],
+            sources=sources,
+            cited=cited,
+            followups=[followups.Suggestion(**s) for s in record.get("followups") or []],
+            freshness=Freshness.from_dict(record.get("freshness")),
             grounding=record.get("grounding"),
             charts=charts,
             error=record.get("error"),
@@ -215,6 +242,24 @@ class Turn:
             seconds=record.get("seconds") or 0.0,
             finished=True,
         )
+
+
+def _stored_call(c: dict) -> ToolCall:
+    """A stored tool call; its title is said again in today's words (older records said
+    "Price of silver")."""
+    name, args = str(c.get("name") or ""), dict(c.get("args") or {})
+    artifact = c.get("artifact") if isinstance(c.get("artifact"), dict) else None
+    error = bool(c.get("error"))
+    return ToolCall(
+        str(c.get("id") or ""),
+        name,
+        args,
+        labels.call_title(name, args, artifact, error),
+        summary=str(c.get("summary") or ""),
+        artifact=artifact,
+        error=error,
+        done=bool(c.get("done", True)),
+    )
 
 
 def model_label(model_id: str) -> str:
@@ -254,24 +299,23 @@ def conversation_markdown(title: str, turns: list[Turn], now: dt.datetime | None
     for i, turn in enumerate(turns, 1):
         lines += [f"## {i}. {turn.question}", ""]
         if turn.answer:
-            lines += [turn.answer.strip(), ""]
+            lines += [citations.demote_headings(turn.answer.strip(), top=3), ""]
         if turn.error:
             lines += [f"> **Error:** {turn.error}", ""]
         if turn.tools:
             lines += ["**Tools**", ""]
-            lines += [
-                f"- {c.title} (`{c.name}`){' — error' if c.error else ''}: {quote(c.summary, 200)}"
-                for c in turn.tools
-            ]
+            lines += [f"- {c.title}{' (failed)' if c.error else ''}" for c in turn.tools]
             lines.append("")
-        if turn.sources:
+        if turn.cited:
             lines += ["**Sources**", ""]
-            lines += [
-                f"- {source_citation(s)}: “{quote(s.get('text', ''), 240)}”" for s in turn.sources
-            ]
+            for c in turn.cited:
+                marks = "".join(f"[{n}]" for n in c.numbers)
+                mine = " (your document)" if c.mine else ""
+                lines.append(f"- {marks + ' ' if marks else ''}{c.label()}{mine}")
             lines.append("")
         if turn.grounding:
-            lines += [f"_Grounding: {turn.grounding['badge']}. {turn.footer}._", ""]
+            data = f"Data as of {turn.freshness.as_of}. " if turn.freshness else ""
+            lines += [f"_Grounding: {turn.grounding['badge']}. {data}{turn.footer}._", ""]
     return inert_markdown("\n".join(lines).rstrip()) + "\n"  # no live image or link in a viewer
 
 
@@ -280,3 +324,19 @@ def export_name(title: str, thread_id: str) -> str:
         "-".join(re.findall(r"[a-z0-9]+", (title or "").lower()))[:50].strip("-") or "conversation"
     )
     return f"market-assistant-{stem}-{thread_id[:8]}.md"
+
+
+def turn_charts(reply: Reply, market) -> list[TurnChart]:
+    """The charts for a reply: one per asset or test, and a briefing's charts by section."""
+    from assistant import charts, registry
+
+    if reply.error:
+        return []
+    out = [TurnChart(title, fig) for title, fig in charts.charts_for(reply.tool_results, market)]
+    for r in reply.tool_results:
+        if not r.get("error") and registry.kind_of(r.get("artifact")) == registry.Kind.BRIEFING:
+            out += [
+                TurnChart(title, fig, section)
+                for section, title, fig in charts.briefing_charts(r["artifact"], market)
+            ]
+    return out
