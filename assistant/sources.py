@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-MARKER = re.compile(r"\[(\d{1,3})\]")
+MARKER = re.compile(r"\[(\d{1,3})\](?![(:])")  # not a link's [text](url) or a [1]: note
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def cited_sources(answer: str, sources: list[dict]) -> list[CitedSource]:
     """
     by_document: dict[str, list[int]] = {}
     for n in cited_numbers(answer, len(sources)):
-        by_document.setdefault(_document(sources[n - 1]), []).append(n)
+        by_document.setdefault(document_key(sources[n - 1]), []).append(n)
     return [
         CitedSource(tuple(numbers), sources[numbers[0] - 1], [sources[n - 1] for n in numbers])
         for numbers in by_document.values()
@@ -63,7 +63,8 @@ def format_sources(answer: str, sources: list[dict]) -> str:
     return "".join(f"  {c.markers} {c.label()}\n" for c in cited_sources(answer, sources))
 
 
-def _document(source: dict) -> str:
+def document_key(source: dict) -> str:
+    """What makes two passages the same document."""
     doc = source.get("doc_id") or str(source.get("chunk_id") or "").split(":")[0]
     if doc:
         return str(doc)

@@ -192,9 +192,10 @@ SOURCES = [
 
 
 def test_markers_list_only_cited_sources_once_per_document_in_marker_order():
+    """Numbered as a reference list: documents in the order of their lowest marker."""
     cited = citations.cited_sources("Gold rose [2]. Silver too [3][1]. See [9] and [2].", SOURCES)
-    assert [(c.title, c.numbers) for c in cited] == [("Gold note", [2]), ("Silver note", [3, 1])]
-    assert cited[1].passages == ["Six.", "One."]
+    assert [(c.title, c.numbers) for c in cited] == [("Silver note", [1, 3]), ("Gold note", [2])]
+    assert cited[0].passages == ["One.", "Six."]
 
 
 def test_without_markers_the_quoted_sources_are_listed():

@@ -3,9 +3,10 @@ chat message.
 
 The citation contract: an inline marker ``[n]`` in the answer is the n-th entry of
 ``Reply.sources`` (1-based). The list under the answer holds only what the answer cites, one
-entry per document (its markers and passages together), in the order of first citation. An
-answer without markers (an older model or template) lists the sources whose text it quotes, or,
-when it quotes none word for word, every source once per document.
+entry per document with its markers and passages (:func:`assistant.sources.cited_sources`, the
+same list the command line prints). An answer without markers (an older model or template)
+lists the sources whose text it quotes, or, when it quotes none word for word, every source
+once per document.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-MARKER = re.compile(r"\[(\d{1,3})\](?![(:])")
+from assistant.sources import cited_sources as sources_cited
+from assistant.sources import document_key
+
 # A marker in text already made inert for display, where brackets are escaped: \[1\].
 SHOWN_MARKER = re.compile(r"\\?\[(\d{1,3})\\?\](?![(:])")
 _QUOTE_PROBE = 60  # characters of a passage that must appear in the answer to count as quoted
@@ -44,16 +47,6 @@ class Cited:
         return dict(vars(self))
 
 
-def markers(answer: str, count: int) -> list[int]:
-    """The source numbers the answer cites, in order of first citation (only 1..count)."""
-    seen: dict[int, None] = {}
-    for match in MARKER.finditer(answer or ""):
-        n = int(match.group(1))
-        if 1 <= n <= count:
-            seen.setdefault(n, None)
-    return list(seen)
-
-
 def _squash(text: str) -> str:
     return " ".join(re.sub(r"[*_>`“”\"']", " ", str(text or "")).split()).lower()
 
@@ -65,37 +58,32 @@ def quoted(answer: str, source: dict) -> bool:
     return bool(probe) and probe in _squash(answer)
 
 
-def _document(source: dict) -> str:
-    return str(source.get("doc_id") or source.get("title") or source.get("chunk_id") or "")
-
-
 def cited_sources(answer: str, sources: list[dict]) -> list[Cited]:
     """The sources list for an answer: see the module docstring."""
-    numbers = markers(answer, len(sources))
-    if numbers:
-        picked = [(n, sources[n - 1]) for n in numbers]
-    else:
-        quoting = [s for s in sources if quoted(answer, s)]
-        picked = [(0, s) for s in (quoting or sources)]
-    by_doc: dict[str, Cited] = {}
-    for n, source in picked:
-        key = _document(source)
-        entry = by_doc.get(key)
-        if entry is None:
-            entry = by_doc[key] = Cited(
-                numbers=[],
-                title=str(source.get("title") or "Untitled"),
-                publication=str(source.get("source") or ""),
-                published=source.get("published") or None,
-                url=source.get("url") or None,
-                mine=source.get("origin") == "user",
-            )
-        if n:
-            entry.numbers.append(n)
+    by_markers = sources_cited(answer, sources)
+    if by_markers:
+        return [_cited(c.source, list(c.numbers), c.passages) for c in by_markers]
+    quoting = [s for s in sources if quoted(answer, s)]
+    out: dict[str, Cited] = {}
+    for source in quoting or sources:  # no markers: what it quotes, else everything once
+        entry = out.setdefault(document_key(source), _cited(source, [], []))
         text = " ".join(str(source.get("text") or "").split())
         if text and text not in entry.passages:
             entry.passages.append(text)
-    return list(by_doc.values())
+    return list(out.values())
+
+
+def _cited(source: dict, numbers: list[int], passages: list[dict]) -> Cited:
+    texts = list(dict.fromkeys(" ".join(str(p.get("text") or "").split()) for p in passages))
+    return Cited(
+        numbers=numbers,
+        title=str(source.get("title") or "Untitled"),
+        publication=str(source.get("source") or ""),
+        published=source.get("published") or None,
+        url=source.get("url") or None,
+        mine=source.get("origin") == "user",
+        passages=[t for t in texts if t],
+    )
 
 
 # -- the answer's Markdown inside a chat message -----------------------------------------------
