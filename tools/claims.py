@@ -150,6 +150,17 @@ class ClaimCheck(ResultMixin):
     since: str | None = None  # how it held up from tested_at to the latest data
     since_figures: Figures = field(default_factory=dict)
     leadlag: list[LeadLagResult] = field(default_factory=list)  # behind a lead/lag verdict
+    brief: str | None = None  # the reason in a few words, for a table cell (None: the reason)
+    since_brief: str | None = None  # the same for ``since``
+
+    @property
+    def short(self) -> str:
+        """The reason as a table cell shows it."""
+        return self.brief or self.reason
+
+    @property
+    def since_short(self) -> str:
+        return self.since_brief or self.since or ""
 
     def public_dict(self) -> dict:
         """The claim as the command line's JSON prints it."""
