@@ -250,10 +250,33 @@ def test_the_library_note_gives_the_articles_claims_and_no_invented_ones(market_
     lags = [c for c in report.checks if c.claim.kind == "lead_lag"]
     assert lags and all(c.claim.subject == "bitcoin" for c in lags)
     assert all(set(c.claim.reference) <= {"gold", "silver"} for c in lags)
-    remarks = {
-        c.claim.quote.split(":")[0]: c.reason for c in report.untestable if "a remark" in c.reason
-    }
-    assert "The lag claim is the weakest" in remarks
-    assert any(c.claim.quote.startswith("See the notes") and "advice" in c.reason
-               for c in report.untestable)  # fmt: skip
+    remarks = {c.claim.quote.split(":")[0]: c.reason for c in report.remarks}
+    assert "a remark about the claim" in remarks["The lag claim is the weakest"]
+    assert "advice" in remarks["See the notes on lead/lag claims and on breakouts before treating "
+                               "the sequence as a rule."]  # fmt: skip
+    assert not [c for c in report.untestable if "not a claim about markets" in c.reason]
     assert report.tested_at == dt.date(2026, 1, 30) and report.grounding["ok"]
+
+
+def test_the_table_gives_each_test_once_in_short_cells(seed):
+    """Claims tested the same way point at the first of them, and every cell stays short; the
+    full reasons stay in the JSON."""
+    from assistant.claims.render import rows, verdict_markdown
+
+    report, _ = seed
+    table = rows(report)
+    firsts = {}
+    for r in table:
+        key = (r.check.reason, r.check.since)
+        if key in firsts:
+            assert r.same_as == firsts[key] and r.why == f"Same test as claim {r.same_as}."
+        else:
+            firsts[key] = r.number
+            assert r.same_as is None
+    assert len(firsts) < len(table)  # the article repeats its lead/lag claim
+    assert max(len(r.why) for r in table) <= 160 and max(len(r.since) for r in table) <= 160
+    md = verdict_markdown(report)
+    assert md.count("No significant lead of Gold") == 1
+    assert all(
+        c["reason"] == k.reason for c, k in zip(report.public_dict()["claims"], report.checks)
+    )

@@ -107,7 +107,7 @@ def _run_turn(assistant, question: str, thread_id: str | None, quiet: bool):
         if quiet:
             continue
         if isinstance(event, TextDelta):
-            out.write(terminal_text(event.text, lines=True))
+            out.write(terminal_text(_readable(event.text, out), lines=True))
             out.flush()
             streamed = True
         elif isinstance(event, ToolStarted):
@@ -132,3 +132,13 @@ def _run_turn(assistant, question: str, thread_id: str | None, quiet: bool):
     if streamed and not quiet:
         out.write("\n")
     return reply
+
+
+def _readable(text: str, out) -> str:
+    """On a terminal, the answer's Markdown escapes ("data\\:") and verdict badges read as
+    plain text; piped elsewhere, the Markdown is kept."""
+    if not getattr(out, "isatty", lambda: False)():
+        return text
+    from assistant.claims.render import terminal_markdown
+
+    return terminal_markdown(text)
