@@ -177,7 +177,7 @@ def test_a_level_hit_intraday_on_a_record_close_is_explained(spike):
     later = closes["crude"].index[closes["crude"] == 115.0][0].date()
     assert check.verdict == "supported"
     assert check.reason == (
-        "The text's 'today' is November 2025, so any day from 2025-11-01 to 2025-11-28 counts. "
+        "The text's 'today' is November 2025, so any day from 2025-11-01 to 2025-11-30 counts. "
         f"Crude Oil (WTI) first traded at or above 101.00 on {day} (intraday high 103.00) and "
         f"closed that day at 100.50; its first close at or above it was 115.00 on {later}. The "
         f"close of 100.50 on {day} was a new all-time closing high (the previous one: 50.00 on "

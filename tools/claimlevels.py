@@ -84,7 +84,7 @@ def _today(lab: Lab, start: dt.date, end: dt.date, claim: Claim) -> str:
     if named_period(claim.window) is not None or lab.span.precision not in ("month", "year"):
         return ""
     when = month_name(start.isoformat()[:7]) if lab.span.precision == "month" else start.year
-    return f"The text's 'today' is {when}, so any day from {start} to {end} counts. "
+    return f"The text's 'today' is {when}, so any day from {start} to {lab.span.end} counts. "
 
 
 def _level_part(claim: Claim, lab: Lab, key: str, frame, end: dt.date) -> Part:
