@@ -21,6 +21,15 @@ EXIT_CODES = (
     " --as-of date, a model that is not configured."
 )
 FORMATS = ("text", "md", "html")
+FormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help="text (default: plain text for a terminal), md (the Markdown table) or html (a"
+        " self-contained page).",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -36,15 +45,7 @@ def check(
             help="A file (.md .txt .html .pdf), - for stdin, or a library document id or title."
         ),
     ],
-    fmt: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            "-f",
-            help="text (default: plain text for a terminal), md (the Markdown table) or html (a"
-            " self-contained page).",
-        ),
-    ] = "text",
+    fmt: FormatOption = "text",
     as_json: Annotated[bool, typer.Option("--json", help="Print the verdicts as JSON.")] = False,
     model: Annotated[
         str | None,
