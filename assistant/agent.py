@@ -15,25 +15,13 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from assistant import grounding
 from assistant.config import Settings
-from assistant.events import (
-    Event,
-    Failed,
-    Finished,
-    GroundingChecked,
-    Reply,
-    SourcesFound,
-    TextDelta,
-    ToolFinished,
-    ToolStarted,
-)
+from assistant.events import Event, Failed, Finished, Reply
 from assistant.failures import describe, redact
-from assistant.registry import ToolName
+from assistant.fold import RECHECK, TurnFold
 from tools.errors import InputError
 
 _ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
-LIMIT_MARKERS = ("call limits exceeded", "limit exceeded", "execution stopped")
 
 
 def clean_question(text: str, max_chars: int) -> str:
@@ -73,6 +61,8 @@ class Assistant:
         self._market = market
         self._knowledge = knowledge
         self.today = today
+        self.model_note: str | None = None  # which model was chosen for the user, if one was
+        self.model_noted = False  # the note went out with a reply
         self._graph = None
         self._lock = threading.Lock()
 
@@ -97,10 +87,12 @@ class Assistant:
         from langchain.agents import create_agent
         from langchain.agents.middleware import ModelCallLimitMiddleware, ToolCallLimitMiddleware
 
-        from assistant.lc_tools import ToolContext, tools_for
-        from assistant.models import make_model
-        from assistant.prompts import system_prompt
+        from assistant.lc_tools import tools_for
+        from assistant.llm.middleware import ModelCallMiddleware
+        from assistant.models import is_offline, make_model, resolve
 
+        if self._model is None:
+            self.settings, self.model_note = resolve(self.settings)
         model = self._model if self._model is not None else make_model(self.settings)
         tools = self._tools if self._tools is not None else tools_for(self.tool_context())
         if self._checkpointer is None:
@@ -108,25 +100,42 @@ class Assistant:
 
             self._checkpointer = InMemorySaver()
         limits = self.settings.limits
-        prompt = system_prompt(self.source_label(), self.settings.as_of, self.today)
+        prompt = self._prompt()
         return create_agent(
             model,
             tools,
             system_prompt=prompt,
             checkpointer=self._checkpointer,
-            context_schema=ToolContext,
+            context_schema=self._context_type(),
             middleware=[
                 _redacting_middleware((self.settings.openai_api_key,)),
+                ModelCallMiddleware(
+                    self.settings.request, limits.turn_s, not is_offline(self.settings.model)
+                ),
                 ModelCallLimitMiddleware(run_limit=limits.model_calls, exit_behavior="end"),
                 ToolCallLimitMiddleware(run_limit=limits.tool_calls, exit_behavior="end"),
             ],
         )
 
-    def tool_context(self):
-        """What the tools run against: this assistant's market, library and settings."""
+    def _prompt(self) -> str:
+        from assistant.prompts import system_prompt
+
+        return system_prompt(self.source_label(), self.settings.as_of, self.today)
+
+    @staticmethod
+    def _context_type():
         from assistant.lc_tools import ToolContext
 
-        return ToolContext(market=self.market, knowledge=self._knowledge, settings=self.settings)
+        return ToolContext
+
+    def tool_context(self, deadline: float | None = None):
+        """What the tools run against: this assistant's market, library and settings, and the
+        turn's deadline (a ``time.monotonic()`` value)."""
+        from assistant.lc_tools import ToolContext
+
+        return ToolContext(
+            market=self.market, knowledge=self._knowledge, settings=self.settings, deadline=deadline
+        )
 
     def source_label(self) -> str:
         source = self.market.source
@@ -150,10 +159,11 @@ class Assistant:
         """Run one turn, yielding events; always ends with a Finished event (never raises for user
         errors)."""
         thread_id = thread_id or uuid.uuid4().hex
-        run = _Run(self, thread_id)
+        run = TurnFold(self, thread_id)
         try:
             text = clean_question(question, self.settings.limits.question_chars)
-            yield from run.execute(text)
+            with self.turn_lock(thread_id):
+                yield from run.execute(text)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message the user can act on
             kind, message = describe(
                 exc, self.model_id, self.settings.openai_base_url, self.settings.limits.timeout_s
@@ -163,6 +173,14 @@ class Assistant:
             yield Failed(message, kind)
         yield Finished(run.reply())
 
+    def turn_lock(self, thread_id: str):
+        """Held for a whole turn: one turn at a time per conversation, across processes when
+        the memory is a shared store, so concurrent turns on one thread are all kept."""
+        from assistant.memory_base import turn_lock
+
+        self.graph()  # builds the checkpointer when none was given
+        return turn_lock(self._checkpointer, thread_id)
+
     def charts(self, reply: Reply) -> list[tuple[str, Any]]:
         """Plotly figures (title, figure) for the tool results of ``reply``."""
         from assistant.charts import charts_for
@@ -170,13 +188,17 @@ class Assistant:
         return charts_for(reply.tool_results, self.market)
 
     def history(self, thread_id: str) -> list[dict]:
-        """The conversation so far: [{"role": "user"|"assistant", "content": str}]."""
+        """The conversation so far: [{"role": "user"|"assistant", "content": str}]. An answer the
+        model was asked to rewrite shows as its rewrite only."""
         from langchain_core.messages import AIMessage, HumanMessage
 
         state = self.graph().get_state({"configurable": {"thread_id": thread_id}})
         out = []
         for m in (state.values or {}).get("messages", []):
-            if isinstance(m, HumanMessage):
+            if isinstance(m, HumanMessage) and m.name == RECHECK:
+                if out and out[-1]["role"] == "assistant":
+                    out.pop()  # the answer being rewritten
+            elif isinstance(m, HumanMessage):
                 out.append({"role": "user", "content": m.text})
             elif isinstance(m, AIMessage) and not m.tool_calls and m.text:
                 out.append({"role": "assistant", "content": m.text})
@@ -218,150 +240,3 @@ def _redacting_middleware(secrets: tuple[str | None, ...]):
                 raise scrub_exception(exc, secrets) from None
 
     return RedactModelErrors()
-
-
-def _cut_short(msg) -> bool:
-    """A provider's message that never got its finish reason: the stream ended early.
-
-    Only messages that carry provider metadata are judged; local models (the offline analyst,
-    scripted test models) set none.
-    """
-    meta = getattr(msg, "response_metadata", None) or {}
-    return bool(meta.get("model_provider")) and not meta.get("finish_reason")
-
-
-class _Run:
-    """The bookkeeping of one turn: tool calls, results, sources, final text."""
-
-    def __init__(self, assistant: Assistant, thread_id: str):
-        self.assistant = assistant
-        self.thread_id = thread_id
-        self.calls: list[dict] = []
-        self.results: list[dict] = []
-        self.final = ""
-        self.limited = False
-        self.cut_short = False
-        self.error: tuple[str, str] | None = None
-        self._grounding = grounding.GroundingReport(0)
-
-    def execute(self, question: str) -> Iterator[Event]:
-        from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, ToolMessage
-
-        graph = self.assistant.graph()
-        config = {"configurable": {"thread_id": self.thread_id}, "recursion_limit": 50}
-        inputs = {"messages": [HumanMessage(question)]}
-        context = self.assistant.tool_context()
-        for mode, payload in graph.stream(
-            inputs, config, context=context, stream_mode=["messages", "updates"]
-        ):
-            if mode == "messages":
-                msg, meta = payload
-                if (
-                    isinstance(msg, AIMessageChunk)
-                    and meta.get("langgraph_node") == "model"
-                    and msg.text
-                ):
-                    yield TextDelta(msg.text)
-                continue
-            for update in payload.values():
-                for msg in (update or {}).get("messages", []) if isinstance(update, dict) else []:
-                    if isinstance(msg, ToolMessage):
-                        yield self._tool_finished(msg)
-                    elif isinstance(msg, AIMessage):
-                        for call in msg.tool_calls:
-                            entry = {"id": call["id"], "name": call["name"], "args": call["args"]}
-                            self.calls.append(entry)
-                            yield ToolStarted(call["id"], call["name"], dict(call["args"]))
-                        if not msg.tool_calls and msg.text:
-                            self._final_text(msg.text)
-                            self.cut_short = _cut_short(msg)
-        if self.cut_short:
-            message = (
-                "The model's answer was cut off before it finished (the connection closed early); "
-                "what arrived is shown. Ask again for the whole answer."
-            )
-            self.error = ("model", message)
-            yield Failed(message, "model")
-        sources = self.sources()
-        if sources:
-            yield SourcesFound(sources)
-        self._grounding = grounding.check(self.final, self.evidence())
-        yield GroundingChecked(self._grounding)
-
-    def _tool_finished(self, msg) -> ToolFinished:
-        artifact = msg.artifact if isinstance(msg.artifact, dict) else None
-        error = msg.status == "error" or bool(artifact and artifact.get("error"))
-        if any(m in msg.text.lower() for m in LIMIT_MARKERS):
-            self.limited = True
-        self.results.append(
-            {
-                "id": msg.tool_call_id,
-                "name": msg.name,
-                "summary": msg.text,
-                "artifact": artifact,
-                "error": error,
-            }
-        )
-        return ToolFinished(msg.tool_call_id, msg.name or "", msg.text, artifact, error)
-
-    def _final_text(self, text: str) -> None:
-        if any(m in text.lower() for m in LIMIT_MARKERS):
-            self.limited = True
-            limits = self.assistant.settings.limits
-            text = (
-                f"I stopped this answer at the per-turn limit ({limits.model_calls} model calls, "
-                f"{limits.tool_calls} tool calls) before it was finished. Try a narrower question."
-            )
-        self.final = text
-
-    def evidence(self) -> list:
-        settings = self.assistant.settings
-        context = {
-            "today": (self.assistant.today or dt.date.today()).isoformat(),
-            "as_of": settings.as_of.isoformat() if settings.as_of else None,
-            "limits": [settings.limits.model_calls, settings.limits.tool_calls],
-        }
-        items: list = [context]
-        for r in self.results:
-            items.append(r["summary"])
-            if r["artifact"] is not None:
-                items.append(r["artifact"])
-        for c in self.calls:
-            items.append(c["args"])
-        return items
-
-    def sources(self) -> list[dict]:
-        seen: set[str] = set()
-        out: list[dict] = []
-        for r in self.results:
-            commentary = r["name"] == ToolName.COMMENTARY and not r["error"]
-            for passage in (r["artifact"] or {}).get("passages", []) if commentary else []:
-                key = passage.get("chunk_id") or passage.get("text", "")[:80]
-                if key not in seen:
-                    seen.add(key)
-                    out.append(passage)
-        return out
-
-    def reply(self) -> Reply:
-        settings = self.assistant.settings
-        answer = self.final
-        if self.error and not answer:
-            answer = self.error[1]
-        as_of = settings.as_of.isoformat() if settings.as_of else None
-        try:
-            source_name = self.assistant.market.source.name
-        except Exception:  # noqa: BLE001 - a broken source must not hide the real error
-            source_name = settings.data
-        return Reply(
-            answer=answer,
-            tool_calls=self.calls,
-            tool_results=self.results,
-            sources=self.sources(),
-            grounding=self._grounding,
-            model=self.assistant.model_id,
-            data_source=source_name,
-            as_of=as_of,
-            thread_id=self.thread_id,
-            error=self.error[1] if self.error else None,
-            error_kind=self.error[0] if self.error else None,
-        )

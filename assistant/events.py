@@ -41,6 +41,22 @@ class GroundingChecked:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """How the answer came about, worth a line (not an error): e.g. tool calls read from text."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class Rechecking:
+    """The answer stated figures (or sources) the tools did not give; the model is asked once
+    to rewrite it. The text streamed so far is replaced by the rewrite."""
+
+    ungrounded: list[str]
+    unsupported: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class Failed:
     """A turn that ended in an error the user can act on; ``message`` says what to do."""
 
@@ -48,6 +64,11 @@ class Failed:
     kind: str = (
         "error"  # "input", "auth", "rate_limit", "timeout", "network", "model", "limit", "error"
     )
+
+
+# Why an answer is incomplete (Reply.stopped): the model's max_tokens, the turn's deadline, the
+# repetition guard, a stream that ended early, or the per-turn call limits.
+STOPPED = ("length", "deadline", "repetition", "truncated", "limit")
 
 
 @dataclass(frozen=True)
@@ -67,9 +88,19 @@ class Reply:
     thread_id: str = ""
     error: str | None = None
     error_kind: str | None = None
+    stopped: str | None = None  # one of STOPPED when the answer is incomplete
+    notices: list[str] = field(default_factory=list)  # Notice messages of the turn
+    usage: dict = field(default_factory=dict)  # {"input_tokens", "output_tokens", "model_calls"}
+    rechecked: bool = False  # the model was asked once to rewrite ungrounded figures
+
+    @property
+    def warning(self) -> str | None:
+        """The line for the top of an answer whose figures or sources are unverified."""
+        return self.grounding.warning()
 
     def to_dict(self) -> dict:
         return {
+            "warning": self.warning,  # first: a reader sees it before the answer
             "answer": self.answer,
             "tool_calls": [{"name": c["name"], "args": c["args"]} for c in self.tool_calls],
             "sources": [
@@ -82,6 +113,10 @@ class Reply:
             "as_of": self.as_of,
             "thread_id": self.thread_id,
             "error": self.error,
+            "stopped": self.stopped,
+            "notices": list(self.notices),
+            "usage": dict(self.usage),
+            "rechecked": self.rechecked,
         }
 
 
@@ -90,4 +125,14 @@ class Finished:
     reply: Reply
 
 
-Event = TextDelta | ToolStarted | ToolFinished | SourcesFound | GroundingChecked | Failed | Finished
+Event = (
+    TextDelta
+    | ToolStarted
+    | ToolFinished
+    | SourcesFound
+    | GroundingChecked
+    | Notice
+    | Rechecking
+    | Failed
+    | Finished
+)

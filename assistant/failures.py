@@ -30,6 +30,9 @@ def describe(
     """(kind, message) for an exception raised during a turn."""
     if isinstance(exc, InputError):
         return "input", str(exc)
+    told = getattr(exc, "user_message", None)  # e.g. the conversation store's own sentence
+    if isinstance(told, str) and told:
+        return str(getattr(exc, "kind", "error")), redact(told)
     if (full := disk_full(exc)) is not None:
         return "disk", full
     where = f" at {base_url}" if base_url else ""

@@ -9,6 +9,11 @@ A figure inside a quotation (a Markdown blockquote line, or text in double quota
 the quoted document's, not the tools': it must still be found in the turn's results (the quoted
 passage is one of them), but it is reported apart, as ``quoted``, so that "all figures from
 tools" never vouches for a price that a document stated.
+
+Names with digits are not figures: tickers, "S&P 500", model ids such as
+``openai:qwen2.5-coder-1.5b`` (any ``provider:name``), links, and citation markers ``[1]``.
+When the turn's retrieved passages are given, the citations are checked too
+(:mod:`assistant.citations`): every source the answer names must be among them.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from assistant.citations import check_citations, marker_pattern
 
 MONTHS = {
     m.lower(): i
@@ -55,7 +62,9 @@ _NUMBER = re.compile(
 _NAMES = re.compile(
     r"S&P\s?500|Nasdaq[- ]100|\b10[- ]?(?:year|yr|y)\b|\bUS10Y\b|\b52[- ]week\b|\bMiniLM-L6-v2\b|"
     r"\bgpt-[\w.\-]+|\b[A-Z]{1,4}=F\b|\bv\d+(?:\.\d+)*\b|\bp-value\b|\bBTC-USD\b|\bETH-USD\b|"
-    r"\bGC=F\b|\bSI=F\b|\bDX-Y\.NYB\b|\^\w+",
+    r"\bGC=F\b|\bSI=F\b|\bDX-Y\.NYB\b|\^\w+|"
+    # links, and ids written provider:name (openai:qwen2.5-coder-1.5b, csv:../data/2024)
+    r"\bhttps?://\S+|\b[a-z][\w-]*:(?=[\w.\-/]*[a-z])[\w.\-/]+",
     re.I,
 )
 _DURATION = re.compile(
@@ -75,7 +84,6 @@ _STANDARD_WINDOWS = {
     ("y", 1),
 }
 _LIST_MARKER = re.compile(r"(?m)^\s*(?:\d+[.)]|[-*•])\s+")
-_CITATION_MARKER = re.compile(r"\[\d{1,3}\]")  # [1] points at a source, it is not a figure
 _SUFFIX = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
 
 
@@ -88,20 +96,32 @@ class Figure:
     date: dt.date | None = None
 
 
+def plural(n: int, word: str) -> str:
+    """``1 figure``, ``2 figures``."""
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
 @dataclass(frozen=True)
 class GroundingReport:
     checked: int
     ungrounded: list[str] = field(default_factory=list)
     grounded: list[str] = field(default_factory=list)
     quoted: list[str] = field(default_factory=list)  # found, but inside a quoted document
+    citations: list[str] = field(default_factory=list)  # sources the answer names or marks
+    unsupported: list[str] = field(default_factory=list)  # of those, not among the passages
 
     @property
     def ok(self) -> bool:
-        return not self.ungrounded
+        return not self.ungrounded and not self.unsupported
 
     def to_dict(self) -> dict:
-        data = {"checked": self.checked, "ungrounded": list(self.ungrounded), "ok": self.ok}
-        return {**data, "quoted": list(self.quoted)} if self.quoted else data
+        out = {"checked": self.checked, "ungrounded": list(self.ungrounded), "ok": self.ok}
+        if self.quoted:
+            out["quoted"] = list(self.quoted)
+        if self.citations:
+            out["citations"] = list(self.citations)
+            out["unsupported_citations"] = list(self.unsupported)
+        return out
 
     def badge(self) -> str:
         quoted = (
@@ -111,13 +131,44 @@ class GroundingReport:
         )
         if self.ok:
             if self.checked:
-                return f"all figures from tools ({self.checked} checked){quoted}"
-            return f"no tool figures{quoted}" if self.quoted else "no figures to check"
-        return (
-            f"{len(self.ungrounded)} of {self.checked} figures not found in tool results: "
-            + ", ".join(self.ungrounded)
-            + quoted
-        )
+                text = f"all figures from tools ({self.checked} checked){quoted}"
+            else:
+                text = f"no tool figures{quoted}" if self.quoted else "no figures to check"
+            if self.citations:
+                text += f"; {plural(len(self.citations), 'citation')} checked"
+            return text
+        parts = []
+        if self.ungrounded:
+            parts.append(
+                f"{len(self.ungrounded)} of {plural(self.checked, 'figure')} not found in tool "
+                "results: " + ", ".join(self.ungrounded)
+            )
+        if self.unsupported:
+            parts.append(
+                f"{plural(len(self.unsupported), 'cited source')} not among the passages found: "
+                + ", ".join(self.unsupported)
+            )
+        return "; ".join(parts) + quoted
+
+    def warning(self) -> str | None:
+        """One line for the top of an answer that failed the check; None when it passed."""
+        if self.ok:
+            return None
+        parts = []
+        if self.ungrounded:
+            n = len(self.ungrounded)
+            parts.append(
+                f"{plural(n, 'figure')} in this answer {'was' if n == 1 else 'were'} not found in "
+                f"the tool results ({', '.join(self.ungrounded)})"
+            )
+        if self.unsupported:
+            n = len(self.unsupported)
+            parts.append(
+                f"{plural(n, 'source')} it names {'is' if n == 1 else 'are'} not among the "
+                f"passages retrieved ({', '.join(self.unsupported)})"
+            )
+        one = len(self.ungrounded) + len(self.unsupported) == 1
+        return f"Unverified: {' and '.join(parts)}. Treat {'it' if one else 'them'} as unconfirmed."
 
 
 def extract_figures(text: str) -> list[Figure]:
@@ -127,7 +178,7 @@ def extract_figures(text: str) -> list[Figure]:
     spans: list[tuple[int, int]] = []
     masked = _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), text)
     masked = _NAMES.sub(lambda m: " " * len(m.group(0)), masked)
-    masked = _CITATION_MARKER.sub(lambda m: " " * len(m.group(0)), masked)
+    masked = marker_pattern().sub(lambda m: " " * len(m.group(0)), masked)
 
     def take(match: re.Match, fig: Figure) -> None:
         figures.append(fig)
@@ -272,9 +323,10 @@ def _number_match(fig: Figure, ev: Evidence) -> bool:
     return any(abs(abs(v) - target) <= tol for v in ev.numbers)
 
 
-def check(answer: str, evidence: Iterable) -> GroundingReport:
+def check(answer: str, evidence: Iterable, sources: list[dict] | None = None) -> GroundingReport:
     """Check every figure in ``answer`` against ``evidence`` (tool artifacts, summaries,
-    context)."""
+    context); with ``sources`` (the turn's retrieved passages), check its citations too."""
+    evidence = list(evidence)
     ev = Evidence()
     for item in evidence:
         ev.add(item)
@@ -289,11 +341,18 @@ def check(answer: str, evidence: Iterable) -> GroundingReport:
             quoted.append(fig.text)
         else:
             grounded.append(fig.text)
+    cited: list[str] = []
+    unsupported: list[str] = []
+    if sources is not None:
+        texts = [item for item in evidence if isinstance(item, str)]
+        cited, unsupported = check_citations(answer, sources, texts)
     return GroundingReport(
         checked=len(grounded) + len(ungrounded),
         ungrounded=ungrounded,
         grounded=grounded,
         quoted=quoted,
+        citations=cited,
+        unsupported=unsupported,
     )
 
 

@@ -41,6 +41,7 @@ class ToolContext:
     market: Market
     knowledge: Callable[[], Any] | None = None
     settings: Settings | None = None
+    deadline: float | None = None  # time.monotonic() by which the turn must end (None: no limit)
 
 
 Runtime = ToolRuntime[ToolContext]

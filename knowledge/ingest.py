@@ -1,14 +1,17 @@
 """Idempotent ingestion: documents in, chunks with vectors and metadata out to the store.
 
-A chunk id is derived from the document id, the document's digest, the chunk's position and
-its text, so the same content always gets the same ids and a changed document gets new ones. A
-document whose digest is already stored is skipped. A changed one is staged: its new chunks are
-written beside the old ones, and only when all of them are in are the old ones deleted, so a
-reader never sees the document missing; a write that fails part-way deletes what it wrote, so
-the collection is left as it was. Before anything is written the chunks are checked against the
-limits (``MAX_PASSAGES`` per document, ``check_metadata`` for each passage's metadata), so a
-hostile file is refused instead of reaching Chroma. One bad file is recorded as failed, whatever
-goes wrong with it, and the rest go on; only a store that cannot be reached stops the batch.
+A chunk id is derived from the document id, the chunk's position, its text and the version
+(content digest and path), so the same content always gets the same ids and a changed document
+gets new ones. A document whose digest is already stored is skipped. A changed one is staged:
+its new chunks are written beside the old ones, and only when all of them are in are the older
+versions deleted, so a reader never sees the document missing; a write that fails part-way
+deletes what it wrote, so the collection is left as it was. Several processes (app replicas on
+one Chroma server) may write at once: each write is stamped, and after writing each process
+keeps only the last-written version (see ``Ingestor._settle``). Before anything is written the
+chunks are checked against the limits (``MAX_PASSAGES`` per document, ``check_metadata`` for each
+passage's metadata), so a hostile file is refused instead of reaching Chroma. One bad file is
+recorded as failed, whatever goes wrong with it, and the rest go on; only a store that cannot be
+reached stops the batch.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import calendar
 import contextlib
 import hashlib
 import re
+import secrets
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,9 +93,12 @@ def check_doc_id(doc_id: str) -> str:
     return doc_id
 
 
-def chunk_id(doc_id: str, position: int, text: str, doc_sha: str = "") -> str:
-    digest = hashlib.sha256(f"{doc_id}\x1f{doc_sha}\x1f{position}\x1f{text}".encode())
-    return f"{doc_id}:{position}:{digest.hexdigest()[:16]}"
+def chunk_id(doc_id: str, position: int, text: str, version: str = "") -> str:
+    """The id of a chunk: the same content of the same file always gets the same id, and two
+    versions (or two files) never share one, so writers in several processes cannot mix them."""
+    key = f"{doc_id}\x1f{position}\x1f{text}" + (f"\x1f{version}" if version else "")
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return f"{doc_id}:{position}:{digest}"
 
 
 def check_metadata(path: str, meta: dict) -> None:
@@ -114,6 +122,16 @@ def check_metadata(path: str, meta: dict) -> None:
         raise LoadError(
             path, f"its metadata is {total:,} characters, over the {MAX_META_CHARS:,} limit"
         )
+
+
+def write_stamp() -> str:
+    """Orders the writes of one document across processes: nanoseconds, then a tie-break."""
+    return f"{time.time_ns():020d}-{secrets.token_hex(4)}"
+
+
+def suffixed_id(name: str, path: str) -> str:
+    """The id of a second file whose name gives an id another file holds."""
+    return f"{name[:71]}-{hashlib.sha256(path.encode()).hexdigest()[:8]}"
 
 
 def published_fields(doc: Document) -> dict:
@@ -169,8 +187,9 @@ def chunk_records(
     }
     base.update({k: v for k, v in (("author", doc.author), ("url", doc.url)) if v})
     ids, texts, embed, metas = [], [], [], []
+    version = f"{doc.sha}\x1f{doc.path}"
     for chunk in chunks:
-        ids.append(chunk_id(doc_id, chunk.position, chunk.text, doc.sha))
+        ids.append(chunk_id(doc_id, chunk.position, chunk.text, version))
         texts.append(chunk.text)
         # The title and section give a short passage the context a reader would have.
         embed.append(
@@ -256,6 +275,7 @@ class Ingestor:
     ) -> str:
         """Store one document; returns 'added', 'replaced' or 'skipped'."""
         report = report if report is not None else IngestReport()
+        derived = not doc_id
         doc_id = check_doc_id(doc_id) if doc_id else self.doc_id_for(doc)
         existing = self.store.get({"doc_id": doc_id})
         # Skipped only when whole: a write cut short (a killed process) leaves fewer chunks than
@@ -272,23 +292,63 @@ class Ingestor:
         if origin == "user" and doc.path:
             self.sources.add(doc_id, doc.path)  # listed first: a rebuild can finish a cut write
         vectors = self.embedder.embed(embed)
-        self._staged_write(ids, vectors, texts, metas, existing)
+        stamp = write_stamp()
+        self._staged_write(ids, vectors, texts, [{**m, "written": stamp} for m in metas], existing)
+        doc_id = self._settle(doc_id, (doc.sha, doc.path), move_others=derived)
         report.chunks_written += len(ids)
         (report.replaced if existing else report.added).append(doc_id)
         return "replaced" if existing else "added"
 
     def _staged_write(self, ids, vectors, texts, metas, existing: dict[str, dict]) -> None:
-        """Write the new chunks, then delete the old ones; a failed write removes the new
-        chunks it added, leaving the collection as it was."""
-        fresh = [i for i in ids if i not in existing]
+        """Write the new chunks beside the old ones; a failed write removes the chunks it added,
+        leaving the collection as it was (the older versions go in ``_settle``)."""
+        before = set(existing)
         try:
             self.store.upsert(ids, vectors, texts, metas)
         except BaseException:
             with contextlib.suppress(Exception):
-                self.store.delete(fresh)
+                self.store.delete([i for i in ids if i not in before])
             raise
-        keep = set(ids)
-        self.store.delete([i for i in existing if i not in keep])
+
+    def _settle(self, doc_id: str, mine: tuple[str, str], move_others: bool) -> str:
+        """After a write, keep one version of ``doc_id``: the last written. Older versions go
+        (stale chunks after a replacement, or a version another process wrote at the same
+        moment); another *file* that took the same id at that moment moves to its own id.
+
+        Every process that writes runs this after its own write, so the last one to do so sees
+        every version and all of them agree on the one to keep. Returns the id under which this
+        write's version ended up."""
+        groups: dict[tuple[str, str, bool], dict[str, dict]] = {}
+        for cid, meta in self.store.get({"doc_id": doc_id}).items():
+            key = (str(meta.get("doc_sha")), str(meta.get("path")), bool(meta.get("written")))
+            groups.setdefault(key, {})[cid] = meta
+        if not groups:
+            return doc_id
+
+        def last_write(key) -> tuple:
+            return (max(str(m.get("written", "")) for m in groups[key].values()), key)
+
+        kept = max(groups, key=last_write)
+        where = doc_id
+        for key, chunks in groups.items():
+            if key == kept:
+                continue
+            if move_others and key[2] and key[1] != kept[1]:
+                moved = self._move(chunks, suffixed_id(doc_id, key[1]))
+                where = moved if key[:2] == mine else where
+            self.store.delete(list(chunks))
+        return where
+
+    def _move(self, chunks: dict[str, dict], new_id: str) -> str:
+        """Copy chunks (vectors and all) to the document id ``new_id``."""
+        ids, vectors, texts, metas = self.store.rows(list(chunks))
+        moved = [{**m, "doc_id": new_id} for m in metas]
+        new_ids = [
+            chunk_id(new_id, int(m["position"]), t, f"{m['doc_sha']}\x1f{m['path']}")
+            for m, t in zip(moved, texts, strict=True)
+        ]
+        self.store.upsert(new_ids, vectors, texts, moved)
+        return new_id
 
     def doc_id_for(self, doc: Document) -> str:
         """The id of the document read from ``doc.path``: the file name's slug, with a short
@@ -297,4 +357,4 @@ class Ingestor:
         holder = self.store.get({"doc_id": name})
         if not holder or any(m.get("path") == doc.path for m in holder.values()):
             return name
-        return f"{name[:71]}-{hashlib.sha256(doc.path.encode()).hexdigest()[:8]}"
+        return suffixed_id(name, doc.path)

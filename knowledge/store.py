@@ -247,6 +247,12 @@ class ChromaStore:
                     metadatas=metadatas[start:end],
                 )
 
+    def rows(self, ids: list[str]) -> tuple[list[str], list, list[str], list[dict]]:
+        """(ids, vectors, texts, metadatas) of the chunks ``ids``, in one order."""
+        with guard(self.location, "read"):
+            got = self.collection().get(ids=ids, include=["embeddings", "documents", "metadatas"])
+        return list(got["ids"]), list(got["embeddings"]), list(got["documents"]), got["metadatas"]
+
     def delete(self, ids: list[str]) -> None:
         if not ids:
             return

@@ -7,24 +7,36 @@ Each request to ``/v1/chat/completions`` takes the next step of the script:
 - ``{"status": 429, "headers": {"Retry-After": "0"}}`` (or 401, 500...): an error response;
 - ``{"delay": seconds, ...}``: wait before answering (for timeouts);
 - ``{"raw": "..."}``: a malformed body; ``{"truncate": True, "text": ...}``: a stream cut short;
+- ``{"text": ..., "finish_reason": "length"}``: a reply the server stopped at max_tokens;
+- ``{"replay": PATH}``: a recorded reply played back byte for byte (SSE lines, keep-alive
+  comments included, or a JSON body); ``"pace"`` seconds between its events;
+- ``{"keepalive": seconds, ...}``: SSE keep-alive comments every ``"every"`` seconds first (a
+  server reading a long prompt), then the step as usual; ``"stall"``: seconds of silence after
+  the first words of a streamed reply;
 - a function of the request body returning one of the above.
 
-``requests`` records every request body for assertions.
+``requests`` records every request body for assertions; ``disconnects`` counts streams the
+client closed before the end (what a server sees when a turn is cancelled). ``GET /v1/models``
+lists ``models``.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 
 class StubOpenAI:
-    def __init__(self, script: list[dict] | None = None):
+    def __init__(self, script: list[dict] | None = None, models: list[str] | None = None):
         self.script: list[dict] = list(script or [])
+        self.models: list[str] = list(models if models is not None else ["stub-model"])
         self.requests: list[dict] = []
         self.headers: list[dict] = []
+        self.disconnects = 0
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -60,6 +72,12 @@ class StubOpenAI:
             def log_message(self, *args):  # keep test output clean
                 pass
 
+            def do_GET(self):  # noqa: N802 - http.server naming
+                if self.path.rstrip("/").endswith("/models"):
+                    data = [{"id": m, "object": "model", "owned_by": "stub"} for m in stub.models]
+                    return self._send_json(200, {"object": "list", "data": data})
+                return self._send_json(404, {"error": {"message": "not found"}})
+
             def do_POST(self):  # noqa: N802 - http.server naming
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
@@ -71,6 +89,8 @@ class StubOpenAI:
                     step = step(body)
                 if step.get("delay"):
                     time.sleep(step["delay"])
+                if "replay" in step:
+                    return self._replay(step)
                 status = step.get("status", 200)
                 if status != 200:
                     return self._send_json(
@@ -108,22 +128,56 @@ class StubOpenAI:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def _stream(self, body, step):
+            def _sse_headers(self):
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Cache-Control", "no-cache")
                 self.send_header("Connection", "close")
                 self.end_headers()
+                self.close_connection = True
+
+            def _write(self, data: bytes) -> bool:
+                """False once the client has gone (it closed the stream)."""
+                try:
+                    self.wfile.write(data)
+                    self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError, OSError):
+                    with stub._lock:
+                        stub.disconnects += 1
+                    return False
+                return True
+
+            def _stream(self, body, step):
+                self._sse_headers()
+                if not self._keepalive(step):
+                    return
                 chunks = list(_chunks(body, step))
                 if step.get("truncate"):
                     chunks = chunks[: max(1, len(chunks) // 2)]
-                for chunk in chunks:
-                    self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
-                    self.wfile.flush()
+                for i, chunk in enumerate(chunks):
+                    if not self._write(f"data: {json.dumps(chunk)}\n\n".encode()):
+                        return
+                    time.sleep(step.get("stall", 0) if i == 1 else step.get("pace", 0))
                 if not step.get("truncate"):
-                    self.wfile.write(b"data: [DONE]\n\n")
-                self.wfile.flush()
-                self.close_connection = True
+                    self._write(b"data: [DONE]\n\n")
+
+            def _keepalive(self, step) -> bool:
+                until = time.monotonic() + step.get("keepalive", 0)
+                while time.monotonic() < until:
+                    if not self._write(b": keep-alive\n\n"):
+                        return False
+                    time.sleep(step.get("every", 0.2))
+                return True
+
+            def _replay(self, step):
+                text = Path(step["replay"]).read_text(encoding="utf-8")
+                if not text.lstrip().startswith(("data:", ":")):
+                    return self._send_raw(text, "application/json")
+                self._sse_headers()
+                for event in re.split(r"\n\n+", text.strip()):
+                    if not self._write(event.encode() + b"\n\n"):
+                        return
+                    time.sleep(step.get("pace", 0))
 
         return Handler
 
@@ -149,9 +203,7 @@ def _completion(body: dict, step: dict) -> dict:
         "object": "chat.completion",
         "created": int(time.time()),
         "model": body.get("model", "stub"),
-        "choices": [
-            {"index": 0, "message": message, "finish_reason": "tool_calls" if calls else "stop"}
-        ],
+        "choices": [{"index": 0, "message": message, "finish_reason": _finish(step, calls)}],
         "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
     }
 
@@ -170,8 +222,9 @@ def _chunks(body: dict, step: dict):
         ],
     }
     text = step.get("text") or ""
-    for word in text.split(" "):
-        piece = word + " " if word is not text.split(" ")[-1] else word
+    words = text.split(" ")
+    for i, word in enumerate(words):
+        piece = word + " " if i < len(words) - 1 else word
         yield {
             **base,
             "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}],
@@ -211,5 +264,12 @@ def _chunks(body: dict, step: dict):
                 }
             ],
         }
-    finish = "tool_calls" if step.get("tool_calls") else "stop"
+    finish = _finish(step, step.get("tool_calls"))
     yield {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": finish}]}
+    if (body.get("stream_options") or {}).get("include_usage"):
+        usage = {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
+        yield {**base, "choices": [], "usage": usage}
+
+
+def _finish(step: dict, calls) -> str:
+    return step.get("finish_reason") or ("tool_calls" if calls else "stop")

@@ -99,6 +99,8 @@ def test_document_text_cannot_inject_markup_or_badges():
     row = next(line for line in shown.splitlines() if line.startswith("| 1 |"))
     assert row.count(" | ") == 5  # the quote's pipe did not add a column
     assert "<img" not in shown and "&lt;img" in shown and "](http" not in shown
+    # no link can form: ingestion already reduces a Markdown link to its text
+    assert "evil.example" not in shown and "click" in shown
     plain = verdict_markdown(report, badges=False)
     assert "\\<img" in plain and "\\$101" in plain and "-badge[" not in plain
     assert "\\*\\*bold\\*\\*" in plain and "\\| pipe" in plain

@@ -177,7 +177,7 @@ def test_ask_prints_the_table_as_plain_text_on_a_terminal(monkeypatch):
     bot = Assistant(Settings(data="demo"), knowledge=None)
     for out, tty in ((Terminal(), True), (io.StringIO(), False)):
         monkeypatch.setattr(sys, "stdout", out)
-        _run_turn(bot, question, None, quiet=False)
+        _run_turn(bot, question, None, quiet=False, stream=tty)  # as ask decides
         text = out.getvalue()
         assert "tested with price data: 1 supported, 1 not supported." in text
         if tty:  # a two-word label arrives word by word and still reads as one

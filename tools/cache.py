@@ -1,17 +1,24 @@
-"""On-disk price cache: one ``.npz`` file per symbol, written atomically.
+"""On-disk price cache: one ``.npz`` file per symbol, written atomically, refreshed under a lock.
 
 A write goes to a temporary file in the same directory, is flushed to disk and then renamed
 over the old file, so a crash mid-write leaves the previous file intact and readers never
 see a half-written one. Freshness metadata travels inside the same file.
+
+Several processes (app replicas, a cron job, the command line) may share one cache folder: a
+refresh of a symbol holds that symbol's file lock (``.locks/SYMBOL.lock``) from reading the
+cache to writing it, so a second refresher waits and then finds the data fresh. A file that
+cannot be read (truncated, overwritten) is reported as damaged, never as absent.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
 import time
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +30,18 @@ from tools.frames import from_arrays, to_arrays
 
 # A temporary file older than this cannot belong to a live writer (a write takes milliseconds).
 ORPHAN_AGE_SECONDS = 600.0
+# A refresh holding a symbol's lock longer than this is presumed stuck; others go on without it
+# (the atomic replace still keeps the file whole).
+LOCK_SECONDS = 120.0
+_UNREADABLE = (
+    OSError,
+    EOFError,
+    ValueError,
+    KeyError,
+    TypeError,
+    zipfile.BadZipFile,
+    json.JSONDecodeError,
+)
 
 
 @dataclass(frozen=True)
@@ -57,28 +76,63 @@ class PriceCache:
         return self.root / f"{safe_name(symbol)}.npz"
 
     def read(self, symbol: str) -> CacheEntry | None:
-        """The cached entry, or None when absent or unreadable (a damaged file is ignored)."""
-        path = self.path(symbol)
+        """The cached entry, or None when absent or unreadable (see :meth:`damage`)."""
+        return self._load(self.path(symbol), symbol)[0]
+
+    def damage(self, symbol: str) -> str | None:
+        """Why the symbol's file cannot be read, naming it; None when it is absent or fine."""
+        return self._load(self.path(symbol), symbol)[1]
+
+    def problems(self) -> list[tuple[Path, str]]:
+        """Every cache file that cannot be read, with the reason."""
+        found = []
+        if self.root.is_dir():
+            for p in sorted(self.root.glob("*.npz")):
+                reason = self._load(p, p.stem)[1]
+                if reason:
+                    found.append((p, reason))
+        return found
+
+    def _load(self, path: Path, symbol: str) -> tuple[CacheEntry | None, str | None]:
         try:
             with np.load(path, allow_pickle=False) as npz:
                 meta = json.loads(str(npz["meta"]))
                 frame = from_arrays(npz["days"], npz["values"])
             fetched = dt.datetime.fromisoformat(meta["fetched_at"])
         except FileNotFoundError:
-            return None
-        except (
-            OSError,
-            EOFError,
-            ValueError,
-            KeyError,
-            TypeError,
-            zipfile.BadZipFile,
-            json.JSONDecodeError,
-        ):
-            return None
+            return None, None
+        except _UNREADABLE as exc:
+            what = (
+                "truncated or not a price archive"
+                if isinstance(exc, (zipfile.BadZipFile, EOFError))
+                else f"unreadable: {type(exc).__name__}"
+            )
+            return None, f"the cache file {path} is damaged ({what})"
         if fetched.tzinfo is None:  # written by hand or by an older version: read as UTC
             fetched = fetched.replace(tzinfo=dt.UTC)
-        return CacheEntry(meta.get("symbol", symbol), frame, fetched, path)
+        return CacheEntry(meta.get("symbol", symbol), frame, fetched, path), None
+
+    @contextlib.contextmanager
+    def lock(self, symbol: str, timeout: float = LOCK_SECONDS) -> Iterator[bool]:
+        """Held while ``symbol`` is refreshed (read, download, merge, write): another process or
+        thread refreshing it waits, then finds it fresh. Re-entrant within a thread. Yields
+        False when the lock could not be had (a stuck holder, a read-only folder): the work
+        goes on without it, since the atomic replace alone keeps the file whole."""
+        from filelock import FileLock, Timeout
+
+        try:
+            (self.root / ".locks").mkdir(parents=True, exist_ok=True)
+            held = FileLock(
+                str(self.root / ".locks" / f"{safe_name(symbol)}.lock"), is_singleton=True
+            )
+            held.acquire(timeout=timeout)
+        except (Timeout, OSError):
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            held.release()
 
     def write(
         self, symbol: str, frame: pd.DataFrame, fetched_at: dt.datetime | None = None
@@ -93,7 +147,7 @@ class PriceCache:
             "format": 1,
         }
         target = self.path(symbol)
-        with atomic_writer(target) as fh:
+        with self.lock(symbol), atomic_writer(target) as fh:
             np.savez(fh, days=days, values=values, meta=np.array(json.dumps(meta)))
         self.clean_orphans()
         return target
@@ -111,15 +165,7 @@ class PriceCache:
         try:
             with np.load(p, allow_pickle=False) as npz:
                 meta = json.loads(str(npz["meta"]))
-        except (
-            OSError,
-            EOFError,
-            ValueError,
-            KeyError,
-            TypeError,
-            zipfile.BadZipFile,
-            json.JSONDecodeError,
-        ):
+        except _UNREADABLE:
             return None
         if not isinstance(meta, dict):
             return None

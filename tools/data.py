@@ -185,7 +185,7 @@ class YahooSource:
     def history(
         self, asset: Asset, refresh: bool = False, as_of: dt.date | None = None
     ) -> PriceSeries:
-        with self._lock(asset.symbol):
+        with self._lock(asset.symbol), self.cache.lock(asset.symbol):  # threads, processes
             entry = self.cache.read(asset.symbol)
             if entry is not None and not refresh and self._covers(entry, as_of):
                 return self._series(asset, entry.frame, entry.fetched_at, stale=False)
@@ -206,9 +206,14 @@ class YahooSource:
                         self.cache.write(asset.symbol, entry.frame)
                         return self._series(asset, entry.frame, utcnow(), stale=False)
                     return self._stale(asset, entry, str(exc))
+                damage = self.cache.damage(asset.symbol)
+                cached = (
+                    f"No cached data for {asset.name} either"
+                    if damage is None
+                    else f"The cached prices for {asset.name} cannot be used: {damage}"
+                )
                 raise DataUnavailableError(
-                    f"{exc} No cached data for {asset.name} either; "
-                    "try again later, or use --data demo or --data csv:DIR."
+                    f"{exc} {cached}; try again later, or use --data demo or --data csv:DIR."
                 ) from exc
             self.network.mark_up()
             merged = fresh if entry is None else _merge(entry.frame, fresh)
@@ -296,8 +301,10 @@ class AutoSource:
             if not demo.available(asset):
                 raise
             series = self.demo.history(asset)
+            damage = self.yahoo.cache.damage(asset.symbol)
+            cached = f"nothing is cached for {asset.name}" if damage is None else damage
             notice = (
-                f"Yahoo Finance is unreachable and nothing is cached for {asset.name}, so this uses"
+                f"Yahoo Finance is unreachable and {cached}, so this uses"
                 " synthetic demo data, not real prices."
             )
             del exc

@@ -48,9 +48,10 @@ _run = threading.local()  # this script run's settings, assistant and sidebar sl
 # -- cached resources -------------------------------------------------------------------------
 @st.cache_resource(show_spinner=False)
 def conversation_store(home: str):
-    from assistant.memory import ConversationStore
+    from assistant.memory import open_store
 
-    return ConversationStore(Path(home) / "conversations.sqlite")
+    # PostgreSQL when MARKET_ASSISTANT_DATABASE_URL is set (replicas share it), else SQLite.
+    return open_store(dataclasses.replace(Settings.from_env(), home=Path(home)))
 
 
 @st.cache_resource(show_spinner=False)
@@ -102,6 +103,7 @@ def model_assistant(
     data: str,
     as_of: dt.date | None,
     home: str,
+    options: tuple = (),  # (RequestOptions, Limits) from the sidebar; () keeps the environment's
 ):
     """An assistant for an API model; per session, because it holds this user's key."""
     from assistant.runtime import make_assistant
@@ -115,6 +117,8 @@ def model_assistant(
         openai_api_key=api_key,
         openai_base_url=base_url,
     )
+    if options:
+        s = dataclasses.replace(s, request=options[0], limits=options[1])
     return make_assistant(s, **_shared_parts(s))
 
 
@@ -165,7 +169,13 @@ def assistant():
     if is_offline(s.model):
         return offline_assistant(s.data, s.as_of, str(s.home))
     return model_assistant(
-        s.model, s.openai_base_url, s.openai_api_key, s.data, s.as_of, str(s.home)
+        s.model,
+        s.openai_base_url,
+        s.openai_api_key,
+        s.data,
+        s.as_of,
+        str(s.home),
+        (s.request, s.limits),
     )
 
 
@@ -213,7 +223,7 @@ def finish_run() -> None:
 
 def _settings_sidebar() -> Settings:
     base = Settings.from_env()
-    model, base_url, key = _model_choice(base)
+    model, base_url, key, options = _model_choice(base)
     bar = st.sidebar
     bar.markdown("**Data**")
     data = _data_choice(base.data)
@@ -243,11 +253,12 @@ def _settings_sidebar() -> Settings:
         openai_api_key=key,
         data=data,
         as_of=as_of if isinstance(as_of, dt.date) else None,
+        **options,
     )
 
 
-def _model_choice(base: Settings) -> tuple[str, str | None, str | None]:
-    """The sidebar's model controls: (model id, base URL, API key)."""
+def _model_choice(base: Settings) -> tuple[str, str | None, str | None, dict]:
+    """The sidebar's model controls: (model id, base URL, API key, request options)."""
     bar = st.sidebar
     bar.markdown("**Model**")
     mode = bar.radio(
@@ -259,13 +270,14 @@ def _model_choice(base: Settings) -> tuple[str, str | None, str | None]:
         help="The offline analyst answers from the tools with templates: no key, no network.",
     )
     if mode != MODEL_CHOICES[1]:
-        return "offline", None, None
+        return "offline", None, None, {}
     default_id = base.model if not is_offline(base.model) else "openai:gpt-4.1-mini"
     model = bar.text_input(
         "Model id",
         value=default_id,
         key="model_id",
-        help="openai:MODEL, or provider:MODEL for another installed LangChain provider.",
+        help="openai:MODEL, or provider:MODEL for another installed LangChain provider;"
+        " openai:auto is the one model the server at the base URL serves.",
     )
     base_url = bar.text_input(
         "Base URL (optional)",
@@ -283,7 +295,38 @@ def _model_choice(base: Settings) -> tuple[str, str | None, str | None]:
     )
     key, origin = _api_key(typed.strip(), base.openai_api_key)
     bar.caption(origin)
-    return model.strip() or default_id, base_url.strip() or None, key
+    return model.strip() or default_id, base_url.strip() or None, key, _request_options(base)
+
+
+def _request_options(base: Settings) -> dict:
+    """What every request carries and the turn's limits (defaults from the environment)."""
+    from assistant.config import TOOL_CHOICES, Limits, RequestOptions
+
+    r, lim = base.request, base.limits
+    box = st.sidebar.expander("Request options")
+    parallel = {"server default": None, "on": True, "off": False}
+    request = RequestOptions(
+        temperature=box.number_input("Temperature", 0.0, 2.0, float(r.temperature or 0), 0.1),
+        max_tokens=int(box.number_input("Max tokens per call", 16, 131072, r.max_tokens or 1024)),
+        tool_choice=box.selectbox("Tool choice", TOOL_CHOICES, TOOL_CHOICES.index(r.tool_choice)),
+        parallel_tool_calls=parallel[
+            box.selectbox(
+                "Parallel tool calls",
+                list(parallel),
+                list(parallel.values()).index(r.parallel_tool_calls),
+            )
+        ],
+        recheck=box.checkbox("Ask once to rewrite figures no tool gave", r.recheck, key="recheck"),
+    )
+    limits = Limits(
+        timeout_s=box.number_input("Request timeout (s)", 1.0, 3600.0, float(lim.timeout_s)),
+        turn_s=box.number_input("Turn time limit (s)", 5.0, 7200.0, float(lim.turn_s)),
+        retries=int(box.number_input("Retries", 0, 10, lim.retries)),
+        model_calls=int(box.number_input("Model calls per turn", 1, 50, lim.model_calls)),
+        tool_calls=int(box.number_input("Tool calls per turn", 1, 100, lim.tool_calls)),
+        question_chars=lim.question_chars,
+    )
+    return {"request": request, "limits": limits}
 
 
 def _api_key(typed: str, from_env: str | None) -> tuple[str | None, str]:

@@ -243,7 +243,9 @@ def _write(
         section = bcl.claims_section(checked[0], checked[1], facts.as_of)
         doc = replace(doc, sections=_after(doc.sections, "context", section))
     # Checked before the flag and the grounding line are added: they quote the figures they report.
-    report = grounding.check(to_markdown(doc), evidence)
+    # The provenance says where figures came from (model id, paths): it states none of its own.
+    checked = replace(doc, sections=tuple(s for s in doc.sections if s.key != "provenance"))
+    report = grounding.check(to_markdown(checked), evidence)
     if narration and narration.text and narration.ungrounded:
         doc = doc.with_blocks("headline", bp.ungrounded_warning(narration.ungrounded))
     doc = doc.with_blocks("provenance", Block("para", bp.grounding_line(report)))

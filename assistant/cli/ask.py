@@ -1,4 +1,10 @@
-"""``market-assistant ask`` and ``market-assistant chat``."""
+"""``market-assistant ask`` and ``market-assistant chat``.
+
+In a terminal the answer streams as the model writes it, with a line per tool call on stderr;
+piped to a file or another program, the finished answer is printed once, with the line
+"Unverified: ..." at its top when it states figures (or names sources) the tools did not give.
+``--strict`` exits 3 for such an answer, as ``brief --strict`` does for a briefing.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,17 @@ from typing import Annotated
 
 import typer
 
+from assistant.cli.output import EXIT_FAILURE, EXIT_INPUT, EXIT_STRICT
 from assistant.safety import terminal_text
 
-MODEL_HELP = "offline, openai:MODEL or provider:MODEL (env MARKET_ASSISTANT_MODEL)."
+MODEL_HELP = (
+    "offline, openai:MODEL or provider:MODEL (env MARKET_ASSISTANT_MODEL). With OPENAI_BASE_URL"
+    " set and no model named, the model the server serves."
+)
+STRICT_HELP = (
+    "Exit 3 when the answer states figures, or names sources, that this turn's tools did not"
+    " give (the answer is still printed)."
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -20,16 +34,27 @@ def register(app: typer.Typer) -> None:
 def _assistant(ctx: typer.Context, model: str | None, persistent: bool):
     from dataclasses import replace
 
+    from assistant.models import resolve
     from assistant.runtime import make_assistant
 
     settings = ctx.obj
     if model:
         settings = replace(settings, model=model)
+    settings, note = resolve(settings)
+    if note:
+        typer.echo(note, err=True)
     store = None
     if persistent:
-        from assistant.memory import ConversationStore
+        from assistant.memory import open_store
+        from assistant.memory_base import ConversationStoreError
 
-        store = ConversationStore(settings.home / "conversations.sqlite")
+        try:
+            store = open_store(settings)  # PostgreSQL with MARKET_ASSISTANT_DATABASE_URL
+        except ConversationStoreError as exc:
+            typer.echo(f"Error: {exc.user_message}", err=True)
+            raise typer.Exit(1) from None
+        if store.notice:  # a damaged file was kept aside: say so, naming it
+            typer.echo(f"Note: {store.notice}", err=True)
     return make_assistant(settings, checkpointer=store.checkpointer if store else None), store
 
 
@@ -45,10 +70,11 @@ def ask(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help=STRICT_HELP)] = False,
 ) -> None:
     """Ask one question; the answer streams with a line per tool call."""
     assistant, store = _assistant(ctx, model, persistent=thread is not None)
-    reply = _run_turn(assistant, question, thread, quiet=as_json)
+    reply = _run_turn(assistant, question, thread, quiet=as_json, stream=sys.stdout.isatty())
     if store is not None and not reply.error:
         store.touch(reply.thread_id, question)
     if as_json:
@@ -56,7 +82,9 @@ def ask(
 
         emit_json(reply.to_dict())
     if reply.error:
-        raise typer.Exit(2 if reply.error_kind == "input" else 1)
+        raise typer.Exit(EXIT_INPUT if reply.error_kind == "input" else EXIT_FAILURE)
+    if strict and not reply.grounding.ok:
+        raise typer.Exit(EXIT_STRICT)
 
 
 def chat(
@@ -82,21 +110,14 @@ def chat(
             break
         if not question:
             break
-        reply = _run_turn(assistant, question, thread_id, quiet=False)
+        reply = _run_turn(assistant, question, thread_id, quiet=False, stream=True)
         if store is not None and not reply.error:
             store.touch(thread_id, question)
 
 
-def _run_turn(assistant, question: str, thread_id: str | None, quiet: bool):
-    from assistant.events import (
-        Failed,
-        Finished,
-        GroundingChecked,
-        SourcesFound,
-        TextDelta,
-        ToolFinished,
-        ToolStarted,
-    )
+def _run_turn(assistant, question: str, thread_id: str | None, quiet: bool, stream: bool):
+    """Run a turn, printing it: streamed (a terminal) or once finished (a pipe)."""
+    from assistant.events import Finished, TextDelta
 
     out = sys.stdout
     reply = None
@@ -104,34 +125,78 @@ def _run_turn(assistant, question: str, thread_id: str | None, quiet: bool):
     for event in assistant.stream(question, thread_id):
         if isinstance(event, Finished):
             reply = event.reply
-        if quiet:
+        elif quiet:
             continue
-        if isinstance(event, TextDelta):
-            out.write(terminal_text(_readable(event.text, out), lines=True))
-            out.flush()
-            streamed = True
-        elif isinstance(event, ToolStarted):
-            args = ", ".join(f"{k}={v}" for k, v in event.args.items())
-            typer.echo(f"· {event.name}({args})", err=True)
-        elif isinstance(event, ToolFinished) and event.error:
-            typer.echo(f"  ! {event.name}: {event.summary[:160]}", err=True)
-        elif isinstance(event, SourcesFound):
-            out.write("\n\nSources:\n" if streamed else "Sources:\n")
-            for s in event.sources:
-                out.write(
-                    terminal_text(
-                        f"  - {s.get('title')} ({s.get('source')}, "
-                        f"{s.get('published') or 'undated'})"
-                    )
-                    + "\n"
-                )
-        elif isinstance(event, GroundingChecked):
-            typer.echo(f"\n[grounding: {event.report.badge()}]", err=True)
-        elif isinstance(event, Failed):
-            typer.echo(f"Error: {terminal_text(event.message)}", err=True)
-    if streamed and not quiet:
-        out.write("\n")
+        elif isinstance(event, TextDelta):
+            if stream:
+                out.write(terminal_text(_readable(event.text, out), lines=True))
+                out.flush()
+                streamed = True
+        else:
+            _side_line(event, streamed, live=stream)
+    if reply is not None and not quiet:
+        _finish(reply, streamed)
     return reply
+
+
+def _side_line(event, streamed: bool, live: bool) -> None:
+    """Print what is not answer text (stderr); the sources and the grounding line here only
+    when the answer streamed (``live``), else with the finished answer."""
+    from assistant.events import (
+        Failed,
+        GroundingChecked,
+        Notice,
+        Rechecking,
+        SourcesFound,
+        ToolFinished,
+        ToolStarted,
+    )
+
+    if isinstance(event, ToolStarted):
+        args = ", ".join(f"{k}={v}" for k, v in event.args.items())
+        typer.echo(f"· {event.name}({args})", err=True)
+    elif isinstance(event, ToolFinished) and event.error:
+        typer.echo(f"  ! {event.name}: {event.summary[:160]}", err=True)
+    elif isinstance(event, Rechecking):
+        listed = ", ".join([*event.ungrounded, *event.unsupported])
+        typer.echo(
+            f"\n[not from the tools: {listed}; asking the model to rewrite the answer]", err=True
+        )
+    elif isinstance(event, Notice):
+        typer.echo(f"Note: {event.message}", err=True)
+    elif isinstance(event, SourcesFound) and live:
+        sys.stdout.write("\n\nSources:\n" if streamed else "Sources:\n")
+        sys.stdout.write(_sources(event.sources))
+    elif isinstance(event, GroundingChecked) and live:
+        typer.echo(f"\n[grounding: {event.report.badge()}]", err=True)
+    elif isinstance(event, Failed):
+        typer.echo(f"Error: {terminal_text(event.message)}", err=True)
+
+
+def _finish(reply, streamed: bool) -> None:
+    out = sys.stdout
+    if streamed:
+        out.write("\n")
+        if reply.warning:
+            typer.echo(f"\n{reply.warning}", err=True)
+        return
+    answer = "" if reply.error and reply.answer == reply.error else reply.answer
+    if answer:
+        out.write(f"{reply.warning}\n\n" if reply.warning else "")
+        out.write(terminal_text(answer.rstrip(), lines=True) + "\n")
+    if reply.sources:
+        out.write("\nSources:\n" + _sources(reply.sources))
+    typer.echo(f"\n[grounding: {reply.grounding.badge()}]", err=True)
+
+
+def _sources(sources: list[dict]) -> str:
+    return "".join(
+        terminal_text(
+            f"  [{i}] {s.get('title')} ({s.get('source')}, {s.get('published') or 'undated'})"
+        )
+        + "\n"
+        for i, s in enumerate(sources, 1)
+    )
 
 
 def _readable(text: str, out) -> str:

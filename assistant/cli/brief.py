@@ -218,8 +218,11 @@ def brief(
 def _problems(briefing) -> list[str]:
     out = []
     if not briefing.grounding.ok:
+        from assistant.grounding import plural
+
+        n = len(briefing.grounding.ungrounded)
         out.append(
-            f"{len(briefing.grounding.ungrounded)} figures are not grounded in the tool results: "
+            f"{plural(n, 'figure')} {'is' if n == 1 else 'are'} not grounded in the tool results: "
             f"{', '.join(briefing.grounding.ungrounded)}."
         )
     if briefing.model_error:

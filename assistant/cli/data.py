@@ -118,6 +118,7 @@ def status(
                 "age_hours": round(entry.age_hours, 2),
             }
         )
+    info["damaged"] = [{"file": str(p), "reason": r} for p, r in yahoo.cache.problems()]
     if isinstance(source, CsvSource):
         info["csv"] = [{"asset": k, "file": str(p)} for k, p in source.files().items()]
     if as_json:
@@ -140,8 +141,17 @@ def status(
                 f"  {row['symbol']:<10} {row['rows']:>6,} bars  {row['first_date']} .."
                 f" {row['last_date']}  fetched {row['age_hours']:.1f} h ago"
             )
-    else:
+    _echo_empty_or_damaged(bool(info["cache"]), info["damaged"])
+
+
+def _echo_empty_or_damaged(cached: bool, damaged: list[dict]) -> None:
+    """'Cache empty' only when there is no cache file at all; damaged files by name."""
+    if not cached and not damaged:
         typer.echo("Cache      empty (run 'market-assistant data refresh' with network access)")
+    if damaged:
+        typer.echo("Damaged cache files (fetched again by 'market-assistant data refresh'):")
+        for row in damaged:
+            typer.echo(f"  {row['reason']}")
 
 
 @app.command("refresh")

@@ -15,6 +15,7 @@ import typer
 from assistant.cli import analysis, ask, brief, kb
 from assistant.cli import check as check_command
 from assistant.cli import data as data_commands
+from assistant.cli import eval as eval_command
 from assistant.cli.output import EXIT_FAILURE, EXIT_INPUT
 from assistant.config import Settings, debug_enabled
 from assistant.failures import disk_full
@@ -72,6 +73,7 @@ kb.register(app)
 ask.register(app)
 brief.register(app)
 check_command.register(app)
+eval_command.register(app)
 
 
 GLOBAL_OPTIONS = ("--data", "--as-of", "--home")
