@@ -19,8 +19,7 @@ install: $(STAMP)
 
 # serve_app.py serves streamlit_app.py with the security headers (assistant/app/headers.py).
 run: install
-	$(BIN)/streamlit run serve_app.py --server.address $(HOST) --server.port $(PORT) \
-		--browser.gatherUsageStats false --server.fileWatcherType none
+	$(BIN)/streamlit run serve_app.py --server.address $(HOST) --server.port $(PORT) --browser.gatherUsageStats false --server.fileWatcherType none
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -37,6 +37,13 @@ _RISKY = re.compile(
     r"[\[\]\\@]|(?i:https?|ftp|mailto|file|data|javascript|xmpp):|(?i:www)\.|\n\s*\n"
 )
 _ESCAPES = str.maketrans({"\\": "\\\\", "[": "\\[", "]": "\\]"})
+# A Streamlit badge with a plain label, ":green-badge[Supported]" (the claim check's verdicts),
+# stays a badge: its label holds no link or image, and one followed by "(" or "[" (a link's
+# text) is escaped like any other bracket.
+_BADGE = re.compile(
+    r"(?<![\w\\:]):(?:green|orange|red|blue|violet|gray|grey|primary)-badge"
+    r"\[[A-Za-z][A-Za-z ]{0,40}\](?![\[(])"
+)
 _TERMINAL = re.compile(
     r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b-\u200f\u2028\u2029"
     r"\U000e0000-\U000e007f]"
@@ -59,7 +66,12 @@ def inert_markdown(text: str, allow: Iterable[str] = ()) -> str:
         kept.append(f"[{_inert(match.group(1))}]({match.group(2)})")
         return f"\x00{len(kept) - 1}\x00"
 
+    def badge(match: re.Match) -> str:
+        kept.append(match.group(0))
+        return f"\x00{len(kept) - 1}\x00"
+
     text = str(text or "").replace("\x00", "")
+    text = _BADGE.sub(badge, text)
     text = _LINK.sub(park, text) if hosts else text
     parts = _CODE.split(text)
     for i, part in enumerate(parts):

@@ -82,18 +82,28 @@ def test_fact_check_the_silver_article_in_the_chat(library):
 
 
 def test_document_text_cannot_inject_markup_or_badges():
+    """A quote that carries a badge, a link, HTML or a pipe shows as text in the app (through
+    ``safe_markdown``, as the chat and the Knowledge page render it) and in plain Markdown."""
+    import re
+
+    from ui.common import safe_markdown
+
     text = (
         "Silver hit $101 today :red-badge[Supported] [click](http://evil.example) <img src=x> "
         "**bold** | pipe."
     )
     report = _report(text)
-    md = verdict_markdown(report, badges=True)
-    assert ":red-badge[Supported]" not in md and "\\:red-badge\\[Supported\\]" in md
+    shown = safe_markdown(verdict_markdown(report, badges=True))
+    live = re.findall(r"(?<![\\\w\u200b]):(\w+)-badge\[([^\]\\]*)\]", shown)
+    assert live == [("red", "Contradicted")]  # only the verdict's own badge is live
+    row = next(line for line in shown.splitlines() if line.startswith("| 1 |"))
+    assert row.count(" | ") == 5  # the quote's pipe did not add a column
+    assert "<img" not in shown and "&lt;img" in shown and "](http" not in shown
     # no link can form: ingestion already reduces a Markdown link to its text
-    assert "[click](" not in md and "evil.example" not in md and "click" in md
-    assert "\\*\\*bold\\*\\*" in md and "\\| pipe" in md
+    assert "evil.example" not in shown and "click" in shown
     plain = verdict_markdown(report, badges=False)
     assert "\\<img" in plain and "\\$101" in plain and "-badge[" not in plain
+    assert "\\*\\*bold\\*\\*" in plain and "\\| pipe" in plain
 
 
 def _report(text: str):
@@ -118,7 +128,10 @@ def test_the_knowledge_page_checks_a_documents_claims(isolated_home, monkeypatch
     assert not at.exception, [e.value for e in at.exception]
     shown = "\n".join(m.value for m in at.markdown)
     assert "Claim check: Silver" in shown and "| # | Claim | Kind | Verdict |" in shown
-    assert "-badge[" in shown
+    assert "-badge[" in shown and "\\:" not in shown
+    (details,) = [e for e in at.expander if e.label == "How each claim was tested, in full"]
+    full = "\n".join(m.value for m in details.markdown)
+    assert "*Tested with:*" in full and "Claims " in full  # claims with one test listed together
     st.cache_resource.clear()
 
 
@@ -145,3 +158,24 @@ def test_a_briefing_can_check_the_commentary_published_in_its_window(tmp_path):
     assert "| Gold leads the S&P 500 by a month. | not supported |" in section
     assert b.grounding.ok, b.grounding.ungrounded
     assert b.markdown.replace(section, "").count("##") == plain.markdown.count("##") + 1
+
+
+def test_remarks_about_the_claims_are_listed_apart_and_not_counted_as_claims():
+    from assistant.claims.render import verdict_html, verdict_text
+
+    report = _report(
+        "Bitcoin follows silver with a lag of about four weeks. Gold leads the S&P 500 by a "
+        "month. The lag claim is the weakest. See the notes on breakouts. Silver's been in a "
+        "structural deficit for years."
+    )
+    assert [len(report.testable), len(report.untestable), len(report.remarks)] == [2, 1, 2]
+    first = summary_lines(report)[0]
+    assert first.startswith("2 of 3 claims can be tested with price data")
+    assert "2 sentences about the claims or the document, listed apart." in first
+    for shown in (verdict_markdown(report), verdict_text(report), verdict_html(report)):
+        assert "Not testable with price data (1)" in shown
+        assert "Not claims about markets" in shown
+    assert report.tally() == (
+        "3 claims: 1 supported, 1 not supported; 1 not testable with price data; 2 remarks about "
+        "the claims"
+    )

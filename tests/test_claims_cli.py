@@ -52,8 +52,21 @@ def test_json_is_exactly_the_documented_object(capsys, note):
     assert data["claims"][2]["since"] is None
 
 
-def test_markdown_and_html_show_the_table_with_the_calls(capsys, note):
+def test_the_terminal_gets_plain_text_without_markdown(capsys, note):
     code, out, _ = check(capsys, str(note))
+    assert code == 0
+    assert out.startswith("Claim check: Demo metals note\n")
+    assert "\\" not in out and "**" not in out and "|" not in out and "-badge[" not in out
+    assert " 1. [Supported] lead/lag" in out and " 2. [Not supported] lead/lag" in out
+    assert "tested with price data: 1 supported, 1 not supported." in out
+    assert "Why: Claimed: Silver first, Bitcoin 3 to 5 weeks later." in out.replace("\n    ", " ")
+    assert "Tested with: leadlag.lead_lag(leader=silver, follower=bitcoin" in out
+    assert "Not testable with price data (1)" in out
+    assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_markdown_and_html_show_the_table_with_the_calls(capsys, note):
+    code, out, _ = check(capsys, str(note), "--format", "md")
     assert code == 0
     assert "| # | Claim | Kind | Verdict | Why | Since publication |" in out
     assert "**Supported**" in out and "**Not supported**" in out
@@ -144,3 +157,31 @@ def test_library_documents_by_id_and_by_title_words(capsys, isolated_home):
     assert code == 0 and json.loads(out)["document"]["title"] == "Silver's Defensive Rally"
     code, _, err = check(capsys, "the copper chronicle")
     assert code == 2 and "No file or library document matches" in err
+
+
+def test_ask_prints_the_table_as_plain_text_on_a_terminal(monkeypatch):
+    """On a terminal, ``ask`` shows verdicts as "[Supported]" and no Markdown escapes; piped,
+    it keeps the Markdown."""
+    from assistant.agent import Assistant
+    from assistant.cli.ask import _run_turn
+    from assistant.config import Settings
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    question = (
+        "Check this: Bitcoin follows silver with a lag of about four weeks. Gold leads the S&P "
+        "500 by a month."
+    )
+    bot = Assistant(Settings(data="demo"), knowledge=None)
+    for out, tty in ((Terminal(), True), (io.StringIO(), False)):
+        monkeypatch.setattr(sys, "stdout", out)
+        _run_turn(bot, question, None, quiet=False, stream=tty)  # as ask decides
+        text = out.getvalue()
+        assert "tested with price data: 1 supported, 1 not supported." in text
+        if tty:  # a two-word label arrives word by word and still reads as one
+            assert "| [Supported] |" in text and "| [Not supported] |" in text
+            assert "-badge[" not in text and "\\" not in text
+        else:
+            assert "| :green-badge[Supported] |" in text

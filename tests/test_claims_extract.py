@@ -20,6 +20,11 @@ REASON = {
     "cause": "cause",
     "phase": "phase",
     "character": "characterises",
+    "remark": "a remark about the claim, not a claim about markets",
+    "advice": "advice to the reader",
+    "document": "about the document itself",
+    "mechanism": "how a driver works in general",
+    "habit": "a habit",
 }
 
 # (text, expected claims): each expected claim is (kind, subject, reference, details) for a
@@ -142,6 +147,45 @@ TABLE = [
       ("frequency", "silver", ["gold"], {"direction": "rare"})]),
     ("Bitcoin often consolidates while metals rally. It tends to move later.",
      [(NT, "phase"), ("lead_lag", "bitcoin", ["gold", "silver"], {})]),
+    ("Gold and silver take the first wave of defensive buying. Bitcoin consolidates. It tends to "
+     "move later.", [(NT, "flows"), ("lead_lag", "bitcoin", ["gold", "silver"], {})]),
+    # remarks about a claim, the document or the reader: never claims about markets, and never
+    # a source of assets for one
+    ("The lag claim is the weakest.", [(NT, "remark")]),
+    ("That last claim is the hardest to defend, and the evidence for it is thin.",
+     [(NT, "remark")]),
+    ('A lead of "weeks to months" is a wide window, and a correlation found by searching many '
+     "lags is easily a chance result.", [(NT, "remark")]),
+    ("With only three cycles to go on, the pattern could easily be coincidence.",
+     [(NT, "remark")]),
+    ("Correlation is not causation here.", [(NT, "remark")]),
+    ("These are testable statements.", [(NT, "remark")]),
+    ("The record and the silver-versus-gold comparison can be checked on closing prices.",
+     [(NT, "remark")]),
+    ("The claims are the article's, not established facts.", [(NT, "remark")]),
+    ("See the notes on lead/lag claims and on breakouts before treating the sequence as a rule.",
+     [(NT, "advice")]),
+    ("Treat the timing argument with caution.", [(NT, "advice")]),
+    ("For more on how lags are tested, read the methodology note.", [(NT, "advice")]),
+    ("This note restates the article's argument in the project's own words.",
+     [(NT, "document")]),
+    ("Silver outperformed gold recently. The lag claim is the weakest.",
+     [("relative", "silver", ["gold"], {}), (NT, "remark")]),
+    ("The article argues that bitcoin followed gold and silver with a lag of weeks to months.",
+     [("lead_lag", "bitcoin", ["gold", "silver"], {"lag_min": 1, "lag_max": 26})]),
+    # how a driver works, and habits, are not claims about a period
+    ("Falling real yields favour silver, and a softer dollar makes metal cheaper abroad.",
+     [(NT, "mechanism")]),
+    ("Gold usually drifts sideways in the summer.", [(NT, "habit")]),
+    # assets come from the sentence or the previous one in the same paragraph, not from further
+    ("Silver rallied.\n\nIt tends to move later.", [("move", "silver", [], {"direction": "up"})]),
+    ("Silver outperformed gold recently.\n\nThat gap isn't unusual.",
+     [("relative", "silver", ["gold"], {})]),
+    ("Silver rose 5% in March 2026.\n\nBitcoin lags.", [("move", "silver", [], {})]),
+    ("Silver rose in March 2026. Bitcoin lags.",
+     [("move", "silver", [], {}), ("lead_lag", "bitcoin", ["silver"], {})]),
+    ("Silver rallied, and gold followed. Bitcoin did not join the move.",
+     [("move", "silver", [], {}), ("divergence", "bitcoin", ["silver"], {})]),
 ]  # fmt: skip
 
 
@@ -220,6 +264,9 @@ def test_helpers_read_levels_lags_and_dates():
     assert lag_range("with a lag of weeks to months") == (1, 26, "weekly")
     assert lag_range("lags silver by about four weeks") == (3, 5, "weekly")
     assert lag_range("follows a few days later") == (1, 10, "daily")
+    assert lag_range("with a lag of 10 to 20 weeks") == (10, 20, "weekly")
+    assert lag_range("lags gold by two to three months") == (8, 13, "weekly")
+    assert lag_range("trails it by 3-5 days") == (3, 5, "daily")
     assert lag_range("silver rose") is None
     found = sentences("January 2026 seems to be the first phase. Prices could fall later in 2026.")
     day, precision, phrase = present_date(found)
@@ -252,3 +299,50 @@ def test_a_long_article_is_read_by_the_rules_in_one_pass():
     once = [(c.kind, c.subject, c.quote) for c in extract(body, classifier=False).claims]
     thrice = [(c.kind, c.subject, c.quote) for c in extract(article, classifier=False).claims]
     assert thrice == once * 3
+
+
+def _named_near(found, index: int) -> set[str]:
+    """Assets named in sentence ``index``, in the one before it in the same paragraph, and in
+    the sentences of the same paragraph before it that say who moves "first"."""
+    from assistant.claims.text import keys_in, mentions, plain
+
+    here = found[index]
+    keys = set(keys_in(mentions(plain(here.text))))
+    for s in found[:index]:
+        if s.paragraph != here.paragraph:
+            continue
+        if s.index == index - 1 or " first" in plain(s.text).lower():
+            keys |= set(keys_in(mentions(plain(s.text))))
+    return keys
+
+
+@pytest.mark.parametrize("name", ["library note", "seed article", "table"])
+def test_a_claims_assets_come_from_its_sentence_or_the_one_before(name):
+    from pathlib import Path
+
+    from conftest import COMMENTARY
+
+    from assistant.claims.source import from_file
+
+    root = Path(__file__).resolve().parents[1]
+    if name == "library note":
+        doc = from_file(root / "knowledge/corpus/silvers-defensive-rally.md")
+        text, title = doc.text, doc.title
+    elif name == "seed article":
+        path = COMMENTARY / "silvers-defensive-rally.txt"
+        if not path.is_file():
+            pytest.skip("../shared is not present")
+        doc = from_file(path)
+        text, title = doc.text, doc.title
+    else:
+        text, title = "\n\n".join(t for t, _ in TABLE), ""
+    found = sentences(text)
+    focus = focus_asset(title, found)
+    claims = [c for c in extract(text, title, classifier=False).claims if c.testable]
+    assert claims
+    for c in claims:
+        near = _named_near(found, c.sentence)
+        for key in c.assets:
+            # the document's own subject may stand for "the move" a divergence did not follow
+            allowed = near | ({focus} if c.kind == "divergence" else set())
+            assert key in allowed, (c.quote, key, near)

@@ -136,3 +136,32 @@ def test_check_with_a_model_on_the_command_line(capsys, monkeypatch, tmp_path):
     assert code == 0, err
     verdicts = [c["verdict"] for c in json.loads(out)["claims"]]
     assert verdicts == ["supported", "not supported", "not testable"]
+
+
+def test_a_models_claim_keeps_only_assets_its_text_names():
+    """The model sees the whole document and may lend a sentence assets from far away; the
+    checks hold it to the same rule as the offline reader."""
+    text = (
+        "Silver outperformed gold recently.\n\nThe lag claim is the weakest. Bitcoin lags.\n\n"
+        "Bitcoin follows silver with a lag of about four weeks."
+    )
+    proposals = {
+        "claims": [
+            {"quote": "The lag claim is the weakest.", "kind": "lead_lag", "subject": "silver",
+             "other": ["gold", "bitcoin"]},
+            {"quote": "Bitcoin lags.", "kind": "lead_lag", "subject": "bitcoin",
+             "other": ["silver"]},
+            {"quote": "Bitcoin follows silver with a lag of about four weeks.", "kind": "lead_lag",
+             "subject": "bitcoin", "other": ["silver", "gold"], "lag_min_weeks": 3,
+             "lag_max_weeks": 5},
+        ]
+    }  # fmt: skip
+    call = {"name": "ProposedClaims", "args": proposals, "id": "call_1", "type": "tool_call"}
+    model = ScriptedChatModel([AIMessage(content="", tool_calls=[call])])
+    report = check_document(from_text(text), market(), model=model, model_id="scripted")
+    remark, bare, named = report.checks
+    assert remark.verdict == "not testable" and "a remark about the claim" in remark.reason
+    assert bare.verdict == "not testable" and "does not say which asset" in bare.reason
+    assert (named.claim.subject, named.claim.reference) == ("bitcoin", ["silver"])
+    assert named.verdict == "supported"
+    assert "3 values proposed by the model corrected." in report.notes  # 1 kind, 2 assets

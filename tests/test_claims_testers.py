@@ -67,6 +67,10 @@ def verdicts(text: str, closes: dict, published: str | None = None, **kw) -> lis
 
 @pytest.fixture(scope="module")
 def lag_world() -> dict:
+    return make_lag_world()
+
+
+def make_lag_world() -> dict:
     silver = walk(1)
     return {
         "silver": silver,
@@ -95,13 +99,18 @@ def test_the_lead_lag_reason_names_the_best_lag_and_the_adjusted_p_value(lag_wor
     )
     (check,) = report.checks
     assert check.figures["silver_bitcoin_best_lag"] == 4
-    assert "best lag +4 weeks" in check.reason and "adjusted p < 0.001" in check.reason
+    assert "Silver leads Bitcoin by 4 weeks" in check.reason
+    assert "adjusted p < 0.001), inside the claimed 3 to 5 weeks" in check.reason
     assert [c.tool for c in check.calls] == ["leadlag.lead_lag"]
     assert check.leadlag[0].best_lag.significant
 
 
 @pytest.fixture(scope="module")
 def rally_world() -> dict:
+    return make_rally_world()
+
+
+def make_rally_world() -> dict:
     """Silver climbs 40% over its last three months; gold barely moves; bitcoin is flat; platinum
     rises with silver; the dollar index falls."""
     base = walk(5, vol=0.004)
@@ -189,9 +198,10 @@ def test_a_level_hit_in_the_month_counts_and_since_reports_the_record_after_it()
     (check,) = report.checks
     hit, peak = days[jan[10]].date(), days[jan[13]].date()
     assert check.verdict == "supported"
-    assert f"on {hit}" in check.reason and "115.00" in check.reason
+    assert f"first closed at or above 101.00 on {hit} (102.00)" in check.reason
+    assert f"The close of 102.00 on {hit} was a new all-time closing high" in check.reason
     assert check.since == (
-        f"Record 115.00 on {peak}, {(peak - hit).days} days later; now 70.00 (2024-06-28), "
+        f"Record 115.00 on {peak}, {(peak - hit).days} days after {hit}; now 70.00 (2024-06-28), "
         "-39.13% from it."
     )
 

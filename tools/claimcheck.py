@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from tools import claimlags, claimpairs, claimprices
+from tools import claimlags, claimlevels, claimpairs, claimprices
 from tools.claimdates import DateSpan, tested_note
 from tools.claimlab import Lab
 from tools.claims import Claim, ClaimCheck, ClaimKind, ClaimReport, DocumentMeta, untestable
@@ -21,7 +21,7 @@ from tools.data import Market
 from tools.errors import DataUnavailableError, InputError
 
 TESTERS: dict[str, Callable[[Claim, Lab], ClaimCheck]] = {
-    ClaimKind.LEVEL: claimprices.level,
+    ClaimKind.LEVEL: claimlevels.level,
     ClaimKind.MOVE: claimprices.move,
     ClaimKind.MACRO: claimprices.macro,
     ClaimKind.RELATIVE: claimpairs.relative,

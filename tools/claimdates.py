@@ -64,23 +64,28 @@ def document_span(
     if published is not None:
         return _span(published, precision, "published", "the document is dated {when}")
     if mentioned is not None:
-        day, prec, phrase = mentioned
-        lead = "the document has no date; its text speaks of '" + phrase + "' as now: {when}"
+        day, prec, _ = mentioned
+        lead = "the document has no date, and its text speaks of {when} as the present"
         return _span(day, prec, "text", lead)
     end = latest or dt.date.today()
     return DateSpan(
-        end, end, "latest", "the document has no date and names none: the latest data", "data"
+        end,
+        end,
+        "latest",
+        "the document has no date and names none: tested at the latest data",
+        "data",
     )
 
 
 def _span(day: dt.date, precision: str, basis: str, lead: str) -> DateSpan:
     if precision == "year":
         start, end = dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
-        return DateSpan(start, end, "year", lead.format(when=f"{day.year} (year precision)"), basis)
+        note = lead.format(when=f"{day.year}") + " (year precision)"
+        return DateSpan(start, end, "year", note, basis)
     if precision == "month":
         start, end = month_bounds(day)
-        when = f"{day.strftime('%B %Y')} (month precision)"
-        return DateSpan(start, end, "month", lead.format(when=when), basis)
+        note = lead.format(when=day.strftime("%B %Y")) + " (month precision)"
+        return DateSpan(start, end, "month", note, basis)
     return DateSpan(day, day, "day", lead.format(when=day.isoformat()), basis)
 
 
@@ -93,9 +98,11 @@ def tested_note(span: DateSpan, tested_at: dt.date, latest: dt.date | None) -> s
             f"{span.note}, after the last bar of the data; tested at the latest data, {tested_at}."
         )
     if span.precision in ("month", "year"):
+        period = "month" if span.precision == "month" else "year"
         return (
-            f"{span.note}, so the claims are tested at the last trading day at or before "
-            f"{span.end}: {tested_at}; a claim about 'today' counts anywhere from {span.start}."
+            f"{span.note}, so the claims are tested at the {period}'s last trading day, "
+            f"{tested_at}, and a claim about 'today' counts for any day from {span.start} to "
+            f"{span.end}."
         )
     if tested_at != span.end:
         return f"{span.note}; the last trading day at or before it is {tested_at}."

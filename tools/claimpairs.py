@@ -43,21 +43,34 @@ def relative(claim: Claim, lab: Lab) -> ClaimCheck:
     if claim.direction == "underperform":
         a, b = b, a  # the claim is that b beat a
     end = lab.last_bar([a, b])
-    outcomes, parts, figures, calls = [], [], {}, []
+    outcomes, parts, short, figures, calls = [], [], [], {}, []
     for w in windows_of(claim):
         (ca, used_a), (cb, used_b) = lab.window_change(a, w, end), lab.window_change(b, w, end)
         calls.extend(used_a + used_b)
         margin = ca.pct - cb.pct
-        outcomes.append("met" if margin > TIE_PP else "opposite" if margin < -TIE_PP else "tie")
+        outcome = "met" if margin > TIE_PP else "opposite" if margin < -TIE_PP else "tie"
+        outcomes.append(outcome)
+        who = {"met": f"{ca.name} ahead", "opposite": f"{cb.name} ahead", "tie": "a tie"}[outcome]
         parts.append(
-            f"over {window_words(w)} {ca.name} {fmt.pct(ca.pct)} vs {cb.name} {fmt.pct(cb.pct)}"
+            f"over {window_words(w)} {ca.name} {fmt.pct(ca.pct)} vs {cb.name} {fmt.pct(cb.pct)} "
+            f"({who})"
         )
+        short.append(f"{window_words(w)}: {fmt.pct(ca.pct)} vs {fmt.pct(cb.pct)} ({who})")
         figures[f"{a}_{w}_pct"] = pct_figure(ca.pct)
         figures[f"{b}_{w}_pct"] = pct_figure(cb.pct)
     reason = f"To {end}: {'; '.join(parts)}."
     since, since_figures = _since_pair(lab, a, b, end, "outperformance")
+    brief = f"{lab.name(a)} vs {lab.name(b)}, {'; '.join(short)}."
     return ClaimCheck(
-        claim, combine(outcomes).value, reason, figures, calls, end, since, since_figures
+        claim,
+        combine(outcomes).value,
+        reason,
+        figures,
+        calls,
+        end,
+        since,
+        since_figures,
+        brief=brief,
     )
 
 
@@ -78,27 +91,36 @@ def divergence(claim: Claim, lab: Lab) -> ClaimCheck:
     """ "Y hasn't followed X", "Y hasn't kept pace with X", "Y has lagged"."""
     y, x = claim.subject, claim.reference[0]
     end = lab.last_bar([x, y])
-    outcomes, parts, figures, calls = [], [], {}, []
+    outcomes, parts, short, figures, calls = [], [], [], {}, []
     for w in windows_of(claim):
         (cx, used_x), (cy, used_y) = lab.window_change(x, w, end), lab.window_change(y, w, end)
         calls.extend(used_x + used_y)
         figures[f"{x}_{w}_pct"], figures[f"{y}_{w}_pct"] = pct_figure(cx.pct), pct_figure(cy.pct)
-        if abs(cx.pct) < threshold(lab, x, w, end):
-            parts.append(f"over {window_words(w)} {cx.name} moved only {fmt.pct(cx.pct)}")
+        limit = threshold(lab, x, w, end)
+        figures[f"{x}_{w}_threshold_pct"] = pct_figure(limit)
+        if abs(cx.pct) < limit:
+            parts.append(
+                f"over {window_words(w)} {cx.name} moved only {fmt.pct(cx.pct)}, less than the "
+                f"{fmt.pct(limit, signed=False)} a move needs, so there was nothing to follow"
+            )
+            short.append(f"{window_words(w)}: {cx.name} {fmt.pct(cx.pct)}, no move to follow")
             continue
         share = cy.pct / cx.pct  # how far the other went the mover's way
-        outcomes.append("met" if share <= DIVERGED else "opposite" if share >= FOLLOWED else "-")
+        outcome = "met" if share <= DIVERGED else "opposite" if share >= FOLLOWED else "-"
+        outcomes.append(outcome)
+        did = {"met": "did not follow", "opposite": "followed", "-": "followed in part"}[outcome]
         parts.append(
-            f"over {window_words(w)} {cx.name} {fmt.pct(cx.pct)} while {cy.name} {fmt.pct(cy.pct)}"
+            f"over {window_words(w)} {cx.name} {fmt.pct(cx.pct)} while {cy.name} "
+            f"{fmt.pct(cy.pct)} ({cy.name} {did})"
         )
-    if not outcomes:
-        verdict = Verdict.NOT_SUPPORTED
-        parts.append("so there was no move to follow")
-    else:
-        verdict = combine(outcomes)
+        short.append(f"{window_words(w)}: {fmt.pct(cx.pct)} vs {fmt.pct(cy.pct)} ({did})")
+    verdict = combine(outcomes) if outcomes else Verdict.NOT_SUPPORTED
     reason = f"To {end}: {'; '.join(parts)}."
     since, since_figures = _since_pair(lab, x, y, end, "gap")
-    return ClaimCheck(claim, verdict.value, reason, figures, calls, end, since, since_figures)
+    brief = f"{cx.name} vs {cy.name}, {'; '.join(short)}."
+    return ClaimCheck(
+        claim, verdict.value, reason, figures, calls, end, since, since_figures, brief=brief
+    )
 
 
 # --- base rate and frequency ---------------------------------------------------------------
@@ -190,16 +212,23 @@ def frequency(claim: Claim, lab: Lab) -> ClaimCheck:
         f"{rate.as_of}; the latest ({rate.name} {fmt.pct(rate.present_pct)}) ranks in the "
         f"{ordinal(rate.present_rank_pct)} percentile{note}."
     )
+    brief = (
+        f"{lab.name(a)} beat {lab.name(b)} in {fmt.pct(rate.share_pct, signed=False)} of "
+        f"{months}-month windows since {rate.first_end}; this one ({fmt.pct(rate.present_pct)}) "
+        f"is in the {ordinal(rate.present_rank_pct)} percentile{note}."
+    )
     since, since_figures = _since_rate(lab, a, b, months, end)
     calls = [Call("relative.ratio_series", {"numerator": a, "denominator": b}), call]
-    return ClaimCheck(claim, verdict.value, reason, figures, calls, end, since, since_figures)
+    return ClaimCheck(
+        claim, verdict.value, reason, figures, calls, end, since, since_figures, brief=brief
+    )
 
 
 def _frequency_verdict(polarity: str, rate: BaseRate) -> tuple[Verdict, str]:
     wide = rate.present_pct > 0 and rate.present_rank_pct >= WIDE_RANK
     if polarity == "rare":
         if rate.share_pct <= RARE_SHARE:
-            return Verdict.SUPPORTED, ""
+            return Verdict.SUPPORTED, ": rare, fewer than one window in three"
         if wide:
             return Verdict.PARTLY, ": common, but a margin this wide is rare"
         if rate.share_pct > 50:
@@ -208,7 +237,7 @@ def _frequency_verdict(polarity: str, rate: BaseRate) -> tuple[Verdict, str]:
     if rate.share_pct >= RARE_SHARE:
         if wide and rate.present_rank_pct >= 95:
             return Verdict.PARTLY, ": common, but not a gap this wide"
-        return Verdict.SUPPORTED, ""
+        return Verdict.SUPPORTED, ": common, one window in three or more"
     if rate.share_pct < 10:
         return Verdict.CONTRADICTED, ": it is rare"
     return Verdict.NOT_SUPPORTED, ": it is uncommon"

@@ -62,6 +62,7 @@ class Verdict(StrEnum):
 
 
 VERDICT_ORDER = tuple(Verdict)
+REMARK = "not a claim about markets"  # how a remark's not-testable reason ends
 
 # Windows a claim can name: a change horizon, a span of them, a calendar month or year.
 WINDOWS = ("1w", "1m", "3m", "6m", "ytd", "1y", "recent", "weeks", "months", "history")
@@ -150,6 +151,22 @@ class ClaimCheck(ResultMixin):
     since: str | None = None  # how it held up from tested_at to the latest data
     since_figures: Figures = field(default_factory=dict)
     leadlag: list[LeadLagResult] = field(default_factory=list)  # behind a lead/lag verdict
+    brief: str | None = None  # the reason in a few words, for a table cell (None: the reason)
+    since_brief: str | None = None  # the same for ``since``
+
+    @property
+    def remark(self) -> bool:
+        """A sentence about a claim, the document or the reader, not a claim about markets."""
+        return self.verdict == Verdict.NOT_TESTABLE and self.reason.rstrip(".").endswith(REMARK)
+
+    @property
+    def short(self) -> str:
+        """The reason as a table cell shows it."""
+        return self.brief or self.reason
+
+    @property
+    def since_short(self) -> str:
+        return self.since_brief or self.since or ""
 
     def public_dict(self) -> dict:
         """The claim as the command line's JSON prints it."""
@@ -198,7 +215,13 @@ class ClaimReport(ResultMixin):
 
     @property
     def untestable(self) -> list[ClaimCheck]:
-        return [c for c in self.checks if c.verdict == Verdict.NOT_TESTABLE]
+        """The claims price data cannot test (remarks about the claims are listed apart)."""
+        return [c for c in self.checks if c.verdict == Verdict.NOT_TESTABLE and not c.remark]
+
+    @property
+    def remarks(self) -> list[ClaimCheck]:
+        """Sentences about the claims, the document or the reader: not claims about markets."""
+        return [c for c in self.checks if c.remark]
 
     def counts(self) -> dict[str, int]:
         """How many claims got each verdict, in verdict order (zeros included)."""
@@ -208,10 +231,13 @@ class ClaimReport(ResultMixin):
         """E.g. "9 claims: 2 supported, 1 partly supported, ...; 5 not testable"."""
         n = self.counts()
         tested = ", ".join(f"{n[v]} {v}" for v in VERDICT_ORDER[:-1] if n[v])
-        total = len(self.checks)
+        remarks = len(self.remarks)
+        total = len(self.checks) - remarks
         parts = [tested or "none testable"]
-        if n[Verdict.NOT_TESTABLE]:
-            parts.append(f"{n[Verdict.NOT_TESTABLE]} not testable with price data")
+        if n[Verdict.NOT_TESTABLE] - remarks:
+            parts.append(f"{n[Verdict.NOT_TESTABLE] - remarks} not testable with price data")
+        if remarks:
+            parts.append(f"{remarks} remark{'s' if remarks != 1 else ''} about the claims")
         return f"{total} claim{'s' if total != 1 else ''}: {'; '.join(parts)}"
 
     def public_dict(self) -> dict:

@@ -160,7 +160,7 @@ def remove_form(kb, docs) -> None:
 def check_claims_panel(kb, docs) -> None:
     """Check one document's claims against the price data and show the verdict table."""
     from assistant.claims.check import check_source
-    from assistant.claims.render import verdict_markdown
+    from assistant.claims.render import details_markdown, verdict_markdown
 
     titles = {d.doc_id: f"{d.title} ({d.doc_id})" for d in docs}
     with st.form("check-claims", border=False):
@@ -187,6 +187,9 @@ def check_claims_panel(kb, docs) -> None:
         st.error(common.safe_markdown(str(exc)), icon=":material/error:")
         return
     st.markdown(common.safe_markdown(verdict_markdown(report, badges=True)))
+    if report.testable:
+        with st.expander("How each claim was tested, in full", icon=":material/data_object:"):
+            st.markdown(common.safe_markdown(details_markdown(report)))
 
 
 st.title(":material/library_books: Knowledge", anchor=False)

@@ -74,7 +74,10 @@ def evidence(reports: list) -> list:
 
 
 def claims_section(reports: list, status: str, as_of: dt.date) -> Section:
-    """The section: per document its tally and a table of the tested claims."""
+    """The section: per document its tally and a table of the tested claims (short reasons; a
+    claim tested like an earlier one points at it)."""
+    from assistant.claims.render import rows as table_rows
+
     title = TITLE
     if status != "ok":
         text = f"The commentary library is not available: {one_line(status)}"
@@ -94,12 +97,12 @@ def claims_section(reports: list, status: str, as_of: dt.date) -> Section:
         blocks.append(Block("para", f"**{one_line(r.document.title)}**{when}: {r.tally()}."))
         rows = tuple(
             (
-                one_line(_short(c.claim.quote)),
-                c.verdict,
-                one_line(c.reason),
-                one_line(c.since or ""),
+                one_line(_short(row.check.claim.quote)),
+                row.check.verdict,
+                one_line(row.why),
+                one_line(row.since),
             )
-            for c in r.testable
+            for row in table_rows(r)
         )
         if rows:
             blocks.append(

@@ -112,10 +112,8 @@ def statements(report: ClaimReport) -> str:
     """The text the verdicts state (not the quotes): what the grounding check reads."""
     lines = [f"Tested at {report.tested_at}: {report.tested_note}"]
     for c in report.checks:
-        lines.append(c.reason)
-        if c.since:
-            lines.append(c.since)
-    return "\n".join(lines)
+        lines += [c.reason, c.brief or "", c.since or "", c.since_brief or ""]
+    return "\n".join(line for line in lines if line)
 
 
 def evidence(report: ClaimReport, span=None) -> list[Any]:

@@ -90,6 +90,83 @@ MARKET_WORDS = rx(
     r"crypto|metals?|commodit\w*|rall\w*|breakouts?|stocks?|bonds?|currenc\w*|debasement)\b"
 )
 
+# --- remarks about the claims, the document or the reader (checked first, on the sentence) ---
+
+CLAIM_WORDS = (
+    r"(?:claims?|statements?|thesis|argument|assertions?|evidence|case|reading|interpretation|"
+    r"comparisons?|conclusions?|sequence|story|narrative|hypothesis|idea|call)"
+)
+EVALUATIVE = (
+    r"(?:weak\w*|strong\w*|shaky|thin|solid|robust|fragile|testable|untestable|checkable|checked|"
+    r"tested|verified|plausible|speculative|debatable|overstated|unproven|a stretch|convincing|"
+    r"unconvincing|persuasive|hard\w*|eas(?:y|ier|iest)|difficult|questionable|doubtful|tenuous|"
+    r"anecdotal)"
+)
+# A claim word as the subject of an evaluation: "the lag claim is the weakest", "the record and
+# the silver-versus-gold comparison can be checked on closing prices", "these are testable".
+REMARK_CLAIM = rx(
+    rf"^\s*(?:the|this|that|these|those|each|every|both|its|their)\b[^.;:]{{0,60}}?"
+    rf"\b{CLAIM_WORDS}\b[^.;:]{{0,40}}?\b(?:is|are|was|were|looks?|seems?|remains?|"
+    rf"can(?:not|'t)? be|could be)\s+(?:\w+\s+){{0,2}}?{EVALUATIVE}\b",
+    r"^\s*(?:these|those|they|all of these) (?:are|were|remain) (?:\w+ )?(?:testable|untestable|"
+    r"claims|statements|assertions|hypotheses)\b",
+    r"\bnot (?:established|proven) facts?\b",
+    r"\b(?:weakest|strongest|shakiest|most (?:robust|fragile|speculative)|least (?:robust|"
+    r"convincing)) (?:claim|part|link|point|argument|step)\b",
+    rf"^\s*(?:the|this|that)\s+(?:\w+\s+)?{CLAIM_WORDS}\s+(?:rests?|relies|hinges) on\b",
+)
+# Statistical caution about a claim: "a correlation found by searching many lags is easily a
+# chance result", "a lead of weeks to months is a wide window".
+REMARK_CAUTION = rx(
+    r"\b(?:a )?chance (?:result|finding)\b",
+    r"\b(?:by|due to|down to|pure) (?:chance|luck|coincidence)\b|\bcoinciden(?:ce|tal)\b",
+    r"\bspurious\b|\bdata[- ]mining\b|\bdata[- ]dredg\w*|\boverfit\w*|\bcherry[- ]pick\w*",
+    r"\bsearching (?:many|several|lots of|a range of) lags\b|\bmultiple (?:comparisons|testing)\b",
+    r"\b(?:is|as) a (?:wide|broad|generous|vague) (?:window|range)\b",
+    r"\bcorrelation (?:is not|isn't|does not imply|doesn't imply) causation\b",
+    r"\b(?:small|tiny|short) samples?\b|\bfew (?:cycles|episodes|observations|data points)\b",
+    r"\b(?:hard|difficult|impossible|easy) to (?:prove|test|verify|check|falsify|defend)\b",
+)
+# Advice to the reader (counted only in a sentence that names no asset) and pointers elsewhere.
+REMARK_ADVICE = rx(
+    r"^\s*(?:see|read|check|compare|remember|keep in mind|bear in mind|treat|consider|beware|"
+    r"do not|don't|never|always|be (?:careful|wary|cautious)|take (?:it|this|these|them) with|"
+    r"for (?:more|details|background|the method\w*)\b)"
+)
+REMARK_POINTER = rx(
+    r"\b(?:see|read) (?:the|our|this|that|its) (?:\w+ )?(?:notes?|section|chapter|appendix|"
+    r"methodology|article|companion|guide|explainer)\b",
+    r"\bbefore treating\b|\btreat(?:ing)? (?:it|this|that|the \w+) as a rule\b",
+    r"\bnot (?:investment|financial) advice\b",
+)
+# The document speaking of itself: "This note restates, in the project's own words, ...".
+REMARK_DOCUMENT = rx(
+    r"^\s*(?:this|the present) (?:note|article|piece|post|page|summary|report|write-?up)\b[^.;:]"
+    r"{0,20}?\b(?:restates|summari[sz]es|describes|explains|covers|reviews|credits|draws on|"
+    r"is (?:about|based on|a summary|a restatement))\b",
+    r"\bin the project's own words\b|\bis credited (?:here )?by\b|\bhas no named author\b",
+)
+REMARK_CLAIM_REASON = "a remark about the claim, not a claim about markets"
+REMARK_ADVICE_REASON = "advice to the reader or a pointer to other notes, not a claim about markets"
+REMARK_DOCUMENT_REASON = "a remark about the document itself, not a claim about markets"
+
+# "money flows first into gold and silver": the leaders a later "bitcoin follows later" means
+# (an opening "First," counts a list, not a sequence).
+FIRST = rx(r"(?<!^)(?<![.;:]\s)\bfirst\b(?!,)", r"\bmov(?:e|es|ed) before\b")
+
+# A habit, not a period: "bitcoin tends to move sideways (when ...)".
+HABIT = rx(r"\b(?:tends? to|typically|usually|generally|as a rule|often)\b")
+HABIT_REASON = (
+    "it describes a habit in some market phase, not a move over a period the data can check"
+)
+# How a driver works in general: "falling real yields favour silver", "a softer dollar makes
+# dollar-priced metal cheaper" (a claim that it happened reads "has helped", "pushed").
+MECHANISM = rx(
+    r"\b(?:favou?rs?|makes?|means?|helps?|hurts?|supports?|benefits?|weighs on|is good for|"
+    r"is bad for|tends? to (?:lift|help|support|hurt))\b(?! (?:up|down)\b)"
+)
+MECHANISM_REASON = "it explains how a driver works in general, not what prices did"
+
 # --- testable kinds ---------------------------------------------------------------------------
 
 FOLLOW_VERB = rx(
@@ -215,10 +292,16 @@ ACCELERATE = rx(
     r"\bpick(?:ed|ing|s)? up (?:speed|pace|steam)\b",
     r"\bgather(?:ed|ing|s)? (?:pace|steam|momentum)\b",
     r"\bgone parabolic|went parabolic|parabolic\b",
+    r"\b(?:sped|speeded|speeding) up\b|\bgot faster\b",
 )
 STRONG = rx(
     r"\b(sharp(?:ly)?|steep(?:ly)?|surg\w*|soar\w*|plung\w*|crash\w*|tumbl\w*|collaps\w*|"
     r"massive(?:ly)?|huge|dramatic(?:ally)?|spectacular(?:ly)?|rocket\w*|doubl\w*|tripled|halved)\b"
+)
+# "the rally", "the metal": with no asset named nearby, the document's own subject.
+NOUN_ANAPHOR = rx(
+    r"\b(the rally|the rally's|this rally|that rally|the move|the metal|the surge|the advance|"
+    r"the climb|the breakout)\b"
 )
 ANAPHOR = rx(
     r"^\s*(it|its|it's|they|their|the rally|the move|the metal|the coin|the climb|the advance|"

@@ -13,16 +13,23 @@ from assistant.claims import cues
 from assistant.claims.text import Mention, keys_in, lag_range, levels, mentions, plain, window_in
 from tools.claims import Claim, ClaimKind
 
+MACRO_KEYS = ("dxy", "us10y")
+
 
 @dataclass
 class Context:
-    """What earlier sentences established: the document's main asset, recent assets, the last
-    subject and the last compared pair (winner, loser), for "it", "the rally", "that gap"."""
+    """What the previous sentence established, when it is in the same paragraph: the assets it
+    named, its subject and the pair it compared (for "it", "that gap"), and the assets this
+    paragraph said move "first" (for "bitcoin follows later"). A new paragraph starts afresh but
+    for the document's main asset (``focus``, the title's), which only "the rally", "the move"
+    and a divergence with no mover named can refer to."""
 
     focus: str | None = None
-    recent: list[str] = field(default_factory=list)  # assets of recent sentences, newest first
+    paragraph: int = -1
+    previous: list[str] = field(default_factory=list)
     subject: str | None = None
     pair: tuple[str, str] | None = None
+    first: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -32,6 +39,7 @@ class Clause:
     sentence: int
     ctx: Context
     inherited: str | None = None  # a subject named earlier in the same sentence
+    sentence_keys: list[str] = field(default_factory=list)  # every asset the sentence names
     found: list[Mention] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -50,20 +58,24 @@ class Clause:
 
     def subject(self, pos: int | None = None) -> str | None:
         """The asset the clause is about: the nearest one named before ``pos``, else one named
-        earlier in the sentence, else (for "it", "the rally"...) the one talked about last."""
+        earlier in the sentence, else, for "it" or "the rally", the previous sentence's subject
+        (or, for "the rally", the document's main asset). None when nothing names it."""
         named = self.before(pos) if pos is not None else self.keys[:1]
         if named:
             return named[-1]
         if self.inherited:
             return self.inherited
-        if cues.ANAPHOR.search(self.low) or not self.keys:
-            return self.ctx.subject or self.ctx.focus
+        if cues.ANAPHOR.search(self.low):
+            noun = cues.NOUN_ANAPHOR.search(self.low)
+            return self.ctx.subject or (self.ctx.focus if noun else None)
         return None
 
-    def others(self, subject: str | None) -> list[str]:
-        """Other assets from context, most recent first: for a comparison with no second asset."""
-        pool = [*self.ctx.recent, self.ctx.focus]
-        return list(dict.fromkeys(k for k in pool if k and k != subject))
+    def others(self, subject: str | None, first: bool = False) -> list[str]:
+        """The other side of a comparison the clause does not name: another asset of the same
+        sentence, else of the previous sentence (same paragraph), else (``first``) the assets
+        this paragraph said move first."""
+        pool = [*self.sentence_keys, *self.ctx.previous, *(self.ctx.first if first else [])]
+        return [k for k in dict.fromkeys(pool) if k != subject and k not in MACRO_KEYS]
 
     def claim(self, kind: ClaimKind, subject: str | None, **fields) -> Claim:
         return Claim(self.quote, kind.value, subject, sentence=self.sentence, **fields)
@@ -99,7 +111,8 @@ def lead_lag(c: Clause) -> list[Claim]:
         return []  # "has lagged": performance, not timing
     if follow and (cues.LAG_WORDING.search(c.low) or lag_range(c.low)):
         follower = c.subject(follow.start())
-        leaders = [k for k in c.after(follow.end()) if k != follower] or c.others(follower)[:2]
+        leaders = [k for k in c.after(follow.end()) if k != follower]
+        leaders = leaders or c.others(follower, first=True)[:2]
     elif lead:
         leaders = c.before(lead.start()) or ([c.subject()] if c.subject() else [])
         after = [k for k in c.after(lead.end()) if k not in leaders]
@@ -205,7 +218,13 @@ def divergence(c: Clause) -> list[Claim]:
     if not cue:
         return []
     subject = c.subject(cue.start())
-    mover = [k for k in c.after(cue.end()) if k != subject] or c.others(subject)
+    mover = [k for k in c.after(cue.end()) if k != subject]
+    if not mover and cues.NOUN_ANAPHOR.search(c.low, cue.end()):
+        # "bitcoin did not join the move": the move of the asset the previous sentence was about
+        mover = [k for k in (c.ctx.subject, c.ctx.focus) if k and k != subject][:1]
+    mover = mover or c.others(subject)
+    if not mover and c.ctx.focus and c.ctx.focus != subject:
+        mover = [c.ctx.focus]  # "bitcoin hasn't followed along": the document's own rally
     if not subject or not mover:
         return []
     return [c.claim(ClaimKind.DIVERGENCE, subject, reference=[mover[0]], window=window_in(c.text))]
@@ -215,9 +234,13 @@ def macro(c: Clause) -> list[Claim]:
     if not gated("macro", c.low):
         return []
     found: list[tuple[int, int, Claim]] = []
+    general = False
     for pattern, direction in ((cues.MACRO_DOWN, "down"), (cues.MACRO_UP, "up")):
         for m in pattern.finditer(c.low):
             proxy = "us10y" if "yield" in m[0] else "dxy"
+            if cues.MECHANISM.match(c.low[m.end() :].lstrip()):
+                general = True  # "a softer dollar makes metal cheaper": how it works, not news
+                continue
             if any(x.subject == proxy for _, _, x in found):
                 continue
             driver = (
@@ -228,6 +251,8 @@ def macro(c: Clause) -> list[Claim]:
                 ClaimKind.MACRO, proxy, direction=direction, driver=driver, window=window
             )
             found.append((m.start(), m.end(), claim))
+    if general and not found:
+        return [c.claim(ClaimKind.NOT_TESTABLE, None, reason=cues.MECHANISM_REASON)]
     if len(found) > 1 and len(c.low) == len(c.quote):  # each in its own words
         return [replace(claim, quote=c.quote[a:b]) for a, b, claim in sorted(found)]
     return [claim for _, _, claim in found]

@@ -45,6 +45,7 @@ def extract(text: str, title: str = "", classifier=None) -> Extraction:
     claims: list[Claim] = []
     pending: list[tuple[Sentence, str]] = []
     for s in found:
+        ctx = rules.enter(ctx, s)
         reading = rules.read(s, ctx)
         claims.extend(reading.claims)
         pending.extend((s, clause) for clause in reading.undecided)

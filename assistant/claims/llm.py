@@ -11,10 +11,13 @@ returns is ignored; the deterministic testers of :mod:`tools.claimcheck` decide 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.claims.extract import focus_asset
+from assistant.claims.rules import named_near, remark
 from assistant.claims.text import keys_in, levels, mentions, plain, sentences
 from tools import assets
 from tools.claims import DIRECTIONS, WINDOWS, Claim, ClaimKind
@@ -90,7 +93,7 @@ def propose(model, title: str, text: str) -> tuple[list[Claim], list[str]]:
     )
     if isinstance(result, dict):
         result = ProposedClaims.model_validate(result)
-    return validate(result or ProposedClaims(), text)
+    return validate(result or ProposedClaims(), text, title)
 
 
 def _structured(model):
@@ -106,19 +109,25 @@ def _squash(text: str) -> str:
     return " ".join(plain(text).split()).casefold()
 
 
-def validate(result: ProposedClaims, text: str) -> tuple[list[Claim], list[str]]:
-    """Claims the testers can run, from the model's proposals, each checked against ``text``."""
+def validate(result: ProposedClaims, text: str, title: str = "") -> tuple[list[Claim], list[str]]:
+    """Claims the testers can run, from the model's proposals, each checked against ``text``:
+    the quote must be in it, and, as for the offline rules, a claim's assets must be named in
+    its sentence or the one before (same paragraph), and a remark about a claim, the document or
+    the reader is not a claim about markets."""
     flat = _squash(text)
     found = sentences(text)
+    focus = focus_asset(title, found)
     claims, missing, fixed = [], 0, 0
     for p in result.claims:
         quote = " ".join(p.quote.split())
         if not quote or _squash(quote) not in flat:
             missing += 1
             continue
-        claim, corrected = _claim(p, quote, _sentence_of(found, quote))
+        index = _sentence_of(found, quote)
+        claim, corrected = _claim(p, quote, index)
+        claim, moved = _grounded(claim, found, index, focus)
         claims.append(claim)
-        fixed += corrected
+        fixed += corrected + moved
     claims.sort(key=lambda c: c.sentence)
     notes = []
     if missing:
@@ -129,6 +138,25 @@ def validate(result: ProposedClaims, text: str) -> tuple[list[Claim], list[str]]
     if fixed:
         notes.append(f"{fixed} value{'s' if fixed != 1 else ''} proposed by the model corrected.")
     return claims, notes
+
+
+def _grounded(claim: Claim, found, index: int, focus: str | None) -> tuple[Claim, int]:
+    """The claim with only the assets its text names (see :func:`validate`), and how many
+    values that changed."""
+    if not found:
+        return claim, 0
+    why = remark(plain(found[index].text).lower(), bool(mentions(plain(found[index].text))))
+    if why is not None:
+        changed = int(claim.kind != ClaimKind.NOT_TESTABLE or claim.reason != why)
+        return replace(claim, kind=ClaimKind.NOT_TESTABLE.value, reason=why), changed
+    if not claim.testable:
+        return claim, 0
+    near = named_near(found, index) | ({focus} if claim.kind == ClaimKind.DIVERGENCE else set())
+    near.discard(None)
+    subject = claim.subject if claim.subject in near else None
+    reference = [k for k in claim.reference if k in near]
+    dropped = (subject != claim.subject) + len(claim.reference) - len(reference)
+    return replace(claim, subject=subject, reference=reference), dropped
 
 
 def _sentence_of(found, quote: str) -> int:

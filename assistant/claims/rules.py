@@ -41,6 +41,12 @@ def read(sentence: Sentence, ctx: Context) -> Reading:
     text = plain(sentence.text)
     if cues.QUESTION.search(text) or cues.DISCOURSE.search(text.lower()):
         return Reading([], [])
+    named = keys_in(mentions(text))
+    why = remark(text.lower(), bool(named))
+    if why is not None:
+        quote = sentence.text.strip()
+        return Reading([Claim(quote, ClaimKind.NOT_TESTABLE.value, reason=why,
+                              sentence=sentence.index)], [])  # fmt: skip
     claims: list[Claim] = []
     undecided: list[str] = []
     inherited: str | None = None
@@ -52,6 +58,7 @@ def read(sentence: Sentence, ctx: Context) -> Reading:
             sentence.index,
             ctx,
             inherited,
+            named,
         )
         if not clause.text:
             continue
@@ -97,9 +104,24 @@ def read_clause(c: Clause, pair: tuple[str, str] | None) -> list[Claim] | None:
             listed = vocab or pattern in (cues.POLICY, cues.SUPPLY, cues.FLOWS)
             return [c.claim(ClaimKind.NOT_TESTABLE, subject, reason=reason)] if listed else []
     found = detect.move(c)
+    if found and cues.HABIT.search(c.low) and found[0].direction != "accelerate":
+        return [c.claim(ClaimKind.NOT_TESTABLE, found[0].subject, reason=cues.HABIT_REASON)]
     if found:
         return found
     return None if c.keys else []
+
+
+def remark(low: str, names_asset: bool) -> str | None:
+    """Why a sentence is a remark about the claims, the document or the reader rather than a
+    claim about markets ("the lag claim is the weakest", "see the notes on breakouts"), or
+    None."""
+    if cues.REMARK_DOCUMENT.search(low):
+        return cues.REMARK_DOCUMENT_REASON
+    if cues.REMARK_CLAIM.search(low) or cues.REMARK_CAUTION.search(low):
+        return cues.REMARK_CLAIM_REASON
+    if cues.REMARK_POINTER.search(low) or (not names_asset and cues.REMARK_ADVICE.search(low)):
+        return cues.REMARK_ADVICE_REASON
+    return None
 
 
 def winner_loser(claim: Claim) -> tuple[str, str] | None:
@@ -124,11 +146,15 @@ def merge(claims: list[Claim], sentence: Sentence) -> list[Claim]:
         if twin is None:
             out.append(c)
             continue
+        # One not-testable entry per sentence: the first reason, unless a later clause shows
+        # the sentence explains how a driver works in general.
+        general = twin.kind == ClaimKind.NOT_TESTABLE and c.reason == cues.MECHANISM_REASON
         joined = replace(
             twin,
             quote=_span(sentence.text, twin.quote, c.quote),
             level=twin.level if twin.level is not None else c.level,
             record=twin.record or c.record,
+            reason=c.reason if general else twin.reason,
         )
         out[out.index(twin)] = joined
     if len(out) == 1:
@@ -152,16 +178,39 @@ def _span(text: str, first: str, second: str) -> str:
 
 
 def advance(ctx: Context, sentence: Sentence, claims: list[Claim]) -> Context:
-    """The context after a sentence: its assets first among the recent ones, its subject and
-    its compared pair."""
-    named = keys_in(mentions(plain(sentence.text)))
-    recent = list(dict.fromkeys([*named, *ctx.recent]))[:4]
-    subject, pair = ctx.subject, ctx.pair
+    """The context the next sentence reads with: this sentence's assets, its subject (the first
+    asset it names, else the subject of its claims) and its compared pair; the assets said to move
+    "first" carry on to the end of the paragraph."""
+    text = plain(sentence.text)
+    named = keys_in(mentions(text))
+    main = [k for k in named if k not in detect.MACRO_KEYS]
+    subject, pair = None, None
     for c in claims:
         if c.testable and c.subject:
             subject = c.subject
         pair = winner_loser(c) or pair
-    main = [k for k in named if k not in ("dxy", "us10y")]
     if main:
         subject = main[0]  # the first asset named: usually the sentence's grammatical subject
-    return Context(focus=ctx.focus, recent=recent, subject=subject, pair=pair)
+    first = main if main and cues.FIRST.search(text.lower()) else ctx.first
+    return Context(ctx.focus, sentence.paragraph, named, subject, pair, first)
+
+
+def enter(ctx: Context, sentence: Sentence) -> Context:
+    """The context at the start of ``sentence``: a new paragraph keeps only the main asset."""
+    if sentence.paragraph == ctx.paragraph:
+        return ctx
+    return Context(focus=ctx.focus, paragraph=sentence.paragraph)
+
+
+def named_near(found: list[Sentence], index: int) -> set[str]:
+    """The assets a claim in sentence ``index`` may use: those it names, those of the sentence
+    before it in the same paragraph, and those the paragraph said move "first" before it."""
+    here = found[index]
+    keys = set(keys_in(mentions(plain(here.text))))
+    for s in found[:index]:
+        if s.paragraph != here.paragraph:
+            continue
+        text = plain(s.text)
+        if s.index == index - 1 or cues.FIRST.search(text.lower()):
+            keys |= set(keys_in(mentions(text)))
+    return keys

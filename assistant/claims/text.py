@@ -18,7 +18,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(\[]?[A-Z
 _CLAUSE = re.compile(
     r"\s*[—–]\s*|[;:]\s+|,\s+(?=(?:which|while|whereas|but|really|setting|sending|taking|"
     r"leaving|even|though|although|so)\b)|,?\s+(?=(?:because|due to|thanks to|amid|on the back "
-    r"of|as (?:investors|traders|markets|money))\b)",
+    r"of|as (?:investors|traders|markets|money))\b)|\s+(?=after a (?:climb|rally|run|rise|advance|"
+    r"surge)\b)|\s+and\s+(?=(?:sped|speeded|accelerated|picked up|gathered)\b)",
     re.I,
 )
 
@@ -233,12 +234,25 @@ _LAG = re.compile(
 )
 
 
+_SPAN = re.compile(
+    r"\s*(?:about |roughly |around |some )?(?P<a>\d+|one|two|three|four|five|six)\s*"
+    r"(?:to|-|–|or)\s*(?P<b>\d+|two|three|four|five|six)\s+(?P<u>day|week|month)s?\b"
+)
+
+
 def lag_range(text: str) -> tuple[int, int, str] | None:
     """(min, max, freq) of a lag the text names ("a lag of weeks to months": 1..26 weekly;
     "four weeks": 3..5 weekly; "a few days": 1..10 daily), or None."""
     low = plain(text).lower()
     anchor = re.search(r"\blag(?:ged|s)?\s+(?:of|by)\b|\bby\b|\bwith a delay of\b", low)
     later = re.search(r"\b((?:\w+\s+){1,3})later\b", low)
+    if anchor and (span := _SPAN.match(low, anchor.end())):  # "a lag of 10 to 20 weeks"
+        a, b, unit = _count(span["a"]) or 1, _count(span["b"]) or 1, span["u"]
+        lo, hi = sorted((a, b))
+        if unit == "day":
+            return lo, hi, "daily"
+        per = 4 if unit == "month" else 1
+        return max(1, lo * per), hi * per + (per > 1), "weekly"
     if anchor:
         m = _LAG.search(low, anchor.end())
         if m and m.start() - anchor.end() > 12:

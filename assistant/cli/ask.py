@@ -129,7 +129,7 @@ def _run_turn(assistant, question: str, thread_id: str | None, quiet: bool, stre
             continue
         elif isinstance(event, TextDelta):
             if stream:
-                out.write(terminal_text(event.text, lines=True))
+                out.write(terminal_text(_readable(event.text, out), lines=True))
                 out.flush()
                 streamed = True
         else:
@@ -191,3 +191,13 @@ def _sources(reply) -> str:
 
     listed = format_sources(reply.answer, reply.sources)
     return "\nSources:\n" + terminal_text(listed, lines=True) if listed else ""
+
+
+def _readable(text: str, out) -> str:
+    """On a terminal, the answer's Markdown escapes ("data\\:") and verdict badges read as
+    plain text; piped elsewhere, the Markdown is kept."""
+    if not getattr(out, "isatty", lambda: False)():
+        return text
+    from assistant.claims.render import terminal_markdown
+
+    return terminal_markdown(text)

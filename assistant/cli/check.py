@@ -20,7 +20,16 @@ EXIT_CODES = (
     " too large or unreadable file, an unknown library document, an unknown format, a bad"
     " --as-of date, a model that is not configured."
 )
-FORMATS = ("md", "html")
+FORMATS = ("text", "md", "html")
+FormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help="text (default: plain text for a terminal), md (the Markdown table) or html (a"
+        " self-contained page).",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -36,9 +45,7 @@ def check(
             help="A file (.md .txt .html .pdf), - for stdin, or a library document id or title."
         ),
     ],
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help="md (default) or html (a self-contained page).")
-    ] = "md",
+    fmt: FormatOption = "text",
     as_json: Annotated[bool, typer.Option("--json", help="Print the verdicts as JSON.")] = False,
     model: Annotated[
         str | None,
@@ -61,9 +68,9 @@ def check(
     from tools.data import Market
     from tools.errors import DateRangeError, InputError
 
-    form = fmt.strip().lower().lstrip(".").replace("markdown", "md")
+    form = fmt.strip().lower().lstrip(".").replace("markdown", "md").replace("txt", "text")
     if not as_json and form not in FORMATS:
-        raise InputError(f"Unknown format '{form[:20]}'; use md or html (or --json).")
+        raise InputError(f"Unknown format '{form[:20]}'; use text, md or html (or --json).")
     settings = ctx.obj
     today = dt.date.today()
     if settings.as_of and settings.as_of > today:
@@ -86,15 +93,18 @@ def check(
 
 
 def _print(report, form: str) -> None:
-    from assistant.claims.render import verdict_html, verdict_markdown
+    from assistant.claims.render import verdict_html, verdict_markdown, verdict_text
     from assistant.cli.output import emit_json
+    from assistant.safety import terminal_text
 
     if form == "json":
         emit_json(report.public_dict())
     elif form == "html":
         typer.echo(verdict_html(report), nl=False)
-    else:
+    elif form == "md":
         typer.echo(verdict_markdown(report, badges=False, calls=True), nl=False)
+    else:
+        typer.echo(terminal_text(verdict_text(report), lines=True), nl=False)
 
 
 def _model(settings, model: str | None):

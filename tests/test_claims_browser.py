@@ -1,0 +1,53 @@
+"""The claim check in a real browser: "check this: ..." in the chat answers with the verdict
+table, whose verdicts render as coloured badges (not as ":green-badge[...]" text) and whose
+escaped colons read as plain colons. Skipped when Chromium is missing, except in CI."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from app_browser import ARTIFACTS, app_server, ask, chromium, chromium_missing_reason, open_app
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+QUESTION = (
+    "Check this: Bitcoin follows silver with a lag of about four weeks. Gold leads the S&P 500 "
+    "by a month. Bitcoin trails silver by about four weeks."
+)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    reason = chromium_missing_reason()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the browser test must run in CI, but {reason}")
+        pytest.skip(reason)
+    with chromium() as b:
+        yield b
+
+
+def test_the_verdict_table_renders_with_badges(browser, tmp_path):
+    with app_server(tmp_path / "home") as server:
+        page = open_app(browser, server.url)
+        ask(page, QUESTION)
+        message = page.get_by_test_id("stChatMessage").last
+        table = message.locator("table").filter(visible=True).first
+        try:
+            table.wait_for(timeout=60_000)
+            page.get_by_text("All figures from tools").wait_for(timeout=10_000)
+        finally:
+            page.set_viewport_size({"width": 1360, "height": 1400})
+            page.screenshot(path=str(ARTIFACTS / "claims-table.png"), full_page=True)
+        text = table.inner_text()
+        assert "-badge[" not in text and "\\:" not in text
+        badges = table.locator('[data-testid="stMarkdownBadge"], .stMarkdownBadge')
+        labels = [badges.nth(i).inner_text().strip() for i in range(badges.count())]
+        assert labels == ["Supported", "Not supported", "Supported"], labels
+        colours = {badges.nth(i).evaluate("e => getComputedStyle(e).color") for i in range(3)}
+        assert len(colours) == 2  # green and gray are drawn differently
+        assert "Same test as claim 1." in text
+        summary = message.get_by_text("can be tested with price data:").first.inner_text()
+        assert "data:" in summary and "\\" not in summary
+        assert not page.get_by_test_id("stException").count()
