@@ -286,15 +286,13 @@ def market_briefing(runtime: Runtime, assets: list[str] | None = None) -> tuple[
 def check_claims(
     runtime: Runtime, source: str | None = None, text: str | None = None
 ) -> tuple[str, dict]:
-    """Fact-check market commentary: find its claims (levels and records, relative performance,
-    moves, divergences, lead/lag, how often something happens, the dollar or yields) and test
-    each against the price data. Returns a verdict per claim (supported, partly supported, not
-    supported, contradicted, not testable) with the figures, the date tested at and how it has
-    held up since. Use it for "fact-check the silver article" or "check this: ...".
+    """Fact-check commentary: find its testable claims and test each against the price data;
+    a verdict per claim (supported, partly supported, not supported, contradicted, not
+    testable) with its figures and dates. For "fact-check the silver article", "check this: ...".
 
     Args:
-        source: a commentary library document's id or title words, e.g. "silver article".
-        text: pasted text to check instead, e.g. a paragraph quoted by the user.
+        source: a library document's id or title words, e.g. "silver article".
+        text: pasted text to check instead.
     """
     from assistant.claims.check import check_source
 

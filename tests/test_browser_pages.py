@@ -86,8 +86,9 @@ def knowledge_page(page, note: Path) -> None:
     page.locator('input[type="file"]').set_input_files(str(note))
     page.get_by_role("button", name="Add to the library").click()
     page.get_by_text("Added copper-notes.md.").wait_for(timeout=60_000)
-    table = page.get_by_test_id("stDataFrame").first
-    table.wait_for()
+    tables = page.get_by_test_id("stDataFrame")
+    tables.nth(1).wait_for()  # both drawn: the new document's table, then the library's
+    table = tables.first
     idle(page)
     found = table.bounding_box()
     assert found and found["y"] + found["height"] <= 1000  # the new document is in view
