@@ -64,48 +64,6 @@ class Server:
     log: Path
 
 
-POLICY_APP = """from pathlib import Path
-
-import streamlit as st
-from starlette.middleware import Middleware
-
-POLICY = {policy!r}
-
-
-class Policy:
-    \"\"\"Every HTTP response carries the Content Security Policy.\"\"\"
-
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope.get("type") != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_policy(message):
-            if message.get("type") == "http.response.start":
-                policy = (b"content-security-policy", POLICY.encode())
-                headers = [*message.get("headers", []), policy]
-                message = {{**message, "headers": headers}}
-            await send(message)
-
-        await self.app(scope, receive, send_with_policy)
-
-
-app = st.App(Path({app!r}), middleware=[Middleware(Policy)])
-"""
-
-
-def policy_script(folder: Path, policy: str) -> Path:
-    """A script that serves the app with every response under the Content Security Policy
-    ``policy`` (as ``st.App`` with an ASGI middleware)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    script = folder / "app_under_policy.py"
-    script.write_text(POLICY_APP.format(policy=policy, app=str(ROOT / "streamlit_app.py")))
-    return script
-
-
 @contextlib.contextmanager
 def app_server(
     home: Path, data: str = "demo", script: Path = ROOT / "streamlit_app.py", timeout: float = 30.0
@@ -233,10 +191,11 @@ def visit(browser, url: str, width: int = 1360, height: int = 1000, path: str = 
     return found
 
 
-def answered(page, n: int, timeout_ms: float = 60_000):
-    """The n-th answer (0-based) once it is complete; returns its chat message."""
+def answered(page, n: int, timeout_ms: float = 60_000, footer=FOOTER):
+    """The n-th answer (0-based) once it is complete (its footer is shown); returns its chat
+    message. ``footer`` is the offline analyst's by default; pass another model's label."""
     message = page.get_by_test_id("stChatMessage").nth(2 * n + 1)
-    message.get_by_text(FOOTER).wait_for(timeout=timeout_ms)
+    message.get_by_text(footer).wait_for(timeout=timeout_ms)
     return message
 
 

@@ -51,3 +51,18 @@ def knowledge_base(tmp_path_factory):
     from knowledge.base import open_knowledge_base
 
     return open_knowledge_base(tmp_path_factory.mktemp("kb-home"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium through Playwright (skipped where it is missing, except in CI,
+    where .ci/run installs it)."""
+    from app_browser import chromium, chromium_missing_reason
+
+    reason = chromium_missing_reason()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the browser test must run in CI, but {reason}")
+        pytest.skip(reason)
+    with chromium() as b:
+        yield b

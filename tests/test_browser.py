@@ -12,51 +12,20 @@ private to their browser and a reload continuing one; no console errors and no r
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from app_browser import (
-    ARTIFACTS,
-    CHART,
-    answered,
-    app_server,
-    ask,
-    chromium,
-    chromium_missing_reason,
-    idle,
-    policy_script,
-    visit,
-)
+from app_browser import ARTIFACTS, CHART, ROOT, answered, app_server, ask, idle, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CODE_NAMES = ("find_breakouts", "get_price", "search_commentary", "QUOTED COMMENTARY", "<<<")
-# The policy the app is served under (as assistant/app/headers.py on the hardening branch sets
-# it): inline scripts yes, scripts from blob: URLs no. The owner cookie and landing must work.
-POLICY = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
-    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
-    "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'"
-)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    reason = chromium_missing_reason()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the browser test must run in CI, but {reason}")
-        pytest.skip(reason)
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """One app on a fresh data directory (its first answer is a fresh install's), served under
-    the Content Security Policy."""
+    """One app on a fresh data directory (its first answer is a fresh install's), served as
+    ``make run`` serves it: behind the Content Security Policy and framing headers."""
     ARTIFACTS.mkdir(exist_ok=True)
     root = tmp_path_factory.mktemp("browser")
-    with app_server(root / "home", script=policy_script(root, POLICY)) as running:
+    with app_server(root / "home", script=ROOT / "serve_app.py") as running:
         yield running.url
 
 

@@ -9,20 +9,10 @@ message and its document shows at once. Screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from app_browser import (
-    ARTIFACTS,
-    answered,
-    app_server,
-    ask,
-    chromium,
-    chromium_missing_reason,
-    idle,
-    visit,
-)
+from app_browser import ARTIFACTS, answered, app_server, ask, idle, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -35,17 +25,6 @@ published: 2026-10-01
 
 Grid investment keeps copper demand high.
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    reason = chromium_missing_reason()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the browser test must run in CI, but {reason}")
-        pytest.skip(reason)
-    with chromium() as b:
-        yield b
 
 
 def font_size(locator) -> float:

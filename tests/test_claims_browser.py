@@ -4,10 +4,8 @@ escaped colons read as plain colons. Skipped when Chromium is missing, except in
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from app_browser import ARTIFACTS, app_server, ask, chromium, chromium_missing_reason, open_app
+from app_browser import ARTIFACTS, app_server, ask, open_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -15,17 +13,6 @@ QUESTION = (
     "Check this: Bitcoin follows silver with a lag of about four weeks. Gold leads the S&P 500 "
     "by a month. Bitcoin trails silver by about four weeks."
 )
-
-
-@pytest.fixture(scope="module")
-def browser():
-    reason = chromium_missing_reason()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the browser test must run in CI, but {reason}")
-        pytest.skip(reason)
-    with chromium() as b:
-        yield b
 
 
 def test_the_verdict_table_renders_with_badges(browser, tmp_path):

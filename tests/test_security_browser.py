@@ -10,7 +10,6 @@ may be in the page, and the Content Security Policy must be in force.
 
 from __future__ import annotations
 
-import os
 import re
 import urllib.error
 import urllib.request
@@ -18,7 +17,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-from app_browser import CHAT_INPUT, app_server, ask, chromium, chromium_missing_reason, open_app
+from app_browser import CHAT_INPUT, answered, app_server, ask, open_app
 from openai_stub import StubOpenAI
 from reliability_support import POISONED
 from test_knowledge_support import embedder, seed_home
@@ -50,17 +49,6 @@ def test_the_app_sends_a_content_security_policy_and_framing_headers(tmp_path):
             assert headers.get("x-frame-options") == "SAMEORIGIN"
             assert headers.get("x-content-type-options") == "nosniff"
             assert headers.get("referrer-policy") == "no-referrer"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    reason = chromium_missing_reason()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the browser test must run in CI, but {reason}")
-        pytest.skip(reason)
-    with chromium() as b:
-        yield b
 
 
 def poisoned_home(home: Path) -> Path:
@@ -158,8 +146,9 @@ def test_no_request_leaves_the_machine_when_answers_carry_outside_images(browser
         assert "full vault report" in quoted  # the link's words are shown, as text
         use_stub_model(page, stub.base_url)
         ask(page, "Is gold breaking out?")
-        messages.get_by_text("Vault stocks are falling").first.wait_for(timeout=60_000)
-        answer = messages.last.inner_text().replace("\u200b", "")
+        # The whole answer: its footer (the model's label and the time taken) ends a finished turn.
+        finished = answered(page, 1, footer=re.compile(r" · \d+\.\d\d s$"))
+        answer = finished.inner_text().replace("\u200b", "")
         assert f"https://{EVIL}/pixel.png" in answer and "your account" in answer  # as text
         assert stub.requests, "the stub model was not used"
         page.get_by_test_id(CHAT_INPUT).wait_for()
