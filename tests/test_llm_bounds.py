@@ -287,3 +287,29 @@ def test_a_repetition_stop_shows_only_the_product_s_message(stub, caplog):
     assert reply.stopped == "repetition" and "repeating itself" in reply.error
     logged = [r.getMessage() for r in caplog.records if r.levelno >= 30]
     assert not [m for m in logged if "callback" in m or "RepetitionStopped" in m], logged
+
+
+def test_a_turn_stopped_at_its_call_limit_fails_and_counts_every_text_call(
+    stub, capsys, monkeypatch
+):
+    """A model that calls a tool (written as text) on every call until the limit: the turn is a
+    failure to answer fully (exit 1, one clear line), the limit's own figures are not checked
+    as the answer's, and the notice counts every call that ran."""
+    import json
+
+    from assistant.cli.main import main
+
+    call = '<tool_call>{"name": "get_price", "arguments": {"asset": "gold"}}</tool_call>'
+    for _ in range(6):
+        stub.push({"text": call})
+    monkeypatch.setenv("OPENAI_BASE_URL", stub.base_url)
+    monkeypatch.setenv("MARKET_ASSISTANT_MODEL_CALLS", "3")
+    monkeypatch.setenv("MARKET_ASSISTANT_TOOL_CALLS", "12")
+    code = main(["--data", "demo", "ask", "gold?", "--model", "openai:m", "--json"])
+    out, err = capsys.readouterr()
+    reply = json.loads(out)
+    assert code == 1 and len(stub.requests) == 3 and len(reply["tool_calls"]) == 3
+    assert "per-turn limit (3 model calls, 12 tool calls)" in reply["error"]
+    assert reply["grounding"]["checked"] == 0 and reply["grounding"]["ok"]
+    assert any("wrote 3 tool calls as text" in n for n in reply["notices"]), reply["notices"]
+    assert not any("1 tool call " in n for n in reply["notices"])
