@@ -617,3 +617,16 @@ def test_the_home_and_asset_lists_are_checked(capsys):
     names = ",".join(f"zz{i}" for i in range(500))
     code, out, err = run_cli(capsys, "--data", "demo", "brief", "--assets", names)
     assert code == 2 and len(err) < 600 and "at most 40 assets" in err
+
+
+def test_ask_json_carries_the_note_about_a_damaged_conversation_store(tmp_path, capsys):
+    """The note naming the kept-aside file is in ``ask --json``'s notices, not only on stderr."""
+    path = tmp_path / "conversations.sqlite"
+    path.write_bytes(os.urandom(8192))
+    code, out, err = run_cli(
+        capsys, "--home", str(tmp_path), "--data", "demo", "ask", "How much is gold?",
+        "--thread", "t", "--json",
+    )  # fmt: skip
+    kept = next(tmp_path.glob("conversations.sqlite.damaged-*"))
+    notices = json.loads(out)["notices"]
+    assert code == 0 and len([n for n in notices if kept.name in n]) == 1, notices
