@@ -176,10 +176,7 @@ def validated(tool: BaseTool, args: dict) -> tuple[dict, list[str]]:
 def refused_call(tool: BaseTool, call: dict, issues: list[str]) -> ToolMessage:
     """The answer to a call whose arguments do not fit the tool: it was not run, and why."""
     listed = "; ".join(i.removeprefix(f"{tool.name}: ") for i in issues)
-    text = (
-        f"Input error: {tool.name} was not run, because its arguments do not fit: {listed}. "
-        "Call it again with valid arguments."
-    )
+    text = f"Input error: {tool.name} was not run: {listed}. Call it again with valid arguments."
     return ToolMessage(
         content=text[:1500],
         tool_call_id=call.get("id") or "",
