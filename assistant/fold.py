@@ -105,6 +105,13 @@ class TurnFold:
                 self.error, self.stopped, self.final = None, None, first
                 self.notices.append("The model's rewrite did not finish; its first answer is kept.")
             report = self._check()
+        if self.text_calls:
+            n = self.text_calls
+            self.notices.append(
+                TEXT_CALLS_NOTICE.format(
+                    n=grounding.plural(n, "tool call"), it="it was" if n == 1 else "they were"
+                )
+            )
         for notice in self.notices:
             yield Notice(notice)
         if self.error:
@@ -191,15 +198,8 @@ class TurnFold:
             self.usage[key] += int(usage.get(key) or 0)
         note = (msg.additional_kwargs or {}).get(TEXT_CALLS)
         if note and note.get("calls"):
-            self.text_calls += note["calls"]
+            self.text_calls += note["calls"]  # the notice counts them all (see execute)
             self.call_problems += note.get("problems") or []
-            if not any(n.startswith("The model wrote") for n in self.notices):
-                n = note["calls"]
-                self.notices.append(
-                    TEXT_CALLS_NOTICE.format(
-                        n=grounding.plural(n, "tool call"), it="it was" if n == 1 else "they were"
-                    )
-                )
         elif note and note.get("failed"):
             self.error = ("model", msg.text)
 
@@ -253,14 +253,19 @@ class TurnFold:
         return ToolFinished(msg.tool_call_id, msg.name or "", msg.text, artifact, error)
 
     def _final_text(self, text: str) -> None:
+        """The answer; a turn stopped at its call limits has none: it failed to answer fully,
+        and the product's own message (not the model's words) says so."""
         if any(m in text.lower() for m in LIMIT_MARKERS):
             self.limited = True
             self.stopped = "limit"
             limits = self.settings.limits
-            text = (
+            self.error = (
+                "model",
                 f"I stopped this answer at the per-turn limit ({limits.model_calls} model calls, "
-                f"{limits.tool_calls} tool calls) before it was finished. Try a narrower question."
+                f"{limits.tool_calls} tool calls) before it was finished. Try a narrower question,"
+                " or raise MARKET_ASSISTANT_MODEL_CALLS / MARKET_ASSISTANT_TOOL_CALLS.",
             )
+            text = ""
         self.final = text
 
     def evidence(self) -> list:
@@ -268,7 +273,6 @@ class TurnFold:
         context = {
             "today": (self.assistant.today or dt.date.today()).isoformat(),
             "as_of": settings.as_of.isoformat() if settings.as_of else None,
-            "limits": [settings.limits.model_calls, settings.limits.tool_calls],
         }
         items: list = [context]
         for r in self.results:

@@ -483,7 +483,8 @@ FINDINGS = (
     ),
     (
         "A dd/mm/yyyy CSV was read month-first and a row dated 9999-12-31 became the latest bar;"
-        " the date order is read from the file, ambiguous files and future rows are refused, and"
+        " the date order is read from the file (the order in which every date is real), files"
+        " whose every date reads both ways and future rows are refused, and"
         " a file over 100,000 rows is refused before it is read whole (`tools/csvfile.py`)."
     ),
     (

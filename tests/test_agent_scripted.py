@@ -104,7 +104,7 @@ def test_model_that_keeps_calling_tools_is_stopped_at_the_limit():
     )
     assert len(model.calls) == 3
     assert "per-turn limit" in reply.answer
-    assert reply.error is None
+    assert reply.stopped == "limit" and reply.error == reply.answer  # stopped short: a failure
 
 
 def test_tool_call_limit_stops_the_turn():

@@ -112,8 +112,24 @@ CASES = [
     ),
     (
         "us-style-dates",
+        "Date,Close\n01/02/2024,1\n01/03/2024,2\n01/16/2024,3\n",
+        Ok(3, "2024-01-02", "2024-01-16", 3.0),
+    ),
+    (
+        "day-first-dates",
+        "Date,Close\n02/01/2024,1\n03/01/2024,2\n16/01/2024,3\n",
+        Ok(3, "2024-01-02", "2024-01-16", 3.0),
+    ),
+    (
+        # 1-3 May day-first, or 5 January, February and March month-first: refused, not guessed
+        "every-date-reads-both-ways",
+        "date,close\n01/05/2025,30\n02/05/2025,31\n03/05/2025,32\n",
+        Err(r"01/05/2025 could be 1 May 2025 or 5 January 2025.*YYYY-MM-DD"),
+    ),
+    (
+        "us-style-dates-that-read-both-ways",
         "Date,Close\n01/02/2024,1\n01/03/2024,2\n",
-        Ok(2, "2024-01-02", "2024-01-03", 2.0),
+        Err(r"reads both day-first and month-first.*YYYY-MM-DD"),
     ),
     (
         "crlf-line-endings",

@@ -162,6 +162,35 @@ ORDINARY = [
         for i, a in enumerate(["Gold", "Silver", "Bitcoin", "S&P 500", "Dollar"], 1)
     ),
     "Yes. Yes. Yes. Yes. Yes. No.",  # short sentences may repeat
+    # rows that differ only in their dates and figures are distinct rows, not a loop
+    "Silver's records since October:\n\n"
+    + "".join(
+        f"- 2025-{m:02d}-{d:02d}: a record close of {c:.2f} USD/oz\n"
+        for m, d, c in [
+            (10, 8, 50.1),
+            (10, 14, 52.3),
+            (10, 17, 53.9),
+            (11, 12, 54.2),
+            (12, 3, 58.7),
+        ]
+    )
+    + "\nThe latest is the highest.",
+    "| Asset | Close | Change | Date |\n|---|---|---|---|\n"
+    + "".join(
+        f"| Asset{i} | {100 + i * 3.17:.2f} | +{i * 0.71:.2f}% | 2026-10-{i + 1:02d} |\n"
+        for i in range(14)
+    ),
+    "".join(
+        f"{i + 1}. Silver set a record close of {50 + i * 1.3:.2f} USD on 2025-10-{i + 8:02d}, "
+        f"{i + 2} trading days after the previous record.\n"
+        for i in range(15)
+    ),
+]
+
+LOOPS = [
+    " ".join(["Silver keeps rising and rising."] * 400),
+    "| Gold | 4,120.50 | +1.25% | 2026-01-23 |\n" * 40,  # the same row, figures and all
+    "".join(f"{i}. Gold closed at 4,120.50 USD on 2026-01-23, a record.\n" for i in range(1, 30)),
 ]
 
 
@@ -171,6 +200,23 @@ def test_ordinary_answers_are_not_loops(text):
     for i in range(0, len(text), 7):
         guard.feed(text[i : i + 7])
     assert not guard.looping
+
+
+@pytest.mark.parametrize("text", LOOPS)
+def test_the_same_text_with_the_same_figures_over_and_over_is_a_loop(text):
+    guard = RepetitionGuard()
+    for i in range(0, len(text), 7):
+        if guard.feed(text[i : i + 7]):
+            break
+    assert guard.looping and len(guard.kept()) < 200
+
+
+def test_a_list_of_distinct_records_streams_to_the_end(stub):
+    text = ORDINARY[3]
+    stub.push({"text": text, "pace": 0.001})
+    reply = make(stub, recheck=False).ask("When did silver set records?")
+    assert reply.stopped is None and reply.error is None
+    assert reply.answer == text.strip()
 
 
 def test_a_numbered_loop_and_a_run_without_breaks_are_loops():
@@ -230,3 +276,40 @@ def test_a_tool_still_running_at_the_deadline_is_not_waited_for():
     assert elapsed < 1.0 + SLACK_S, elapsed
     assert reply.stopped == "deadline" and [c["name"] for c in reply.tool_calls] == ["get_price"]
     assert reply.tool_results == [] and len(model.calls) == 1
+
+
+def test_a_repetition_stop_shows_only_the_product_s_message(stub, caplog):
+    """LangChain logs every exception a callback raises; the guard's planned stop is not an
+    error to show, so nothing but the reply's own message reaches the user."""
+    stub.push({"text": LOOPS[0], "pace": 0.0005})
+    with caplog.at_level("DEBUG"):
+        reply = make(stub).ask("Is silver rising?")
+    assert reply.stopped == "repetition" and "repeating itself" in reply.error
+    logged = [r.getMessage() for r in caplog.records if r.levelno >= 30]
+    assert not [m for m in logged if "callback" in m or "RepetitionStopped" in m], logged
+
+
+def test_a_turn_stopped_at_its_call_limit_fails_and_counts_every_text_call(
+    stub, capsys, monkeypatch
+):
+    """A model that calls a tool (written as text) on every call until the limit: the turn is a
+    failure to answer fully (exit 1, one clear line), the limit's own figures are not checked
+    as the answer's, and the notice counts every call that ran."""
+    import json
+
+    from assistant.cli.main import main
+
+    call = '<tool_call>{"name": "get_price", "arguments": {"asset": "gold"}}</tool_call>'
+    for _ in range(6):
+        stub.push({"text": call})
+    monkeypatch.setenv("OPENAI_BASE_URL", stub.base_url)
+    monkeypatch.setenv("MARKET_ASSISTANT_MODEL_CALLS", "3")
+    monkeypatch.setenv("MARKET_ASSISTANT_TOOL_CALLS", "12")
+    code = main(["--data", "demo", "ask", "gold?", "--model", "openai:m", "--json"])
+    out, err = capsys.readouterr()
+    reply = json.loads(out)
+    assert code == 1 and len(stub.requests) == 3 and len(reply["tool_calls"]) == 3
+    assert "per-turn limit (3 model calls, 12 tool calls)" in reply["error"]
+    assert reply["grounding"]["checked"] == 0 and reply["grounding"]["ok"]
+    assert any("wrote 3 tool calls as text" in n for n in reply["notices"]), reply["notices"]
+    assert not any("1 tool call " in n for n in reply["notices"])

@@ -200,3 +200,18 @@ def test_the_sidebar_sets_the_request_options(monkeypatch):
     st.cache_resource.clear()
     assert body["model"] == "tiny" and body["temperature"] == 0.4 and body["max_tokens"] == 200
     assert at.session_state["settings"].limits.turn_s == 45.0
+
+
+def test_a_briefing_names_the_served_model_as_ask_does(stub, capsys, monkeypatch, tmp_path):
+    stub.models = ["qwen2.5-coder-1.5b"]
+    for _ in range(3):
+        stub.push({"text": "Silver and gold both set records, and bitcoin lagged the metals."})
+    monkeypatch.setenv("OPENAI_BASE_URL", stub.base_url)
+    monkeypatch.delenv("MARKET_ASSISTANT_MODEL", raising=False)
+    out = tmp_path / "brief.md"
+    code = main(["--data", "demo", "brief", "--assets", "gold,silver", "--out", str(out)])
+    capsys.readouterr()
+    text = out.read_text(encoding="utf-8")
+    assert code == 0 and "openai:auto" not in text
+    assert "narrated by openai:qwen2.5-coder-1.5b" in text
+    assert stub.requests and stub.requests[-1]["model"] == "qwen2.5-coder-1.5b"

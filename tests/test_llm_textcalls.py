@@ -12,7 +12,7 @@ from openai_stub import StubOpenAI
 
 from assistant.agent import Assistant
 from assistant.config import Limits, Settings
-from assistant.events import Notice, TextDelta, ToolStarted
+from assistant.events import Notice, TextDelta, ToolFinished, ToolStarted
 from assistant.lc_tools import ALL_TOOLS
 from assistant.llm.middleware import validated
 from assistant.llm.textcalls import parse
@@ -134,9 +134,11 @@ def test_unreadable_calls_say_why():
 def test_arguments_are_checked_against_the_schema():
     tool = next(t for t in ALL_TOOLS if t.name == "get_price")
     args, issues = validated(tool, {"asset": "silver", "on": None, "date": "x"})
-    assert args == {"asset": "silver"} and issues == ["get_price: unknown argument 'date' dropped"]
+    assert args == {"asset": "silver", "date": "x"}  # an unknown argument is named, not dropped
+    assert issues == ["get_price: unknown argument 'date' (it takes asset, on)"]
     args, issues = validated(tool, {"asset": 5})
-    assert args == {"asset": 5} and "get_price: asset: Input should be a valid string" in issues
+    assert args == {"asset": 5}
+    assert issues == ["get_price: asset: Input should be a valid string (got 5)"]
     _, issues = validated(tool, {})
     assert any("asset" in i and "required" in i.lower() for i in issues)
 
@@ -280,3 +282,32 @@ def test_the_recorded_briefing_narration_is_not_flagged_for_its_model_id(
     assert "Silver reached a new record of 100.93 on 2026-01-23" in briefing.markdown
     assert briefing.grounding.ok and briefing.flagged == [], briefing.grounding.ungrounded
     assert len(stub.requests) == 1  # nothing to rewrite
+
+
+@pytest.mark.parametrize("as_text", [True, False], ids=["text-call", "structured-call"])
+def test_a_call_with_bad_arguments_is_not_run_and_says_why(stub, as_text):
+    """{"asset": 5, "bogus": true}: the tool is not run; the model and the user's tool line get
+    one message naming the tool and both bad arguments, and the model may correct the call."""
+    bad = {"asset": 5, "bogus": True}
+    if as_text:
+        first = {
+            "text": json.dumps({"name": "get_price", "arguments": bad}).join(
+                ["<tool_call>", "</tool_call>"]
+            )
+        }
+    else:
+        first = {"tool_calls": [{"name": "get_price", "args": bad}]}
+    stub.push(first, {"tool_calls": [{"name": "get_price", "args": {"asset": "silver"}}]})
+    stub.push(echo_tool_result)
+    events = list(make(stub).stream("How much is silver?"))
+    reply = events[-1].reply
+    refused, ran = reply.tool_results
+    assert refused["error"] and refused["summary"].startswith("Input error: get_price was not run")
+    assert "unknown argument 'bogus'" in refused["summary"]
+    assert "asset: Input should be a valid string (got 5)" in refused["summary"]
+    assert "Error invoking tool" not in refused["summary"]
+    lines = [e.summary for e in events if isinstance(e, ToolFinished) and e.error]
+    assert lines == [refused["summary"]]
+    told = [m for m in stub.requests[1]["messages"] if m["role"] == "tool"]
+    assert told and told[-1]["content"] == refused["summary"]
+    assert not ran["error"] and reply.error is None and reply.grounding.ok

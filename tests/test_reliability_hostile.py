@@ -380,8 +380,8 @@ def test_brief_out_refuses_anything_but_a_regular_file_and_keeps_its_mode(tmp_pa
 
 def test_csv_dates_are_read_in_the_file_s_own_order(tmp_path):
     """A dd/mm/yyyy export of January to March 2025 ends on 2025-03-31 (not 2025-12-03), an
-    mm/dd/yyyy one too; a file that cannot tell is refused with the fix; a row after today is
-    refused, naming it."""
+    mm/dd/yyyy one too; a file whose every date reads both ways is refused with the fix; a row
+    after today is refused, naming it."""
     import pandas as pd
 
     from tools.csvfile import read_price_csv
@@ -398,9 +398,12 @@ def test_csv_dates_are_read_in_the_file_s_own_order(tmp_path):
         frame, _ = read_price_csv(csv("p.csv", [d.strftime(fmt) for d in days]))
         assert frame.index[0] == days[0] and frame.index[-1] == days[-1], fmt
         assert frame["close"].iloc[-1] == pytest.approx(closes[-1])
-    early = pd.bdate_range("2025-01-01", "2025-01-10")  # every date reads both ways
-    frame, _ = read_price_csv(csv("early.csv", [d.strftime("%d/%m/%Y") for d in early]))
-    assert list(frame.index) == list(early)
+    early = pd.bdate_range("2025-01-01", "2025-01-10")  # every date reads both ways: refused
+    with pytest.raises(InputError, match="reads both day-first and month-first.*YYYY-MM-DD"):
+        read_price_csv(csv("early.csv", [d.strftime("%d/%m/%Y") for d in early]))
+    monthly = ["01/05/2025", "02/05/2025", "03/05/2025"]  # 1-3 May, or 5 Jan, Feb and Mar
+    with pytest.raises(InputError, match="1 May 2025 or 5 January 2025"):
+        read_price_csv(csv("monthly.csv", monthly, [30, 31, 32]))
     with pytest.raises(InputError, match="YYYY-MM-DD"):
         read_price_csv(csv("one.csv", ["03/02/2025"]))
     for late in ("9999-12-31", (pd.Timestamp.today() + pd.Timedelta(days=5)).strftime("%Y-%m-%d")):
@@ -614,3 +617,16 @@ def test_the_home_and_asset_lists_are_checked(capsys):
     names = ",".join(f"zz{i}" for i in range(500))
     code, out, err = run_cli(capsys, "--data", "demo", "brief", "--assets", names)
     assert code == 2 and len(err) < 600 and "at most 40 assets" in err
+
+
+def test_ask_json_carries_the_note_about_a_damaged_conversation_store(tmp_path, capsys):
+    """The note naming the kept-aside file is in ``ask --json``'s notices, not only on stderr."""
+    path = tmp_path / "conversations.sqlite"
+    path.write_bytes(os.urandom(8192))
+    code, out, err = run_cli(
+        capsys, "--home", str(tmp_path), "--data", "demo", "ask", "How much is gold?",
+        "--thread", "t", "--json",
+    )  # fmt: skip
+    kept = next(tmp_path.glob("conversations.sqlite.damaged-*"))
+    notices = json.loads(out)["notices"]
+    assert code == 0 and len([n for n in notices if kept.name in n]) == 1, notices

@@ -5,10 +5,11 @@ are sorted, duplicate dates keep the last row, rows whose close is missing or no
 are dropped and counted, and a non-positive price rejects the file naming the row.
 
 Dates: ISO dates (2026-01-23) are read as such. Numeric dates with slashes, dots or dashes
-(03/02/2025) are read day-first or month-first as the file shows: a first number above 12 means
-day-first, a second number above 12 month-first; when every date could be read either way, the
-order whose rows run day after day wins, and a file that still cannot tell is refused with a
-message saying how to fix it. A date after today (one day of slack for time zones) rejects
+(03/02/2025) are read day-first or month-first as the file shows: the order in which every date
+is a real date (a first number above 12 means day-first, a second number above 12 month-first).
+A file whose every date reads both ways (01/05/2025, 02/05/2025: 1-2 May, or 5 January and 5
+February) cannot tell and is refused with a message saying how to fix it (YYYY-MM-DD); so is
+one that neither order reads. A date after today (one day of slack for time zones) rejects
 the file naming the row, because it would become the latest bar. A file of more than
 ``MAX_ROWS`` rows is refused before it is read whole.
 """
@@ -272,36 +273,30 @@ def _numeric_dates(parts: pd.DataFrame, text: pd.Series, name: str) -> pd.Dateti
         "day-first": _assemble(year, second, first),
         "month-first": _assemble(year, first, second),
     }
-    if (first > 12).any() and not (second > 12).any():
-        order = "day-first"
-    elif (second > 12).any() and not (first > 12).any():
-        order = "month-first"
-    else:
-        order = _daily_order(candidates)
-    if order is None:
-        sample = text[parts[0].notna()].iloc[0]
+    numeric = parts[0].notna()
+    read = {order: int(dates[numeric].notna().sum()) for order, dates in candidates.items()}
+    best = max(read.values())
+    orders = [order for order, count in read.items() if count == best]
+    if len(orders) == 1 and best > 0:
+        return pd.DatetimeIndex(candidates[orders[0]])
+    sample = str(text[numeric].iloc[0])[:20]
+    if best == int(numeric.sum()):  # every date is a real date both ways
+        day_first, month_first = (candidates[o][numeric].iloc[0] for o in candidates)
         raise InputError(
-            f"{name}: dates such as {sample[:20]} could be day/month or month/day. Re-save the "
-            "dates as YYYY-MM-DD (e.g. 2025-02-03), which reads the same everywhere."
+            f"{name}: every date reads both day-first and month-first ({sample} could be "
+            f"{day_first.day} {day_first:%B %Y} or {month_first.day} {month_first:%B %Y}), so the"
+            " file cannot tell which. "
+            "Re-save the dates as YYYY-MM-DD (e.g. 2025-02-03), which reads the same everywhere."
         )
-    return pd.DatetimeIndex(candidates[order])
+    raise InputError(
+        f"{name}: dates such as {sample} do not read as day/month or month/day throughout. "
+        "Re-save the dates as YYYY-MM-DD (e.g. 2025-02-03), which reads the same everywhere."
+    )
 
 
 def _assemble(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
     frame = pd.DataFrame({"year": year, "month": month, "day": day})
     return pd.to_datetime(frame, errors="coerce")
-
-
-def _daily_order(candidates: dict[str, pd.Series]) -> str | None:
-    """The reading whose dates run day after day (a median step of at most a week), when only
-    one of them does; None when the file cannot tell."""
-    daily = []
-    for order, dates in candidates.items():
-        valid = dates.dropna()
-        steps = valid.diff().dropna().abs()
-        if len(valid) >= 2 and steps.median() <= pd.Timedelta(days=7):
-            daily.append(order)
-    return daily[0] if len(daily) == 1 else None
 
 
 def _reject_future(frame: pd.DataFrame, name: str) -> None:

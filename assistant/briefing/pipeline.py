@@ -171,11 +171,13 @@ def generate(
 
 def _model(settings: Settings, model) -> tuple[Any, str]:
     """(the model to narrate the headline, or None for templates only; the model's id). A model
-    of the settings is made here, so a missing key fails before any work."""
-    from assistant.models import is_offline, make_model
+    of the settings is made here, so a missing key fails before any work. ``openai:auto`` is
+    named as the model the server serves, as ``ask`` names it."""
+    from assistant.models import is_offline, make_model, resolve
 
     offline = model is None and is_offline(settings.model)
     if model is None and not offline:
+        settings, _ = resolve(settings)
         model = make_model(settings)
     return (None if offline else model), _model_id(settings, model, offline)
 

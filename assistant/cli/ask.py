@@ -77,6 +77,8 @@ def ask(
     reply = _run_turn(assistant, question, thread, quiet=as_json, stream=sys.stdout.isatty())
     if store is not None and not reply.error:
         store.touch(reply.thread_id, question)
+    if store is not None and store.notice:  # on stderr already; --json carries it too
+        reply.notices.insert(0, store.notice)
     if as_json:
         from assistant.cli.output import emit_json
 

@@ -4,10 +4,16 @@ may be a tool call written as text is held back until the reply is complete.
 :class:`RepetitionGuard` watches one model call's text. A loop shows as the same sentence (or
 the same two to four sentences) over and over, usually numbered ("47. Compare silver with
 gold ..." then "48. Compare silver with gold ..."), or as a run of the same characters with no
-sentence break; digits and list marks are ignored when sentences are compared, so the
-numbering does not hide the loop. :class:`StreamGuard` is the LangChain callback that feeds it
-the tokens of every model call in a turn and stops the stream (closing the connection) by
-raising :class:`~assistant.llm.bounds.RepetitionStopped`.
+sentence break. Sentences are compared with their figures: only a list's own numbering (a
+line's "47." or "-") and Markdown marks are left out, so a list or table whose rows share a
+shape but not their dates and figures is never a loop, while the same row over and over is.
+
+:class:`StreamGuard` is the LangChain callback that feeds it the tokens of every model call in
+a turn and stops the stream (closing the connection) by raising
+:class:`~assistant.llm.bounds.RepetitionStopped` (``raise_error``). LangChain's callback manager
+logs a warning for every exception a callback raises, even one it passes on; for this planned
+stop that line would reach the user's terminal ahead of the product's own message, so the guard
+filters it out of that logger (every other callback warning still shows).
 
 :class:`HoldBack` decides what of the streamed text can be shown at once: everything up to a
 possible tool call (``<tool_call>``, ``<tools>``, ``<function=``, a code fence, a line that
@@ -16,6 +22,7 @@ opens with ``{``), which waits for the end of the reply and is shown only if it 
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 from uuid import UUID
@@ -30,12 +37,32 @@ MAX_BLOCK = 4  # a loop of up to four sentences
 RUN_CHARS = 240  # a run of one repeated unit this long, with no sentence break, is a loop
 MAX_UNIT = 120
 CHECK_EVERY = 48  # characters between checks
+CALLBACK_LOGGER = "langchain_core.callbacks.manager"  # logs exceptions raised in callbacks
 _SEGMENT_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
-_MARKS = re.compile(r"[\d*_#>|`\-•]+")
+_ENUMERATOR = re.compile(r"^\s*(?:[-*+•>]+|\(?\d{1,4}[.)])?\s*$")  # "12." or "-" alone
+_LIST_MARK = re.compile(r"^\s*(?:[-*+•>]+|\(?\d{1,4}[.)])\s+")  # a line's "12. " or "- "
+_MARKS = re.compile(r"[*_#>|`•]+")  # Markdown emphasis, headings, quotes, table bars
 
 
 def _normal(segment: str) -> str:
-    return " ".join(_MARKS.sub(" ", segment.lower()).split())
+    """A segment as compared: its words and figures, without its list mark and Markdown."""
+    return " ".join(_MARKS.sub(" ", _LIST_MARK.sub("", segment).lower()).split())
+
+
+def _segments(text: str) -> list[tuple[int, str]]:
+    """(start, text) of the finished segments; a list's numbering alone ("12.") joins the
+    segment it numbers, and rules or bars alone ("|---|") are left out."""
+    starts = [0] + [m.end() for m in _SEGMENT_END.finditer(text)]
+    out: list[tuple[int, str]] = []
+    mark: int | None = None
+    for s, e in zip(starts, starts[1:], strict=False):  # the last one may still be growing
+        piece = text[s:e]
+        if _ENUMERATOR.match(piece):
+            mark = s if mark is None else mark
+        elif re.search(r"[^\W_]", piece):  # letters or digits: not "|---|---|"
+            out.append((s if mark is None else mark, piece))
+            mark = None
+    return out
 
 
 class RepetitionGuard:
@@ -55,10 +82,7 @@ class RepetitionGuard:
         return self.looping
 
     def _check(self) -> None:
-        starts = [0] + [m.end() for m in _SEGMENT_END.finditer(self.text)]
-        # Only finished sentences: the last one may still be growing.
-        segments = [(s, self.text[s:e]) for s, e in zip(starts, starts[1:], strict=False)]
-        segments = [(s, t) for s, t in segments if re.search(r"[^\W\d_]", t)]  # not "12."
+        segments = _segments(self.text)
         normal = [_normal(t) for _, t in segments]
         for size in range(1, MAX_BLOCK + 1):
             need = size * REPEATS
@@ -100,12 +124,26 @@ def repetition_message(kept_chars: int) -> str:
     )
 
 
+class _QuietPlannedStop(logging.Filter):
+    """Drops the callback manager's warning about a :class:`StreamGuard` stop (see above)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        return not (args[:1] == (StreamGuard.__name__,) and "RepetitionStopped" in str(args[-1]))
+
+
+_QUIET = _QuietPlannedStop()
+
+
 class StreamGuard(BaseCallbackHandler):
     """Stops a model call whose streamed text repeats itself (one guard per model call)."""
 
     raise_error = True  # the exception must reach the model call, which closes the stream
 
     def __init__(self) -> None:
+        callback_log = logging.getLogger(CALLBACK_LOGGER)
+        if _QUIET not in callback_log.filters:
+            callback_log.addFilter(_QUIET)
         self.guards: dict[UUID, RepetitionGuard] = {}
         self.stopped: RepetitionGuard | None = None
 

@@ -6,9 +6,12 @@
   :func:`~assistant.llm.bounds.deadline_scope`, so its HTTP transport stops it in time; a tool
   still running at the deadline is no longer waited for.
 - Tool calls written as text: a reply without structured ``tool_calls`` whose text holds calls
-  (see :mod:`assistant.llm.textcalls`) becomes a message with real tool calls, each checked
-  against its tool's schema. When the text looks like a call that cannot be read, the reply
-  says so and how to switch on the server's tool-call support, instead of showing the raw text.
+  (see :mod:`assistant.llm.textcalls`) becomes a message with real tool calls. When the text
+  looks like a call that cannot be read, the reply says so and how to switch on the server's
+  tool-call support, instead of showing the raw text.
+- Every tool call is checked against its tool's schema before it runs: a call with an argument
+  of the wrong type, a missing one, or one the tool does not take is not run; the model (and the
+  user's tool line) gets one clear message naming the tool and the bad arguments, to correct.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import uuid
 from typing import Any
 
 from langchain.agents.middleware import AgentMiddleware, ModelResponse
-from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langchain_core.tools import BaseTool
 from pydantic import ValidationError
 
@@ -61,6 +64,10 @@ class ModelCallMiddleware(AgentMiddleware):
     def wrap_tool_call(self, request, handler):
         deadline = getattr(getattr(request.runtime, "context", None), "deadline", None)
         check_deadline(deadline, self.turn_s)
+        if isinstance(request.tool, BaseTool):
+            _, issues = validated(request.tool, dict(request.tool_call.get("args") or {}))
+            if issues:
+                return refused_call(request.tool, request.tool_call, issues)
         return run_by(deadline, self.turn_s, lambda: handler(request))
 
     def _with_options(self, request):
@@ -142,23 +149,38 @@ def _replace(message: AIMessage, content: str, calls: list, note: dict) -> AIMes
 
 
 def validated(tool: BaseTool, args: dict) -> tuple[dict, list[str]]:
-    """The arguments the tool's schema accepts, and what was wrong with the rest.
-
-    Unknown arguments are dropped and nulls mean "not given"; a value of the wrong type stays,
-    so that the tool answers with its own correctable error, as for any structured call.
-    """
+    """The arguments (nulls dropped: they mean "not given") and what is wrong with them for the
+    tool's schema: a value of the wrong type, a missing argument, one the tool does not take.
+    A call with issues is not run (:func:`refused_call`)."""
     schema = tool.tool_call_schema
     fields = getattr(schema, "model_fields", None) or {}
+    takes = ", ".join(fields) or "no arguments"
+    kept = {k: v for k, v in args.items() if v is not None}
     issues = [
-        f"{tool.name}: unknown argument '{k}' dropped" for k in args if fields and k not in fields
+        f"{tool.name}: unknown argument '{k}' (it takes {takes})"
+        for k in kept
+        if fields and k not in fields
     ]
-    kept = {k: v for k, v in args.items() if v is not None and (not fields or k in fields)}
     try:
         if hasattr(schema, "model_validate"):
-            schema.model_validate(kept)
+            schema.model_validate({k: v for k, v in kept.items() if not fields or k in fields})
     except ValidationError as exc:
         issues += [
             f"{tool.name}: {'.'.join(str(p) for p in e['loc']) or 'arguments'}: {e['msg']}"
+            + (f" (got {e['input']!r:.40})" if e.get("type") != "missing" else "")
             for e in exc.errors()
         ]
     return kept, issues
+
+
+def refused_call(tool: BaseTool, call: dict, issues: list[str]) -> ToolMessage:
+    """The answer to a call whose arguments do not fit the tool: it was not run, and why."""
+    listed = "; ".join(i.removeprefix(f"{tool.name}: ") for i in issues)
+    text = f"Input error: {tool.name} was not run: {listed}. Call it again with valid arguments."
+    return ToolMessage(
+        content=text[:1500],
+        tool_call_id=call.get("id") or "",
+        name=tool.name,
+        status="error",
+        artifact={"kind": "error", "error": text[:1500], "options": []},
+    )
