@@ -19,7 +19,17 @@ published: 2026-09-15
 Bitcoin follows silver with a lag of about four weeks. Gold leads the S&P 500 by a month.
 Silver's been in a structural deficit for years.
 """
-CLAIM_KEYS = {"quote", "kind", "assets", "verdict", "reason", "figures", "tested_at", "since"}
+CLAIM_KEYS = {
+    "calls",
+    "quote",
+    "kind",
+    "assets",
+    "verdict",
+    "reason",
+    "figures",
+    "tested_at",
+    "since",
+}
 
 
 @pytest.fixture

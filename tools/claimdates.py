@@ -120,15 +120,26 @@ def window_start(end: dt.date, window: str) -> dt.date:
     return (pd.Timestamp(end) - pd.DateOffset(months=months)).date()
 
 
-def named_period(window: str | None) -> tuple[dt.date, dt.date] | None:
-    """(first, last day) of a "month:YYYY-MM" or "year:YYYY" window, else None."""
+def named_period(
+    window: str | None, anchor: dt.date | None = None
+) -> tuple[dt.date, dt.date] | None:
+    """(first, last day) of a calendar-period window, else None: "month:YYYY-MM", "year:YYYY",
+    "period:YYYY-MM-DD..YYYY-MM-DD" (a quarter, a half, a range of months) or "year:last" (the
+    calendar year before ``anchor``'s, the document's "today")."""
     if not window:
         return None
     if window.startswith("month:"):
         return month_bounds(dt.date.fromisoformat(f"{window[6:]}-01"))
+    if window == "year:last":
+        if anchor is None:
+            return None
+        return dt.date(anchor.year - 1, 1, 1), dt.date(anchor.year - 1, 12, 31)
     if window.startswith("year:"):
         year = int(window[5:])
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if window.startswith("period:"):
+        first, last = window[7:].split("..")
+        return dt.date.fromisoformat(first), dt.date.fromisoformat(last)
     return None
 
 
