@@ -5,6 +5,8 @@ briefing section."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 from test_knowledge_support import seed_home, tiny_kb
@@ -60,7 +62,7 @@ def test_the_offline_analyst_answers_a_fact_check_with_the_table(question, args,
     bot = Assistant(Settings(data="demo"), knowledge=None)
     reply = bot.ask(question)
     assert [(c["name"], c["args"]) for c in reply.tool_calls] == [(ToolName.CHECK_CLAIMS, args)]
-    assert "| # | Claim | Kind | Verdict |" in reply.answer
+    assert re.search(r"(?m)^1\. :\w+-badge\[[A-Za-z ]+\] “", reply.answer)  # one item per claim
     for v in verdicts:
         assert f"-badge[{v}]" in reply.answer
     report = read(reply.tool_results[0]["artifact"])
@@ -96,8 +98,8 @@ def test_document_text_cannot_inject_markup_or_badges():
     shown = safe_markdown(verdict_markdown(report, badges=True))
     live = re.findall(r"(?<![\\\w\u200b]):(\w+)-badge\[([^\]\\]*)\]", shown)
     assert live == [("red", "Contradicted")]  # only the verdict's own badge is live
-    row = next(line for line in shown.splitlines() if line.startswith("| 1 |"))
-    assert row.count(" | ") == 5  # the quote's pipe did not add a column
+    row = next(line for line in shown.splitlines() if line.startswith("1. "))
+    assert "∣ pipe" in row and "|" not in row  # a pipe cannot start a table
     assert "<img" not in shown and "&lt;img" in shown and "](http" not in shown
     # no link can form: ingestion already reduces a Markdown link to its text
     assert "evil.example" not in shown and "click" in shown
@@ -127,7 +129,7 @@ def test_the_knowledge_page_checks_a_documents_claims(isolated_home, monkeypatch
     at.button(key="check_claims").click().run()
     assert not at.exception, [e.value for e in at.exception]
     shown = "\n".join(m.value for m in at.markdown)
-    assert "Claim check: Silver" in shown and "| # | Claim | Kind | Verdict |" in shown
+    assert "Claim check: Silver" in shown and "*Since publication:*" in shown
     assert "-badge[" in shown and "\\:" not in shown
     (details,) = [e for e in at.expander if e.label == "How each claim was tested, in full"]
     full = "\n".join(m.value for m in details.markdown)
@@ -170,7 +172,10 @@ def test_remarks_about_the_claims_are_listed_apart_and_not_counted_as_claims():
     )
     assert [len(report.testable), len(report.untestable), len(report.remarks)] == [2, 1, 2]
     first = summary_lines(report)[0]
-    assert first.startswith("2 of 3 claims can be tested with price data")
+    assert first.startswith(
+        "Of 2 testable claims, 1 held up and 1 was not supported by the data; 1 more cannot be"
+        " tested with price data."
+    )
     assert "2 sentences about the claims or the document, listed apart." in first
     for shown in (verdict_markdown(report), verdict_text(report), verdict_html(report)):
         assert "Not testable with price data (1)" in shown
