@@ -156,10 +156,38 @@ def test_a_briefing_can_check_the_commentary_published_in_its_window(tmp_path):
     b = generate(settings, commentary=False, knowledge=kb, claims=True)
     section = b.markdown.split("## Claims in the commentary, checked")[1].split("\n## ")[0]
     assert "October metals note" in section and "An old note" not in section
-    assert "| Bitcoin follows silver with a lag of about four weeks. | supported |" in section
-    assert "| Gold leads the S&P 500 by a month. | not supported |" in section
+    assert "| 1 | Bitcoin follows silver with a lag of about four weeks. | supported |" in section
+    assert "| 2 | Gold leads the S&P 500 by a month. | not supported |" in section
     assert b.grounding.ok, b.grounding.ungrounded
     assert b.markdown.replace(section, "").count("##") == plain.markdown.count("##") + 1
+
+
+def test_a_briefing_with_claims_grounds_its_window_and_numbers_its_claims(tmp_path):
+    """The window's first day is stated and grounded (``brief --claims --strict`` passes), and a
+    claim tested like an earlier one points at a numbered row."""
+    import datetime as dt
+
+    from assistant.briefing.pipeline import generate
+
+    kb = tiny_kb(tmp_path / "home")
+    note = tmp_path / "october.md"
+    note.write_text(
+        "---\ntitle: October metals note\npublished: 2026-08-05\n---\n\nBitcoin follows silver "
+        "with a lag of about four weeks. Bitcoin trails silver by about four weeks.\n",
+        encoding="utf-8",
+    )
+    assert not kb.ingest([note]).failed
+    as_of = dt.date(2026, 8, 10)  # the window starts on a Saturday, a month and a day back
+    settings = Settings(data="demo", home=tmp_path / "home", as_of=as_of)
+    b = generate(settings, commentary=False, knowledge=kb, claims=True)
+    section = b.markdown.split("## Claims in the commentary, checked")[1].split("\n## ")[0]
+    start = (as_of - dt.timedelta(days=30)).isoformat()
+    assert f"from {start} to {as_of}" in section
+    assert b.grounding.ok, b.grounding.ungrounded
+    assert (
+        "| 2 | Bitcoin trails silver by about four weeks. | supported | Same test as claim 1."
+        in (section)
+    )
 
 
 def test_remarks_about_the_claims_are_listed_apart_and_not_counted_as_claims():
@@ -184,3 +212,22 @@ def test_remarks_about_the_claims_are_listed_apart_and_not_counted_as_claims():
         "3 claims: 1 supported, 1 not supported; 1 not testable with price data; 2 remarks about "
         "the claims"
     )
+
+
+def test_an_undated_text_names_the_date_it_is_tested_at_and_why():
+    """With a market cut at a global as-of date the header names that date as the as-of date;
+    at the latest data it says a publication date would change what is tested."""
+    import datetime as dt
+
+    from assistant.claims.check import check_source
+    from tools.data import DemoSource, Market
+
+    text = "Bitcoin follows silver with a lag of about four weeks."
+    cut = check_source(None, Market(DemoSource(), dt.date(2026, 6, 30)), text=text)
+    assert cut.tested_at == dt.date(2026, 6, 30)
+    second = summary_lines(cut)[1]
+    assert "latest data" not in second and "as-of date (2026-06-30)" in second
+    latest = check_source(None, Market(DemoSource()), text=text)
+    second = summary_lines(latest)[1]
+    assert "latest data" in second and "a publication date would change what is tested" in second
+    assert summary_lines(latest)[0] == "The claim held up."
