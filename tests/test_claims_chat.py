@@ -231,3 +231,31 @@ def test_an_undated_text_names_the_date_it_is_tested_at_and_why():
     second = summary_lines(latest)[1]
     assert "latest data" in second and "a publication date would change what is tested" in second
     assert summary_lines(latest)[0] == "The claim held up."
+
+
+def test_a_charts_record_label_rounds_as_the_table_does():
+    """A record of 100.925 reads "100.93" on the chart as in the table (half up, 2 decimals)."""
+    import datetime as dt
+    from decimal import ROUND_HALF_UP, Decimal
+
+    import plotly.graph_objects as go
+
+    from assistant.claims.figures import claim_figures
+    from tools.claims import Claim, ClaimCheck, ClaimReport, DocumentMeta
+
+    claim = Claim("Silver hit a record.", "level", "silver", record=True)
+    check = ClaimCheck(
+        claim,
+        "supported",
+        "Record.",
+        {"record": 100.925, "record_date": "2026-01-23"},
+        tested_at=dt.date(2026, 1, 23),
+    )
+    report = ClaimReport(DocumentMeta("t"), dt.date(2026, 1, 23), "", None, [check])
+    charts = claim_figures(
+        report, Market(make_source("demo")), lambda *a, **k: go.Figure(), None, None
+    )
+    ((title, fig),) = charts
+    labels = [a.text for a in fig.layout.annotations]
+    want = Decimal("100.925").quantize(Decimal("0.01"), ROUND_HALF_UP)
+    assert f"record {want} (2026-01-23)" in labels, labels

@@ -214,3 +214,14 @@ def test_json_gives_each_claim_the_calls_behind_its_figures(capsys, note):
         leadlag = next(x for x in c["calls"] if x["tool"] == "leadlag.lead_lag")
         assert leadlag["args"]["follower"] == c["assets"][0]
         assert leadlag["args"]["leader"] in c["assets"][1:]
+
+
+def test_help_names_the_global_options_and_a_folder_gets_one_clear_line(capsys, tmp_path):
+    code, out, _ = check(capsys, "--help")
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "--as-of YYYY-MM-DD" in flat and "--data SOURCE" in flat
+    (tmp_path / "notes").mkdir()
+    code, out, err = check(capsys, str(tmp_path / "notes"))
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "is a folder; name one document in it" in err and "not a regular file" not in err

@@ -374,3 +374,17 @@ def test_a_claims_assets_come_from_its_sentence_or_the_one_before(name):
             # the document's own subject may stand for "the move" a divergence did not follow
             allowed = near | ({focus} if c.kind == "divergence" else set())
             assert key in allowed, (c.quote, key, near)
+
+
+@pytest.mark.parametrize(
+    ("text", "assets"),
+    [
+        ("For metals like silver that don't pay interest, lower rates make them more attractive.",
+         {"gold", "silver"}),
+        ("Gold and silver tend to absorb the first wave of defensive capital.", {"gold", "silver"}),
+        ("Demand for silver and copper from solar panels keeps growing.", {"silver", "copper"}),
+    ],
+)  # fmt: skip
+def test_a_statement_that_cannot_be_tested_lists_every_asset_it_names(text, assets):
+    (claim,) = extract(text, classifier=False).claims
+    assert claim.kind == NT and set(claim.assets) == assets
