@@ -19,7 +19,17 @@ published: 2026-09-15
 Bitcoin follows silver with a lag of about four weeks. Gold leads the S&P 500 by a month.
 Silver's been in a structural deficit for years.
 """
-CLAIM_KEYS = {"quote", "kind", "assets", "verdict", "reason", "figures", "tested_at", "since"}
+CLAIM_KEYS = {
+    "calls",
+    "quote",
+    "kind",
+    "assets",
+    "verdict",
+    "reason",
+    "figures",
+    "tested_at",
+    "since",
+}
 
 
 @pytest.fixture
@@ -58,7 +68,7 @@ def test_the_terminal_gets_plain_text_without_markdown(capsys, note):
     assert out.startswith("Claim check: Demo metals note\n")
     assert "\\" not in out and "**" not in out and "|" not in out and "-badge[" not in out
     assert " 1. [Supported] lead/lag" in out and " 2. [Not supported] lead/lag" in out
-    assert "tested with price data: 1 supported, 1 not supported." in out
+    assert "Of 2 testable claims, 1 held up and 1 was not supported by the data;" in out
     assert "Why: Claimed: Silver first, Bitcoin 3 to 5 weeks later." in out.replace("\n    ", " ")
     assert "Tested with: leadlag.lead_lag(leader=silver, follower=bitcoin" in out
     assert "Not testable with price data (1)" in out
@@ -179,9 +189,39 @@ def test_ask_prints_the_table_as_plain_text_on_a_terminal(monkeypatch):
         monkeypatch.setattr(sys, "stdout", out)
         _run_turn(bot, question, None, quiet=False, stream=tty)  # as ask decides
         text = out.getvalue()
-        assert "tested with price data: 1 supported, 1 not supported." in text
-        if tty:  # a two-word label arrives word by word and still reads as one
-            assert "| [Supported] |" in text and "| [Not supported] |" in text
-            assert "-badge[" not in text and "\\" not in text
-        else:
-            assert "| :green-badge[Supported] |" in text
+        assert "Of 2 testable claims, 1 held up and 1 was not supported by the data." in text
+        # a two-word label arrives word by word and still reads as one; piped or not, no
+        # Streamlit markup reaches the terminal
+        assert "1. [Supported] “" in text and "2. [Not supported] “" in text
+        assert "-badge[" not in text
+        if tty:
+            assert "\\" not in text
+
+
+def test_json_gives_each_claim_the_calls_behind_its_figures(capsys, note):
+    code, out, _ = check(capsys, str(note), "--json")
+    claims = json.loads(out)["claims"]
+    code_md, md, _ = check(capsys, str(note), "--format", "md")
+    assert code == code_md == 0
+    for c in claims:
+        if c["verdict"] == "not testable":
+            assert c["calls"] == []
+            continue
+        assert c["calls"], c["quote"]
+        for call in c["calls"]:
+            assert set(call) == {"tool", "args"}
+            assert call["tool"].replace("_", "\\_") in md  # as the Markdown lists them
+        leadlag = next(x for x in c["calls"] if x["tool"] == "leadlag.lead_lag")
+        assert leadlag["args"]["follower"] == c["assets"][0]
+        assert leadlag["args"]["leader"] in c["assets"][1:]
+
+
+def test_help_names_the_global_options_and_a_folder_gets_one_clear_line(capsys, tmp_path):
+    code, out, _ = check(capsys, "--help")
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "--as-of YYYY-MM-DD" in flat and "--data SOURCE" in flat
+    (tmp_path / "notes").mkdir()
+    code, out, err = check(capsys, str(tmp_path / "notes"))
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "is a folder; name one document in it" in err and "not a regular file" not in err

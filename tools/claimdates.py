@@ -33,7 +33,7 @@ class DateSpan(ResultMixin):
     end: dt.date
     precision: str  # "day", "month", "year" or "latest"
     note: str  # why this span, in words
-    basis: str  # "as-of", "published", "text" or "data"
+    basis: str  # "as-of", "published", "text", "cut" (a global as-of) or "data"
 
 
 def month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -48,6 +48,7 @@ def document_span(
     as_of: dt.date | None = None,
     mentioned: tuple[dt.date, str, str] | None = None,
     latest: dt.date | None = None,
+    cut: dt.date | None = None,
 ) -> DateSpan:
     """The span a document's claims are tested over, and why.
 
@@ -58,6 +59,8 @@ def document_span(
         mentioned: (date, precision, phrase) of the latest present-tense date in the text, used
             when the document has no published date.
         latest: the last bar of the data, used when nothing else gives a date.
+        cut: the as-of date the market is cut at (a global as-of), used like ``latest`` but
+            said as the as-of date rather than "the latest data".
     """
     if as_of is not None:
         return DateSpan(as_of, as_of, "day", f"the date asked for ({as_of})", "as-of")
@@ -67,14 +70,12 @@ def document_span(
         day, prec, _ = mentioned
         lead = "the document has no date, and its text speaks of {when} as the present"
         return _span(day, prec, "text", lead)
+    if cut is not None:
+        lead = "the document has no date and names none, so it is tested at the as-of date"
+        return DateSpan(cut, cut, "day", lead, "cut")
     end = latest or dt.date.today()
-    return DateSpan(
-        end,
-        end,
-        "latest",
-        "the document has no date and names none: tested at the latest data",
-        "data",
-    )
+    lead = "the document has no date and names none, so it is tested at the latest data"
+    return DateSpan(end, end, "latest", lead, "data")
 
 
 def _span(day: dt.date, precision: str, basis: str, lead: str) -> DateSpan:
@@ -92,7 +93,9 @@ def _span(day: dt.date, precision: str, basis: str, lead: str) -> DateSpan:
 def tested_note(span: DateSpan, tested_at: dt.date, latest: dt.date | None) -> str:
     """The sentence that says which date the claims were tested at, and why."""
     if span.basis == "data":
-        return f"{span.note}, {tested_at}."
+        return f"{span.note} ({tested_at}); a publication date would change what is tested."
+    if span.basis == "cut":
+        return f"{span.note} ({tested_at})."
     if latest is not None and span.end > latest:
         return (
             f"{span.note}, after the last bar of the data; tested at the latest data, {tested_at}."
@@ -120,15 +123,26 @@ def window_start(end: dt.date, window: str) -> dt.date:
     return (pd.Timestamp(end) - pd.DateOffset(months=months)).date()
 
 
-def named_period(window: str | None) -> tuple[dt.date, dt.date] | None:
-    """(first, last day) of a "month:YYYY-MM" or "year:YYYY" window, else None."""
+def named_period(
+    window: str | None, anchor: dt.date | None = None
+) -> tuple[dt.date, dt.date] | None:
+    """(first, last day) of a calendar-period window, else None: "month:YYYY-MM", "year:YYYY",
+    "period:YYYY-MM-DD..YYYY-MM-DD" (a quarter, a half, a range of months) or "year:last" (the
+    calendar year before ``anchor``'s, the document's "today")."""
     if not window:
         return None
     if window.startswith("month:"):
         return month_bounds(dt.date.fromisoformat(f"{window[6:]}-01"))
+    if window == "year:last":
+        if anchor is None:
+            return None
+        return dt.date(anchor.year - 1, 1, 1), dt.date(anchor.year - 1, 12, 31)
     if window.startswith("year:"):
         year = int(window[5:])
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if window.startswith("period:"):
+        first, last = window[7:].split("..")
+        return dt.date.fromisoformat(first), dt.date.fromisoformat(last)
     return None
 
 

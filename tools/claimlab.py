@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tools import breakouts, leadlag, prices
+from tools import breakouts, leadlag, periods, prices
 from tools.claimdates import DateSpan, named_period, window_start
-from tools.claims import Call
+from tools.claims import Call, window_words
 from tools.data import Market, PriceSeries
 from tools.errors import DateRangeError
 from tools.results import Provenance
@@ -30,8 +30,8 @@ class Change:
 
     asset: str
     name: str
-    start: prices.CloseOn
-    end: prices.CloseOn
+    start: prices.CloseOn | prices.Mark
+    end: prices.CloseOn | prices.Mark
 
     @property
     def pct(self) -> float:
@@ -89,14 +89,36 @@ class Lab:
         b, call_b = self.close_on(key, end)
         return Change(key, self.name(key), a, b), [call_a, call_b]
 
+    def period(self, window: str | None) -> tuple[dt.date, dt.date] | None:
+        """The calendar period a window names (a month, a quarter, a year...), else None; "last
+        year" is the year before the document's "today"."""
+        return named_period(window, self.span.end)
+
     def window_change(self, key: str, window: str, end: dt.date) -> tuple[Change, list[Call]]:
-        """The change over a horizon (1w 1m 3m 6m ytd 1y) or a named month or year up to
-        ``end``."""
-        period = named_period(window)
+        """The change over a horizon (1w 1m 3m 6m ytd 1y) up to ``end``, or over a calendar
+        period as :func:`tools.periods.period_change` defines it (from the last close before the
+        period to the last close in it, cut at ``end``)."""
+        period = self.period(window)
         if period is None:
             return self.change(key, window_start(end, window), end)
-        first, last = period
-        return self.change(key, first - dt.timedelta(days=1), min(last, end))
+        first, last = period[0], min(period[1], end)
+        if first > end:
+            raise DateRangeError(
+                f"{window_words(window)} begins after {end}, the date the claim is tested at"
+            )
+        result = self._once(
+            ("period", key, first, last),
+            lambda: periods.period_change(self.upto(key, end), first, last),
+        )
+        if result.base_inside:
+            raise DateRangeError(
+                f"{self.name(key)} data starts on {result.base.date}, inside {window_words(window)}"
+            )
+        call = Call(
+            "periods.period_change",
+            {"asset": key, "start": first.isoformat(), "end": last.isoformat()},
+        )
+        return Change(key, self.name(key), result.base, result.last), [call]
 
     def typical_move(self, key: str, window: str, end: dt.date) -> float:
         """The typical size of a change over ``window`` ending at ``end``, in percent: the
@@ -107,7 +129,7 @@ class Lab:
             closes = self.upto(key, end).close.dropna()
             recent = closes.iloc[-(TYPICAL_BARS + 1) :]
             daily = float(np.log(recent).diff().std())
-            period = named_period(window)
+            period = self.period(window)
             first = period[0] if period else window_start(end, window)
             bars = max(int((closes.index > pd.Timestamp(first)).sum()), 1)
             return daily * math.sqrt(bars) * 100.0

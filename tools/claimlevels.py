@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 
 from tools import formatting as fmt
 from tools.breakouts import RECENT_BARS
-from tools.claimdates import named_period
 from tools.claimlab import Lab
 from tools.claimprices import FAR, combine, no_later_data
-from tools.claims import Call, Claim, ClaimCheck, month_name, pct_figure, price_figure
+from tools.claims import Call, Claim, ClaimCheck, month_name, pct_figure, price_figure, window_words
 from tools.errors import DateRangeError
 
 
@@ -37,30 +36,34 @@ class Part:
 
 
 def level(claim: Claim, lab: Lab) -> ClaimCheck:
-    """ "X hit $N", "above $N", "a new all-time high", "at record highs"."""
+    """ "X hit $N", "above $N", "a new all-time high", "at record highs"; negated: "X has never
+    traded above $N", "X did not reach $N in 2024"."""
     key = claim.subject
     end = lab.last_bar([key])
-    start = _span_start(claim, lab, end)
-    frame = lab.upto(key).frame.loc[str(start) : str(end)]
+    start, stop = _span(claim, lab, end)
+    frame = lab.upto(key).frame.loc[str(start) : str(stop)]
     if frame["close"].dropna().empty:
-        raise DateRangeError(f"there are no {lab.name(key)} prices from {start} to {end}")
+        raise DateRangeError(f"there are no {lab.name(key)} prices from {start} to {stop}")
     parts: list[Part] = []
     hit = None
     if claim.level is not None:
-        hit = _level_part(claim, lab, key, frame, end)
+        hit = _level_part(claim, lab, key, frame, stop)
         parts.append(hit)
     if claim.record or claim.level is None:
         day = hit.day if hit is not None and claim.direction != "below" else None
-        parts.append(_record_part(lab, key, start, end, day))
-    figures: dict = {"from": start.isoformat()}
+        parts.append(_record_part(lab, key, start, stop, day))
+    figures: dict = {"from": start.isoformat(), "to": stop.isoformat()}
     for part in parts:
         figures.update(part.figures)
-    event = min((p.day for p in parts if p.day is not None), default=end)
+    outcomes = [p.outcome for p in parts]
+    if claim.negated:  # "never reached it": reaching it is the opposite of the claim
+        outcomes = ["opposite" if o == "met" else "met" for o in outcomes]
+    event = min((p.day for p in parts if p.day is not None), default=stop)
     since, since_figures = _since_peak(lab, key, event, end, claim.direction == "below")
-    lead = _today(lab, start, end, claim)
+    lead = _today(lab, start, stop, claim)
     return ClaimCheck(
         claim,
-        combine([p.outcome for p in parts]).value,
+        combine(outcomes).value,
         lead + " ".join(p.text for p in parts),
         figures,
         [p.call for p in parts if p.call is not None],
@@ -71,17 +74,27 @@ def level(claim: Claim, lab: Lab) -> ClaimCheck:
     )
 
 
-def _span_start(claim: Claim, lab: Lab, end: dt.date) -> dt.date:
-    """The first day a claim about "today" may refer to: its named period, else the span."""
-    period = named_period(claim.window)
+def _span(claim: Claim, lab: Lab, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The days a level claim speaks of: its named period (cut at the date tested), else for a
+    negated claim ("never", "has not reached") all the history to that date, else the text's
+    "today" (one day, or the month or year of a document dated at that precision)."""
+    period = lab.period(claim.window)
     if period is not None:
-        return period[0]
-    return lab.span.start if lab.span.precision in ("month", "year") else end
+        if period[0] > end:
+            raise DateRangeError(
+                f"{window_words(claim.window)} begins after {end}, the date the claim is tested at"
+            )
+        return period[0], min(period[1], end)
+    if claim.negated:
+        return lab.full(claim.subject).first_date, end
+    return (lab.span.start if lab.span.precision in ("month", "year") else end), end
 
 
 def _today(lab: Lab, start: dt.date, end: dt.date, claim: Claim) -> str:
     """How the text's "today" was read, when it is a month or a year rather than a day."""
-    if named_period(claim.window) is not None or lab.span.precision not in ("month", "year"):
+    if lab.period(claim.window) is not None or claim.negated:
+        return ""
+    if lab.span.precision not in ("month", "year"):
         return ""
     when = month_name(start.isoformat()[:7]) if lab.span.precision == "month" else start.year
     return f"The text's 'today' is {when}, so any day from {start} to {lab.span.end} counts. "
@@ -91,7 +104,7 @@ def _level_part(claim: Claim, lab: Lab, key: str, frame, end: dt.date) -> Part:
     name, lvl = lab.name(key), float(claim.level)
     below = claim.direction == "below"
     closes, extremes = frame["close"], frame["low" if below else "high"]
-    _, call = lab.level_cross(key, lvl, end)
+    _, call = lab.level_cross(key, lvl, end)  # end: the last day of the claim's span
     reached = (lambda s: s[s <= lvl]) if below else (lambda s: s[s >= lvl])
     hit_close, hit_intraday = reached(closes.dropna()), reached(extremes.dropna())
     word, edge = ("at or below", "low") if below else ("at or above", "high")
@@ -121,25 +134,46 @@ def _level_part(claim: Claim, lab: Lab, key: str, frame, end: dt.date) -> Part:
         else:
             text += "; it never closed there in the period."
             brief += "; never closed there."
-        return Part("met", text, brief, figures, call, day)
+        return _reached(claim, closes, Part("met", text, brief, figures, call, day))
     if len(hit_close):
         day = hit_close.index[0].date()
         figures.update(first_close=price_figure(hit_close.iloc[0]), first_close_date=str(day))
         text = f"{name} first closed {word} {shown} on {day} ({fmt.price(hit_close.iloc[0])})."
-        return Part("met", text, text, figures, call, day)
-    best = closes.min() if below else closes.max()
+        return _reached(claim, closes, Part("met", text, text, figures, call, day))
+    best, when = _extreme(closes, below)
     gap = (best / lvl - 1.0) * 100.0
-    when = (closes.idxmin() if below else closes.idxmax()).date()
     figures.update(
         best_close=price_figure(best), best_close_date=str(when), gap_pct=pct_figure(gap)
     )
     text = (
-        f"{name} did not reach {shown}: its {'lowest' if below else 'highest'} close in the "
-        f"period was {fmt.price(best)} on {when}, {fmt.pct(gap, signed=False)} "
-        f"{'above' if gap > 0 else 'below'} it."
+        f"{name} did not reach {shown}: its {'lowest' if below else 'highest'} close from "
+        f"{closes.index[0].date()} to {closes.index[-1].date()} was {fmt.price(best)} on {when}, "
+        f"{fmt.pct(gap, signed=False)} {'above' if gap > 0 else 'below'} it."
     )
     far = gap >= FAR if below else gap <= -FAR
     return Part("opposite" if far else "neither", text, text, figures, call)
+
+
+def _extreme(closes, below: bool) -> tuple[float, dt.date]:
+    """The lowest (``below``) or highest close of a stretch, and its date."""
+    at = closes.idxmin() if below else closes.idxmax()
+    return float(closes.loc[at]), at.date()
+
+
+def _reached(claim: Claim, closes, part: Part) -> Part:
+    """A level that was reached; for a negated claim ("never traded above") also the extreme
+    close of the stretch, the figure that contradicts it."""
+    if not claim.negated:
+        return part
+    below = claim.direction == "below"
+    best, when = _extreme(closes.dropna(), below)
+    span = f"{closes.index[0].date()} to {closes.index[-1].date()}"
+    extra = (
+        f"Its {'lowest' if below else 'highest'} close from {span} was {fmt.price(best)} on {when}."
+    )
+    figures = {**part.figures, "best_close": price_figure(best), "best_close_date": str(when)}
+    brief = f"{part.brief} {'Lowest' if below else 'Highest'} close {fmt.price(best)} ({when})."
+    return Part(part.outcome, f"{part.text} {extra}", brief, figures, part.call, part.day)
 
 
 def _record_part(lab: Lab, key: str, start: dt.date, end: dt.date, day: dt.date | None) -> Part:

@@ -18,7 +18,17 @@ import pandas as pd
 
 from tools import formatting as fmt
 from tools.claimlab import Lab
-from tools.claimprices import combine, no_later_data, since_change, threshold, windows_of
+from tools.claimprices import (
+    combine,
+    dates,
+    no_later_data,
+    period_dates,
+    period_words,
+    since_change,
+    threshold,
+    to_end,
+    windows_of,
+)
 from tools.claims import Call, Claim, ClaimCheck, Verdict, pct_figure, window_words
 from tools.data import PriceSeries
 from tools.errors import InputError
@@ -52,13 +62,14 @@ def relative(claim: Claim, lab: Lab) -> ClaimCheck:
         outcomes.append(outcome)
         who = {"met": f"{ca.name} ahead", "opposite": f"{cb.name} ahead", "tie": "a tie"}[outcome]
         parts.append(
-            f"over {window_words(w)} {ca.name} {fmt.pct(ca.pct)} vs {cb.name} {fmt.pct(cb.pct)} "
-            f"({who})"
+            f"over {period_words(lab, w, end)} {ca.name} {fmt.pct(ca.pct)}{dates(lab, w, ca)} vs "
+            f"{cb.name} {fmt.pct(cb.pct)}{dates(lab, w, cb)} ({who})"
         )
         short.append(f"{window_words(w)}: {fmt.pct(ca.pct)} vs {fmt.pct(cb.pct)} ({who})")
         figures[f"{a}_{w}_pct"] = pct_figure(ca.pct)
         figures[f"{b}_{w}_pct"] = pct_figure(cb.pct)
-    reason = f"To {end}: {'; '.join(parts)}."
+        figures.update(period_dates(lab, w, [ca, cb]))
+    reason = to_end(lab, windows_of(claim), end, f"{'; '.join(parts)}.")
     since, since_figures = _since_pair(lab, a, b, end, "outperformance")
     brief = f"{lab.name(a)} vs {lab.name(b)}, {'; '.join(short)}."
     return ClaimCheck(
@@ -96,6 +107,7 @@ def divergence(claim: Claim, lab: Lab) -> ClaimCheck:
         (cx, used_x), (cy, used_y) = lab.window_change(x, w, end), lab.window_change(y, w, end)
         calls.extend(used_x + used_y)
         figures[f"{x}_{w}_pct"], figures[f"{y}_{w}_pct"] = pct_figure(cx.pct), pct_figure(cy.pct)
+        figures.update(period_dates(lab, w, [cx, cy]))
         limit = threshold(lab, x, w, end)
         figures[f"{x}_{w}_threshold_pct"] = pct_figure(limit)
         if abs(cx.pct) < limit:
@@ -110,12 +122,12 @@ def divergence(claim: Claim, lab: Lab) -> ClaimCheck:
         outcomes.append(outcome)
         did = {"met": "did not follow", "opposite": "followed", "-": "followed in part"}[outcome]
         parts.append(
-            f"over {window_words(w)} {cx.name} {fmt.pct(cx.pct)} while {cy.name} "
-            f"{fmt.pct(cy.pct)} ({cy.name} {did})"
+            f"over {period_words(lab, w, end)} {cx.name} {fmt.pct(cx.pct)}{dates(lab, w, cx)} "
+            f"while {cy.name} {fmt.pct(cy.pct)}{dates(lab, w, cy)} ({cy.name} {did})"
         )
         short.append(f"{window_words(w)}: {fmt.pct(cx.pct)} vs {fmt.pct(cy.pct)} ({did})")
     verdict = combine(outcomes) if outcomes else Verdict.NOT_SUPPORTED
-    reason = f"To {end}: {'; '.join(parts)}."
+    reason = to_end(lab, windows_of(claim), end, f"{'; '.join(parts)}.")
     since, since_figures = _since_pair(lab, x, y, end, "gap")
     brief = f"{cx.name} vs {cy.name}, {'; '.join(short)}."
     return ClaimCheck(

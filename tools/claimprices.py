@@ -14,8 +14,8 @@ import datetime as dt
 import numpy as np
 
 from tools import formatting as fmt
-from tools.claimdates import named_period, window_start
-from tools.claimlab import Lab
+from tools.claimdates import window_start
+from tools.claimlab import Change, Lab
 from tools.claims import Call, Claim, ClaimCheck, Verdict, pct_figure, price_figure, window_words
 
 FAR = 10.0  # percent: a level missed, or a record trailed, by more than this is contradicted
@@ -55,6 +55,40 @@ def combine(outcomes: list[str]) -> Verdict:
     return Verdict.NOT_SUPPORTED
 
 
+def period_words(lab: Lab, window: str, end: dt.date) -> str:
+    """A window in words; a calendar period that runs past the date tested says "so far"."""
+    period = lab.period(window)
+    words = window_words(window)
+    return f"{words} so far" if period is not None and period[1] > end else words
+
+
+def dates(lab: Lab, window: str, change: Change) -> str:
+    """ " (2023-12-29 to 2024-12-31)" for a change over a calendar period: from the last close
+    before the period to the last close in it; nothing for a trailing window."""
+    if lab.period(window) is None:
+        return ""
+    return f" ({change.start.date} to {change.end.date})"
+
+
+def period_dates(lab: Lab, window: str, changes: list[Change]) -> dict:
+    """The closes' dates of changes over a calendar period, as figures."""
+    if lab.period(window) is None:
+        return {}
+    out = {}
+    for c in changes:
+        out[f"{c.asset}_{window}_from"] = c.start.date.isoformat()
+        out[f"{c.asset}_{window}_to"] = c.end.date.isoformat()
+    return out
+
+
+def to_end(lab: Lab, windows: tuple[str, ...], end: dt.date, text: str) -> str:
+    """``text`` after "To 2025-06-30: ", unless every window is a calendar period over by then."""
+    closed = [lab.period(w) for w in windows]
+    if all(p is not None and p[1] <= end for p in closed):
+        return text[0].upper() + text[1:]
+    return f"To {end}: {text}"
+
+
 def no_later_data(end: dt.date) -> str:
     return f"No later data: the data ends on {end}."
 
@@ -75,9 +109,12 @@ def move(claim: Claim, lab: Lab, prefix: str = "") -> ClaimCheck:
         limit = threshold(lab, key, w, end, claim.strong)
         outcome = _judge(change.pct, direction, limit)
         outcomes.append(outcome)
+        span = dates(lab, w, change)[2:-1]
         parts.append(
-            f"{fmt.pct(change.pct)} over {window_words(w)} ({OUTCOME[direction][outcome]})"
+            f"{fmt.pct(change.pct)} over {period_words(lab, w, end)} "
+            f"({f'{span}: ' if span else ''}{OUTCOME[direction][outcome]})"
         )
+        figures.update(period_dates(lab, w, [change]))
         short.append(f"{fmt.pct(change.pct)} over {window_words(w)}")
         figures[f"change_{w}_pct"] = pct_figure(change.pct)
         figures[f"threshold_{w}_pct"] = pct_figure(limit)
@@ -137,7 +174,7 @@ def _acceleration(claim: Claim, lab: Lab) -> ClaimCheck:
     key = claim.subject
     name = lab.name(key)
     end = lab.last_bar([key])
-    period = named_period(claim.window) if claim.window else None
+    period = lab.period(claim.window) if claim.window else None
     last = min(period[1], end) if period else end
     first = (period[0] - dt.timedelta(days=1)) if period else window_start(end, "1m")
     now, calls = lab.change(key, first, last)

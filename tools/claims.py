@@ -96,7 +96,7 @@ class Claim(ResultMixin):
     direction: str | None = None  # one of DIRECTIONS
     level: float | None = None  # level claims: the price named
     record: bool = False  # level claims: an all-time high is claimed
-    window: str | None = None  # one of WINDOWS, "month:YYYY-MM" or "year:YYYY"; None = recent
+    window: str | None = None  # one of WINDOWS or a calendar period (tools.claimdates.named_period)
     lag_min: int | None = None  # lead/lag: the claimed lag range, in periods of ``freq``
     lag_max: int | None = None
     freq: str = "weekly"  # lead/lag: weekly (lags in weeks) or daily
@@ -105,6 +105,7 @@ class Claim(ResultMixin):
     reason: str | None = None  # not testable: why
     sentence: int = 0  # index of the sentence in the document
     origin: str = "rules"  # "rules", "embedder" or "model"
+    negated: bool = False  # level claims: "never traded above", "did not reach"
 
     @property
     def assets(self) -> list[str]:
@@ -133,6 +134,15 @@ def _arg(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
+
+
+def unique_calls(calls: list[Call]) -> list[Call]:
+    """Each call once, in the order first made."""
+    out: list[Call] = []
+    for call in calls:
+        if call not in out:
+            out.append(call)
+    return out
 
 
 Figures = dict[str, float | int | str | None]
@@ -179,6 +189,7 @@ class ClaimCheck(ResultMixin):
             "figures": {**self.figures},
             "tested_at": self.tested_at.isoformat() if self.tested_at else None,
             "since": self.since,
+            "calls": [call.to_dict() for call in unique_calls(self.calls)],
         }
 
 
@@ -299,9 +310,32 @@ def window_words(window: str) -> str:
     }
     if window.startswith("month:"):
         return month_name(window[6:])
+    if window == "year:last":
+        return "last year"
     if window.startswith("year:"):
         return window[5:]
+    if window.startswith("period:"):
+        first, last = (dt.date.fromisoformat(d) for d in window[7:].split(".."))
+        return period_label(first, last)
     return words.get(window, window)
+
+
+def period_label(first: dt.date, last: dt.date) -> str:
+    """A calendar period in words: "Q1 2025", "H2 2024", "2024", "June to September 2025"."""
+    if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31) and first.year == last.year:
+        return str(first.year)
+    whole = first.day == 1 and (last + dt.timedelta(days=1)).day == 1
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    if whole and first.year == last.year and months == 3 and first.month % 3 == 1:
+        return f"Q{first.month // 3 + 1} {first.year}"
+    if whole and first.year == last.year and months == 6 and first.month in (1, 7):
+        return f"H{1 if first.month == 1 else 2} {first.year}"
+    if whole and months == 1:
+        return first.strftime("%B %Y")
+    if whole:
+        head = first.strftime("%B") if first.year == last.year else first.strftime("%B %Y")
+        return f"{head} to {last.strftime('%B %Y')}"
+    return f"{first} to {last}"
 
 
 def month_name(iso_month: str) -> str:

@@ -40,7 +40,7 @@ def check_recent(settings: Settings, knowledge, as_of: dt.date, market) -> tuple
     from knowledge.errors import KnowledgeError
     from tools.errors import InputError
 
-    start = as_of - dt.timedelta(days=WINDOW_DAYS - 1)
+    start, _ = window(as_of)
     try:
         kb = _open(settings, knowledge)
         kinds = {str(m.get("doc_id")): m.get("kind") for m in kb.store.get().values()}
@@ -61,11 +61,17 @@ def check_recent(settings: Settings, knowledge, as_of: dt.date, market) -> tuple
     return reports, "ok"
 
 
-def evidence(reports: list) -> list:
-    """What the section's figures rest on, for the briefing's grounding check."""
+def window(as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day of the briefing's commentary window."""
+    return as_of - dt.timedelta(days=WINDOW_DAYS - 1), as_of
+
+
+def evidence(reports: list, as_of: dt.date | None = None) -> list:
+    """What the section's figures rest on, for the briefing's grounding check: the claim checks
+    and the window the documents were chosen from."""
     from assistant.claims.check import evidence as claim_evidence
 
-    items: list = []
+    items: list = [{"window": window(as_of)}] if as_of is not None else []
     for r in reports:
         items += claim_evidence(r)
         items += [r.counts(), len(r.checks), r.document.title, r.document.published]
@@ -82,7 +88,7 @@ def claims_section(reports: list, status: str, as_of: dt.date) -> Section:
     if status != "ok":
         text = f"The commentary library is not available: {one_line(status)}"
         return Section("claims", title, (Block("para", text),))
-    start = as_of - dt.timedelta(days=WINDOW_DAYS - 1)
+    start, _ = window(as_of)
     blocks = [
         Block(
             "para",
@@ -97,6 +103,7 @@ def claims_section(reports: list, status: str, as_of: dt.date) -> Section:
         blocks.append(Block("para", f"**{one_line(r.document.title)}**{when}: {r.tally()}."))
         rows = tuple(
             (
+                str(row.number),
                 one_line(_short(row.check.claim.quote)),
                 row.check.verdict,
                 one_line(row.why),
@@ -106,7 +113,12 @@ def claims_section(reports: list, status: str, as_of: dt.date) -> Section:
         )
         if rows:
             blocks.append(
-                Block("table", header=("Claim", "Verdict", "Why", "Since"), rows=rows, align="llll")
+                Block(
+                    "table",
+                    header=("#", "Claim", "Verdict", "Why", "Since"),
+                    rows=rows,
+                    align="rllll",
+                )
             )
     return Section("claims", title, tuple(blocks))
 

@@ -234,7 +234,11 @@ def _write(
 ) -> Briefing:
     """The briefing's document, its headline narrated by ``model`` unless that is None, with
     every figure checked against the facts and the passages (and the claim checks, if any)."""
-    evidence = [facts.to_dict(), *passages, *bcl.evidence(checked[0] if checked else [])]
+    evidence = [
+        facts.to_dict(),
+        *passages,
+        *bcl.evidence(checked[0] if checked else [], facts.as_of),
+    ]
     narration = None
     if model is not None:
         from assistant.briefing.narrate import narrate

@@ -62,7 +62,12 @@ def check_document(
         claims, notes = propose(model, doc.title, doc.text)
         present, how = present_date(sentences(doc.text)), f"model:{model_id or 'chat model'}"
     span = document_span(
-        doc.published, doc.published_precision, as_of, present, today or dt.date.today()
+        doc.published,
+        doc.published_precision,
+        as_of,
+        present,
+        today or dt.date.today(),
+        cut=getattr(market, "as_of", None),  # a market cut at a global as-of date
     )
     report = check_claims(claims, market, span, _meta(doc, doc_id), how, notes)
     return ground(report, span)

@@ -196,6 +196,17 @@ PERFORMANCE_LAG = rx(
     r"\b(is|are|was|were) (?:\w+ )?(lagging|trailing)\b",
     r"\blag(?:ged|ging)? behind\b",
 )
+# "X has lagged Y this year": X did worse than Y (relative performance), unless the wording is about
+# timing ("with a lag", "follows", "weeks later", "tends to lag").
+LAG_VERB = rx(r"\b(?:lag(?:s|ged|ging)?|trail(?:s|ed|ing)?)\b(?!\s+(?:indicator|of|by)\b)")
+TIMING = rx(
+    r"\bwith a (?:lag|delay)\b|\bafter a (?:lag|delay)\b|\b(?:later|afterwards)\b",
+    r"\bfollow(?:s|ed|ing)?\b|\bby (?:about |roughly |around )?(?:\d+|a|an|one|two|three|four|five|"
+    r"six|a few|several) (?:day|week|month)s?\b",
+    r"\b(?:tends? to|typically|usually|historically|often|in (?:previous|past) cycles)\b",
+)
+# "has never traded above", "did not reach", "failed to break": a level that was not reached.
+LEVEL_NEGATION = re.compile(r"\b(?:never|no longer)\b|" + NEG + r"\s+(?:\w+\s+){0,3}$", re.I)
 RARE = rx(
     r"\b(doesn't|does not|don't|do not|rarely|seldom|hardly ever|almost never) "
     r"(happen|occur)\w*",

@@ -86,7 +86,7 @@ GATES = {
                  "mirror", "front", "anticipat", "foreshadow", "after", "earlier", "before"),
     "level": ("$", "dollar", "usd", "record", "high", "ath"),
     "relative": ("outperform", "outpac", "beat", "better", "ahead", "worse", "underperform",
-                 "behind", "more than", "outr", "outsh", "trail"),
+                 "behind", "more than", "outr", "outsh", "trail", "lag"),
     "divergence": ("follow", "join", "pace", "diverg", "decoupl", "left behind", "sat out",
                    "missed", "lag", "trail", "track", "match", "particip", "respond", "react",
                    "along"),
@@ -107,8 +107,8 @@ def lead_lag(c: Clause) -> list[Claim]:
     follow, lead = cues.FOLLOW_VERB.search(c.low), cues.LEAD_VERB.search(c.low)
     if follow and re.search(cues.NEG + r"\s+(?:\w+\s+)?$", c.low[: follow.start()]):
         return []  # "hasn't followed": a divergence
-    if follow and cues.PERFORMANCE_LAG.search(c.low) and not lag_range(c.low):
-        return []  # "has lagged": performance, not timing
+    if follow and performance_lag(c):
+        return []  # "has lagged", "lagged silver in 2025": performance, not timing
     if follow and (cues.LAG_WORDING.search(c.low) or lag_range(c.low)):
         follower = c.subject(follow.start())
         leaders = [k for k in c.after(follow.end()) if k != follower]
@@ -127,6 +127,18 @@ def lead_lag(c: Clause) -> list[Claim]:
             ClaimKind.LEAD_LAG, follower, reference=leaders[:3], lag_min=lo, lag_max=hi, freq=freq
         )
     ]
+
+
+def performance_lag(c: Clause) -> re.Match | None:
+    """The "lagged" of "X has lagged Y" or "X lagged Y in 2025" when it means X did worse than Y:
+    in the perfect or progressive tense, or with a period, and with no wording about timing
+    ("with a lag", "follows", "weeks later", "tends to lag")."""
+    m = cues.LAG_VERB.search(c.low)
+    if not m or cues.TIMING.search(c.low) or lag_range(c.low):
+        return None
+    if cues.PERFORMANCE_LAG.search(c.low) or window_in(c.text) not in (None, "history"):
+        return m
+    return None
 
 
 def frequency(c: Clause, pair: tuple[str, str] | None) -> list[Claim]:
@@ -171,6 +183,7 @@ def level(c: Clause) -> list[Claim]:
     if subject is None:
         return []
     below = bool(found) and bool(cues.BELOW.search(c.low[max(0, pos - 14) : pos]))
+    negated = bool(found) and bool(cues.LEVEL_NEGATION.search(c.low[:pos]))
     return [
         c.claim(
             ClaimKind.LEVEL,
@@ -179,6 +192,7 @@ def level(c: Clause) -> list[Claim]:
             record=bool(record),
             direction="below" if below else "above",
             window=window_in(c.text) if window_in(c.text) not in ("1w", "recent") else None,
+            negated=negated,
         )
     ]
 
@@ -191,6 +205,7 @@ def relative(c: Clause) -> list[Claim]:
     if not gated("relative", c.low):
         return []
     out, under = cues.OUTPERFORM.search(c.low), cues.UNDERPERFORM.search(c.low)
+    under = under or (None if out else performance_lag(c))
     cue = out or under
     if not cue:
         return []

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from tools import formatting as fmt
 from tools.claims import ClaimCheck, ClaimKind, ClaimReport
 
 MAX_CHARTS = 8
@@ -74,10 +75,11 @@ def _figure(i, key, check: ClaimCheck, market, price_figure, relative_figure, co
     series = market.series(claim.subject)
     fig = price_figure(series, years=_years(check, [series]))
     if claim.level is not None:
-        _level(fig, claim.level, f"claimed level {claim.level:,.2f}")
+        _level(fig, claim.level, f"claimed level {fmt.price(claim.level)}")
     record = check.figures.get("record")
     if isinstance(record, (int, float)) and claim.record:
-        _level(fig, float(record), f"record {record:,.2f} ({check.figures.get('record_date')})")
+        when = check.figures.get("record_date")
+        _level(fig, float(record), f"record {fmt.price(float(record))} ({when})")
     _mark_date(fig, check.tested_at, "tested")
     return f"{label}: {series.asset.name}", fig
 

@@ -78,24 +78,23 @@ _BADGE_OPEN = re.compile(
 _ESCAPE = re.compile(r"\\([\\`*_\[\]|#~:!$<>&{}()+.-])")
 
 
+def plain_badges(text: str) -> str:
+    """Verdict badges as plain text ("[Supported]"): outside the app no renderer knows them."""
+    return _BADGE_OPEN.sub("[", text)
+
+
 def terminal_markdown(text: str) -> str:
     """Markdown written for a renderer, readable as plain text on a terminal: a verdict badge
     becomes "[Supported]" and a backslash escape the character itself ("data\\:" -> "data:")."""
-    return _ESCAPE.sub(r"\1", _BADGE_OPEN.sub("[", text))
+    return _ESCAPE.sub(r"\1", plain_badges(text))
 
 
 def summary_lines(report: ClaimReport) -> list[str]:
-    """The two-line summary: what was found and how it fared; when and to when it was tested."""
-    n = report.counts()
+    """The two-line summary: how the claims held up, in plain words; when and to when they were
+    tested."""
     tested = len(report.testable)
-    parts = [f"{n[v]} {v}" for v in list(Verdict)[:-1] if n[v]]
     total = len(report.checks) - len(report.remarks)
-    if tested:
-        first = f"{tested} of {total} claims can be tested with price data: {', '.join(parts)}."
-    elif total:
-        first = f"None of the {total} claims can be tested with price data."
-    else:
-        first = "No claims found: the text makes no statement about markets that can be checked."
+    first = verdict_sentence(report.counts(), tested, total)
     if report.remarks:
         k = len(report.remarks)
         first += (
@@ -105,6 +104,43 @@ def summary_lines(report: ClaimReport) -> list[str]:
     if report.latest is not None and report.latest > report.tested_at:
         second += f" “Since publication” runs to the latest data, {report.latest}."
     return [first, second]
+
+
+def verdict_sentence(n: dict[str, int], tested: int, total: int) -> str:
+    """ "Of 13 testable claims, 5 held up, 4 held up in part and 4 were not supported by the
+    data; 28 more cannot be tested with price data." (or "The claim held up.")."""
+    if not total:
+        return "No claims found: the text makes no statement about markets that can be checked."
+    if not tested:
+        one = "The claim cannot" if total == 1 else f"None of the {total} claims can"
+        return f"{one} be tested with price data."
+    outcomes = _outcomes(n)
+    rest = total - tested
+    more = f"; {rest} more cannot be tested with price data" if rest else ""
+    if tested == 1:
+        lead = "The claim" if total == 1 else "The one testable claim"
+        return f"{lead} {outcomes[0].split(' ', 1)[1]}{more}."
+    body = ", ".join(outcomes[:-1]) + f" and {outcomes[-1]}" if len(outcomes) > 1 else outcomes[0]
+    if len(outcomes) == 1:
+        body = f"{'both' if tested == 2 else f'all {tested}'} {outcomes[0].split(' ', 1)[1]}"
+    return f"Of {tested} testable claims, {body}{more}."
+
+
+def _outcomes(n: dict[str, int]) -> list[str]:
+    """ "5 held up", "1 was contradicted by the data", ... for the verdicts given."""
+    words = []
+    for verdict, say in (
+        (Verdict.SUPPORTED, "held up"),
+        (Verdict.PARTLY, "held up in part"),
+        (Verdict.NOT_SUPPORTED, "{be} not supported by the data"),
+        (Verdict.CONTRADICTED, "{be} contradicted by the data"),
+    ):
+        k = n.get(verdict, 0)
+        if k:
+            words.append(f"{k} {say.format(be='was' if k == 1 else 'were')}")
+    if len(words) > 1 and "not supported" in "".join(words) and "contradicted" in words[-1]:
+        words[-2] = words[-2].removesuffix(" by the data")  # "... not supported and 1 was ..."
+    return words
 
 
 @dataclass(frozen=True)
@@ -143,15 +179,7 @@ def verdict_markdown(report: ClaimReport, badges: bool = True, calls: bool = Fal
     lines[2] = lines[2] + "  "  # a hard line break between the two summary lines
     table = rows(report)
     if table:
-        lines += ["", "| # | Claim | Kind | Verdict | Why | Since publication |"]
-        lines.append("|---:|:---|:---|:---|:---|:---|")
-        for r in table:
-            c = r.check
-            lines.append(
-                f"| {r.number} | “{cell(c.claim.quote, badges)}” | "
-                f"{KIND_LABELS[ClaimKind(c.claim.kind)]} | {badge(c.verdict, badges)} | "
-                f"{cell(r.why, badges)} | {cell(r.since, badges)} |"
-            )
+        lines += ["", *(_app_list(table) if badges else _md_table(table))]
     for heading, rest in _lists(report):
         lines += ["", f"**{heading} ({len(rest)})**", ""]
         lines += [f"- “{cell(c.claim.quote, badges)}”: {cell(_why(c), badges)}" for c in rest]
@@ -160,6 +188,35 @@ def verdict_markdown(report: ClaimReport, badges: bool = True, calls: bool = Fal
         lines += [f"{r.number}. {cell(_calls_line(r), badges)}" for r in table]
     lines += ["", *(f"_{cell(n, badges)}_" for n in report.notes)] if report.notes else []
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _md_table(table: list[Row]) -> list[str]:
+    """Six columns, for Markdown read anywhere (``check --format md``)."""
+    lines = [
+        "| # | Claim | Kind | Verdict | Why | Since publication |",
+        "|---:|:---|:---|:---|:---|:---|",
+    ]
+    for r in table:
+        c = r.check
+        lines.append(
+            f"| {r.number} | “{cell(c.claim.quote, False)}” | "
+            f"{KIND_LABELS[ClaimKind(c.claim.kind)]} | {badge(c.verdict, False)} | "
+            f"{cell(r.why, False)} | {cell(r.since, False)} |"
+        )
+    return lines
+
+
+def _app_list(table: list[Row]) -> list[str]:
+    """One numbered item per claim, for the app's chat column (a wide table would be cut off
+    there): the badge, the quote and its kind, then the reason and how it held up since."""
+    lines = []
+    for r in table:
+        c = r.check
+        kind = KIND_LABELS[ClaimKind(c.claim.kind)]
+        lines.append(f"{r.number}. {badge(c.verdict)} “{cell(c.claim.quote)}” · *{kind}*  ")
+        since = f"  \n   *Since publication:* {cell(r.since)}" if r.since else ""
+        lines.append(f"   {cell(r.why)}{since}")
+    return lines
 
 
 def _lists(report: ClaimReport) -> list[tuple[str, list[ClaimCheck]]]:

@@ -81,11 +81,7 @@ def read_clause(c: Clause, pair: tuple[str, str] | None) -> list[Claim] | None:
     """The claims of one clause; None when it names an asset but no wording matched."""
     vocab = bool(c.keys) or bool(cues.MARKET_WORDS.search(c.low))
     if cues.FORECAST.search(c.low):
-        return (
-            [c.claim(ClaimKind.NOT_TESTABLE, c.keys[0] if c.keys else None, reason=FORECAST_REASON)]
-            if vocab
-            else []
-        )
+        return [untested(c, FORECAST_REASON)] if vocab else []
     for found in (
         detect.lead_lag(c),
         detect.frequency(c, pair),
@@ -98,17 +94,22 @@ def read_clause(c: Clause, pair: tuple[str, str] | None) -> list[Claim] | None:
             return found
     for pattern, reason in NOT_TESTABLE:
         if pattern.search(c.low):
-            subject = c.keys[0] if c.keys else None
             # Supply, policy and flows are market statements in themselves; the rest only count
             # when they speak of a market.
             listed = vocab or pattern in (cues.POLICY, cues.SUPPLY, cues.FLOWS)
-            return [c.claim(ClaimKind.NOT_TESTABLE, subject, reason=reason)] if listed else []
+            return [untested(c, reason)] if listed else []
     found = detect.move(c)
     if found and cues.HABIT.search(c.low) and found[0].direction != "accelerate":
         return [c.claim(ClaimKind.NOT_TESTABLE, found[0].subject, reason=cues.HABIT_REASON)]
     if found:
         return found
     return None if c.keys else []
+
+
+def untested(c: Clause, reason: str) -> Claim:
+    """A statement price data cannot test, tagged with every asset the clause names."""
+    subject = c.keys[0] if c.keys else None
+    return c.claim(ClaimKind.NOT_TESTABLE, subject, reference=c.keys[1:], reason=reason)
 
 
 def remark(low: str, names_asset: bool) -> str | None:
@@ -154,12 +155,21 @@ def merge(claims: list[Claim], sentence: Sentence) -> list[Claim]:
             quote=_span(sentence.text, twin.quote, c.quote),
             level=twin.level if twin.level is not None else c.level,
             record=twin.record or c.record,
+            reference=_more(twin, c),
             reason=c.reason if general else twin.reason,
         )
         out[out.index(twin)] = joined
     if len(out) == 1:
         out = [replace(out[0], quote=sentence.text.strip())]
     return out
+
+
+def _more(first: Claim, second: Claim) -> list[str]:
+    """The reference of a merged claim: a not-testable entry keeps every asset either names."""
+    if first.kind != ClaimKind.NOT_TESTABLE:
+        return first.reference
+    names = [k for k in [*first.assets, *second.assets] if k != first.subject]
+    return list(dict.fromkeys(names))
 
 
 def _mergeable(a: Claim, b: Claim) -> bool:

@@ -96,6 +96,11 @@ def resolve(
             raise InputError("Nothing to read on stdin.")
         return Source(from_bytes(stdin.read(max_bytes + 1), max_bytes, "text on stdin"))
     path = Path(ref).expanduser()
+    if path.is_dir():
+        raise InputError(
+            f"{ref} is a folder; name one document in it (.md .txt .html .pdf), or add the folder"
+            " with `market-assistant kb ingest` and check a document by its id."
+        )
     if path.exists() or path.suffix.lower() in SUFFIXES:
         return Source(from_file(path, max_bytes))
     if library is None:

@@ -9,6 +9,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from assistant.offline.dates import find_when
 from tools import assets
 
 # --- sentences and clauses -----------------------------------------------------------------
@@ -214,8 +215,17 @@ _WINDOWS = (
 
 
 def window_in(text: str) -> str | None:
-    """The window a clause names: "recently", "this year", "for months", "in January 2026"."""
-    low = plain(text).lower()
+    """The window a clause names: "recently", "this year", "for months", or a calendar period
+    ("in January 2026", "in 2024", "in Q1 2025", "during the first half of 2025", "last
+    year"), read with the offline analyst's date grammar (:mod:`assistant.offline.dates`)."""
+    return _window_in(plain(text).lower())
+
+
+@functools.lru_cache(maxsize=4096)
+def _window_in(low: str) -> str | None:
+    period = calendar_period(low)
+    if period is not None:
+        return period
     for day, precision, _, _ in dates_in(low):
         if precision == "month" and re.search(r"\b(in|during|since|through)\s+\w+\s+\d{4}", low):
             return f"month:{day.strftime('%Y-%m')}"
@@ -223,6 +233,36 @@ def window_in(text: str) -> str | None:
         if re.search(pattern, low):
             return window
     return None
+
+
+# A period phrase counts as the claim's window after one of these words ("in 2024", "during the
+# first quarter of 2025", "over H1 2025"); a bare year ("the 2011 peak") does not.
+_PERIOD_LEAD = re.compile(
+    r"\b(?:in|during|over|through|throughout|across|for|within)\s+(?:the\s+(?:whole\s+|full\s+)?)?$"
+)
+
+
+def calendar_period(low: str) -> str | None:
+    """A calendar period named in a lower-cased clause as a window: "month:YYYY-MM",
+    "year:YYYY", "period:YYYY-MM-DD..YYYY-MM-DD" or "year:last"; None for anything else (a
+    trailing span such as "the past 3 months", a single day, "since 2020")."""
+    skip = [m.span() for m in _LEVEL.finditer(low)]  # "$2,024" is a price, not a year
+    when = find_when(low, skip)
+    if when is None or when.kind != "period":
+        return None
+    if when.rule == "year:1":
+        return "year:last"  # "last year": the calendar year before the text's "today"
+    if when.relative or when.start is None or when.end is None:
+        return None
+    at = low.find(when.text)
+    if not when.text.startswith(("from", "between")) and not _PERIOD_LEAD.search(low[:at]):
+        return None
+    first, last = when.start, when.end
+    if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31) and first.year == last.year:
+        return f"year:{first.year}"
+    if first.day == 1 and first.month == last.month and first.year == last.year:
+        return f"month:{first.strftime('%Y-%m')}"
+    return f"period:{first}..{last}"
 
 
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}

@@ -182,7 +182,7 @@ def _finish(reply, streamed: bool) -> None:
     answer = "" if reply.error and reply.answer == reply.error else reply.answer
     if answer:
         out.write(f"{reply.warning}\n\n" if reply.warning else "")
-        out.write(terminal_text(answer.rstrip(), lines=True) + "\n")
+        out.write(terminal_text(_readable(answer.rstrip(), out), lines=True) + "\n")
     out.write(_sources(reply))
     typer.echo(f"\n[grounding: {reply.grounding.badge()}]", err=True)
 
@@ -196,10 +196,10 @@ def _sources(reply) -> str:
 
 
 def _readable(text: str, out) -> str:
-    """On a terminal, the answer's Markdown escapes ("data\\:") and verdict badges read as
-    plain text; piped elsewhere, the Markdown is kept."""
-    if not getattr(out, "isatty", lambda: False)():
-        return text
-    from assistant.claims.render import terminal_markdown
+    """Verdict badges (the app's markup) as plain text; on a terminal also the answer's Markdown
+    escapes ("data\\:"); piped elsewhere, the rest of the Markdown is kept."""
+    from assistant.claims.render import plain_badges, terminal_markdown
 
+    if not getattr(out, "isatty", lambda: False)():
+        return plain_badges(text)
     return terminal_markdown(text)

@@ -61,6 +61,9 @@ def check(
     Each claim gets a verdict (supported, partly supported, not supported, contradicted or not
     testable) with its figures, the date it was tested at (the document's date; --as-of
     YYYY-MM-DD overrides it) and how it has held up since.
+
+    The global options --as-of YYYY-MM-DD and --data SOURCE (demo, csv:FOLDER, yahoo, auto) may
+    also be given after the command: check note.md --as-of 2026-01-23.
     """
     from assistant.claims.check import check_source
     from assistant.cli.kb import knowledge_errors

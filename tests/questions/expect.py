@@ -151,12 +151,12 @@ def lag(leader: str, follower: str, freq: str = "weekly") -> Expect:
 
 
 def claims(verdict: str) -> Expect:
-    """A claim check: the check_claims tool, a verdict table, and the verdict the data gives
+    """A claim check: the check_claims tool, the verdicts (badged), and the verdict the data gives
     (the lead/lag claims are tested against a shuffle test in tests/test_claims_realdata.py)."""
     return Expect(
         tools=[("check_claims", {})],
         absent_tools=["get_price", "search_commentary"],
-        phrases=["| verdict |", verdict],
+        phrases=["-badge[", verdict],  # one badged item per claim
         words=None,
     )
 
