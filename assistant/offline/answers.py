@@ -119,6 +119,25 @@ def _day_words(iso: str) -> str:
     return f"the {_ORDINALS[day.day - 1]} of {day.strftime('%B')}"
 
 
+_SHORT = {"dxy": ("dollar",), "sp500": ("s&p", "stocks", "equities")}
+
+
+def _aliases(key: str) -> tuple[str, ...]:
+    """How notes name an asset: its registry name, its key, and short forms ("dollar")."""
+    return (_name(key), key, *_SHORT.get(key, ()))
+
+
+def _day_moved(ok: list, window):
+    """A dated why-question's window moved to the trading day looked up ("the end of January"
+    on a Saturday is that Friday)."""
+    if window is None:
+        return None
+    moves = [p for p in _of(ok, PeriodChange) if p.start == p.end]
+    if moves and window[0] == window[1] and moves[0].start != window[0]:
+        return moves[0].start, moves[0].start, window[2]
+    return window
+
+
 def _name(key: str) -> str:
     from tools import assets
 
@@ -154,15 +173,21 @@ def answer(r: Reading, question: str, results: list, anchor: Anchor) -> str:
     parts.extend(claims)
     parts.extend(_data(r, ok, question))
     heading = "**What the library says** (quoted):" if r.primary == DOCUMENT else COMMENTARY_HEADING
-    article = re.search(r"\b(article|piece|commentary|author)\b", question, re.I)
+    article = re.search(r"\b(article|piece|author)\b", question, re.I)
     window = dates_of(r, anchor.date(_of(ok, PriceLookup))) if r.primary == WHY else None
+    ask = quotes.ask_of([n for k in r.assets for n in _aliases(k)], r.topic)
+    window = _day_moved(ok, window)
     if window is not None:
         subject = next(
             (x.name for x in _of(ok, PeriodChange)), _name(r.assets[0]) if r.assets else ""
         )
-        parts.append(quotes.dated_section(ok, anchor.as_of, COMMENTARY_HEADING, window, subject))
+        parts.append(
+            quotes.dated_section(ok, anchor.as_of, COMMENTARY_HEADING, window, subject, ask)
+        )
     else:
-        parts.append(quotes.section(ok, anchor.as_of, heading, "commentary" if article else None))
+        limit = 3 if r.primary == DOCUMENT else quotes.LIMIT
+        prefer = "commentary" if article else None
+        parts.append(quotes.section(ok, anchor.as_of, heading, prefer, ask, limit))
     if errors:
         lead = "I could not answer that: " if len(parts) <= 2 and not any(parts) else ""
         parts.append(lead + " ".join(e.removeprefix("Input error: ") for e in errors))
@@ -228,7 +253,11 @@ def _data(r: Reading, ok: list, question: str = "") -> list[str]:
             for x in periods
         )
     day_moves = {p.start for p in _of(ok, PeriodChange) if p.start == p.end}
-    out.extend(sections.close_on(x) for x in _of(ok, CloseOn) if x.requested not in day_moves)
+    out.extend(
+        sections.close_on(x)
+        for x in _of(ok, CloseOn)
+        if x.requested not in day_moves and x.date not in day_moves
+    )
     if breakouts or _of(ok, PeriodChange) or r.primary in (LEADLAG, DOCUMENT) or _of(ok, CloseOn):
         return out  # the prices fetched first only anchored the dates
     if prices and r.primary == BRIEFING and not _of(ok, registry.BriefingDigest):
@@ -251,8 +280,25 @@ def _price(r: Reading, p: PriceLookup, question: str = "") -> str:
     return sections.price(p, h, brief=brief, lead=lead)
 
 
+_SUSTAINED = re.compile(
+    r"\b(?:has|have|had|hasn't|haven't)\s+(?:[\w&']+\s+){0,3}?(?:been|\w+ed)\b|'s\s+been\b|\bkeeps?\b|"
+    r"\bkept\b|\bcontinu\w*|\blately\b|\brecently\b|\bso\s+(?:strong|weak|well|badly)\b|"
+    r"\ball\s+(?:year|along)\b|\bfor\s+(?:months|weeks|a\s+while)\b|\bon\s+a\s+(?:tear|roll)\b|"
+    r"\bsustained\b|\brelentless\w*"
+)
+SUSTAINED_HORIZONS = ("1y", "1m")  # a move said to last: the past year and the past month
+
+
 def _premise(r: Reading, p: PriceLookup) -> str:
-    """The data first: "Silver is not rising: it is down 24.10% over the past month ..."."""
+    """The data first: "Silver is not rising: it is down 24.10% over the past month ...". A
+    premise about a lasting move ("has been strong") is checked over the past year and the
+    past month, and a mixed picture said as such ("Partly: ...")."""
+    said = {"up": "rising", "down": "falling"}.get(r.direction or "")
+    spans = [
+        h for h in SUSTAINED_HORIZONS if p.change_pct.get(h) is not None and p.change_from.get(h)
+    ]
+    if said and r.horizon is None and _SUSTAINED.search(r.topic.lower()) and len(spans) == 2:
+        return _lasting(r, p, spans, said)
     h = r.horizon if p.change_pct.get(r.horizon or "") is not None else "1m"
     change, ref = p.change_pct.get(h), p.change_from.get(h)
     if change is None or ref is None:
@@ -271,6 +317,27 @@ def _premise(r: Reading, p: PriceLookup) -> str:
         f"is {w.updown(change)} over {w.WINDOW[h]} (from {_px_mark(ref)} to {_px(p)} on {p.as_of})"
     )
     return f"{head} {move}. {record}"
+
+
+def _lasting(r: Reading, p: PriceLookup, spans: list[str], said: str) -> str:
+    moves = [
+        f"{w.updown(p.change_pct[h])} over {w.WINDOW[h]} (from {_px_mark(p.change_from[h])})"
+        for h in spans
+    ]
+    agree = [(r.direction == "up") == (p.change_pct[h] > 0) for h in spans]
+    to = f"to {_px(p)} on {p.as_of}"
+    record = sections.w.record_line(
+        p.drawdown_from_ath_pct, p.all_time_high.close, p.all_time_high.date, None, False
+    )
+    if all(agree):
+        head = f"**{p.name} has been {said}**: it is {moves[0]} and {moves[1]}, {to}."
+    elif not any(agree):
+        head = f"**{p.name} is not {said}**: it is {moves[0]} and {moves[1]}, {to}."
+    else:
+        first, second = (0, 1) if agree[0] else (1, 0)  # the move that fits the premise first
+        name = quotes.mid(p.name)
+        head = f"**Partly: {name} is {moves[first]}, but {moves[second]}**, {to}."
+    return f"{head} {record}"
 
 
 def _px(p: PriceLookup) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from assistant.offline import wording as w
+from assistant.offline.quotes import mid
 from tools import formatting as f
 from tools.breakouts import BreakoutResult
 from tools.leadlag import LeadLagResult
@@ -97,7 +98,7 @@ def period(r: PeriodChange, verdict: str = "", said: str | None = None) -> str:
         denied = "did not rise" if said == "up" else "did not fall"
         head = f"**{r.name} {denied} {over}: it {w.moved(r.change_pct)}**"
     elif r.start == r.end:
-        head = f"**{verdict}On {r.start} {r.name} {w.moved(r.change_pct)}**"
+        head = f"**{verdict}On {r.start} {mid(r.name)} {w.moved(r.change_pct)}**"
     else:
         head = f"**{verdict}{r.name} {w.moved(r.change_pct)} {over}**"
     if r.start == r.end:
