@@ -8,7 +8,7 @@ import datetime as dt
 import re
 
 from assistant import registry
-from assistant.offline import cues, quotes, sections
+from assistant.offline import cues, premise, quotes, sections
 from assistant.offline import wording as w
 from assistant.offline.bank import (
     ADVICE,
@@ -171,7 +171,7 @@ def answer(r: Reading, question: str, results: list, anchor: Anchor) -> str:
             " the level, the record and the trend."
         )
     parts.extend(claims)
-    parts.extend(_data(r, ok, question))
+    parts.extend(_data(r, ok, question, anchor.as_of or anchor.today))
     heading = "**What the library says** (quoted):" if r.primary == DOCUMENT else COMMENTARY_HEADING
     article = re.search(r"\b(article|piece|author)\b", question, re.I)
     window = dates_of(r, anchor.date(_of(ok, PriceLookup))) if r.primary == WHY else None
@@ -228,7 +228,7 @@ def _verdict(r: Reading, question: str, change: float | None) -> str:
     return "" if right else "not"  # "how much did silver drop" when it rose
 
 
-def _data(r: Reading, ok: list, question: str = "") -> list[str]:
+def _data(r: Reading, ok: list, question: str = "", day: dt.date | None = None) -> list[str]:
     out: list[str] = []
     out.extend(sections.level(x) for x in _of(ok, LevelCross))
     out.extend(sections.lead_lag(x) for x in _of(ok, LeadLagResult))
@@ -265,91 +265,28 @@ def _data(r: Reading, ok: list, question: str = "") -> list[str]:
         return out
     out.extend(r_.markdown for r_ in _of(ok, registry.BriefingDigest))
     for p in prices:
+        gap = w.calendar_gap(question.lower(), p.as_of, day) if day and r.primary != WHY else None
+        if gap:  # "is bitcoin up this month?" with data ending in March: say so, then the latest
+            out.append(
+                f"**There is no data for {gap}{'' if gap.startswith('last') else ' yet'}:"
+                f" {quotes.mid(p.name)}'s data ends on {p.as_of}.** The latest figures, to that"
+                " day:"
+            )
+            out.append(sections.price(p, r.horizon))
+            continue
         out.append(_price(r, p, question))
     return out
 
 
 def _price(r: Reading, p: PriceLookup, question: str = "") -> str:
     if r.primary == WHY:
-        return _premise(r, p)
+        return premise.check(r, p)
     yes_no = r.primary == CHANGE and r.direction is not None and cues.yes_no(question)
     h = r.horizon or ("1m" if yes_no else None)  # "has gold been rising?": over the past month
     verdict = _verdict(r, question, p.change_pct.get(h or ""))
     lead = sections.horizon_lead(p, h, verdict, r.direction) if h else ""
     brief = r.primary in (BREAKOUT, WHY)
     return sections.price(p, h, brief=brief, lead=lead)
-
-
-_SUSTAINED = re.compile(
-    r"\b(?:has|have|had|hasn't|haven't)\s+(?:[\w&']+\s+){0,3}?(?:been|\w+ed)\b|'s\s+been\b|\bkeeps?\b|"
-    r"\bkept\b|\bcontinu\w*|\blately\b|\brecently\b|\bso\s+(?:strong|weak|well|badly)\b|"
-    r"\ball\s+(?:year|along)\b|\bfor\s+(?:months|weeks|a\s+while)\b|\bon\s+a\s+(?:tear|roll)\b|"
-    r"\bsustained\b|\brelentless\w*"
-)
-SUSTAINED_HORIZONS = ("1y", "1m")  # a move said to last: the past year and the past month
-
-
-def _premise(r: Reading, p: PriceLookup) -> str:
-    """The data first: "Silver is not rising: it is down 24.10% over the past month ...". A
-    premise about a lasting move ("has been strong") is checked over the past year and the
-    past month, and a mixed picture said as such ("Partly: ...")."""
-    said = {"up": "rising", "down": "falling"}.get(r.direction or "")
-    spans = [
-        h for h in SUSTAINED_HORIZONS if p.change_pct.get(h) is not None and p.change_from.get(h)
-    ]
-    if said and r.horizon is None and _SUSTAINED.search(r.topic.lower()) and len(spans) == 2:
-        return _lasting(r, p, spans, said)
-    h = r.horizon if p.change_pct.get(r.horizon or "") is not None else "1m"
-    change, ref = p.change_pct.get(h), p.change_from.get(h)
-    if change is None or ref is None:
-        return sections.price(p, None, brief=True)
-    said = {"up": "rising", "down": "falling"}.get(r.direction or "")
-    wrong = said and ((r.direction == "up") != (change > 0))
-    head = (
-        f"**{p.name} is not {said}**: it"
-        if wrong
-        else f"**{p.name}** closed at {_px(p)} on {p.as_of}; it"
-    )
-    record = sections.w.record_line(
-        p.drawdown_from_ath_pct, p.all_time_high.close, p.all_time_high.date, None, False
-    )
-    move = (
-        f"is {w.updown(change)} over {w.WINDOW[h]} (from {_px_mark(ref)} to {_px(p)} on {p.as_of})"
-    )
-    return f"{head} {move}. {record}"
-
-
-def _lasting(r: Reading, p: PriceLookup, spans: list[str], said: str) -> str:
-    moves = [
-        f"{w.updown(p.change_pct[h])} over {w.WINDOW[h]} (from {_px_mark(p.change_from[h])})"
-        for h in spans
-    ]
-    agree = [(r.direction == "up") == (p.change_pct[h] > 0) for h in spans]
-    to = f"to {_px(p)} on {p.as_of}"
-    record = sections.w.record_line(
-        p.drawdown_from_ath_pct, p.all_time_high.close, p.all_time_high.date, None, False
-    )
-    if all(agree):
-        head = f"**{p.name} has been {said}**: it is {moves[0]} and {moves[1]}, {to}."
-    elif not any(agree):
-        head = f"**{p.name} is not {said}**: it is {moves[0]} and {moves[1]}, {to}."
-    else:
-        first, second = (0, 1) if agree[0] else (1, 0)  # the move that fits the premise first
-        name = quotes.mid(p.name)
-        head = f"**Partly: {name} is {moves[first]}, but {moves[second]}**, {to}."
-    return f"{head} {record}"
-
-
-def _px(p: PriceLookup) -> str:
-    from tools import formatting as f
-
-    return f.price(p.close)
-
-
-def _px_mark(mark) -> str:
-    from tools import formatting as f
-
-    return f"{f.price(mark.close)} on {mark.date}"
 
 
 def price_table(prices: list[PriceLookup]) -> str:

@@ -42,7 +42,7 @@ _CHECK_DOC = re.compile(
     r"scrutini[sz]\w*)\b(?!\s+(?:what|whether|if)\b)|"
     r"\b(?:claims?|figures?|numbers?|facts?|statements?|assertions?|stats?|statistics)\b.*\b(?:"
     r"correct|accurate|right|true|wrong|false|hold\s+up|stand\s+up|check\s+out|add\s+up|"
-    r"supported|backed)\b|\b(?:how|is|are)\s+(?:\w+\s+){0,4}?(?:accurate|reliable|correct)\b"
+    r"supported|backed)\b|\b(?:how|is|are)\s+(?:\w+\s+){0,6}?(?:accurate|reliable|correct)\b"
 )
 _VS = re.compile(r"\b(vs\.?|versus)\b|\bagainst\b|\bcompared? (to|with)\b|\bor\b|\brelative to\b")
 _ASK_WHY = re.compile(

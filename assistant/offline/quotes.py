@@ -51,10 +51,7 @@ _COMMON = set(
     " commentary article articles note notes library document documents piece summarise"
     " summarize summary explain according think view views talk talks mention mentions lately"
     " recently now today still really been being price prices market markets".split()
-) | {
-    m
-    for m in "january february march april june july august september october november december".split()
-}
+) | set("january february march april june july august september october november december".split())
 
 
 def ask_of(names: list[str], topic: str) -> Ask:
