@@ -138,8 +138,8 @@ def resolve_intent(history: list[BaseMessage], question: str) -> Reading:
             current,
             kinds=(it.COMPARE,),
             assets=tuple(seen[-4:]),
-            when=previous.when,
-            horizon=previous.horizon,
+            when=own.when or (None if own.horizon else previous.when),
+            horizon=own.horizon or previous.horizon,
             unsure=False,
         )
     return current

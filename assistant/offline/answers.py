@@ -150,7 +150,9 @@ def answer(r: Reading, question: str, results: list, anchor: Anchor) -> str:
     read = [(registry.read(m.artifact), m) for m in results]
     closes = {x.requested for x, _ in read if isinstance(x, CloseOn) and not x.exact}
     errors = [
-        m.text for x, m in read if isinstance(x, registry.ToolFailure) and not _covered(m, closes)
+        _user_error(x, m.text)
+        for x, m in read
+        if isinstance(x, registry.ToolFailure) and not _covered(m, closes)
     ]
     claims = [
         _claim_text(x, m)
@@ -196,6 +198,25 @@ def answer(r: Reading, question: str, results: list, anchor: Anchor) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
+_MISSING = re.compile(r"No CSV for (?P<n>.+?) in |'(?P<q>[^']+)' is not in your")
+
+
+def _user_error(x: registry.ToolFailure, text: str) -> str:
+    """An asset the source lacks, said to a user: "Ethereum is not in your CSV folder; it has
+    silver, gold, bitcoin, the S&P 500 and the US Dollar Index." (how to name files is in the
+    CLI help and the docs)."""
+    m = _MISSING.search(x.error)
+    found = re.search(r"Assets found there:\s*(?P<a>[\w, ]+)", x.error)
+    options = x.options or (re.split(r",\s*", found.group("a").strip()) if found else [])
+    if not m or not options:
+        return text
+    name = m.group("n") or m.group("q")
+    where = "your CSV folder" if "CSV" in x.error else "this data source"
+    have = [quotes.mid(_name(k)) for k in options if k]
+    listed = w.and_list([h if h[:1].islower() else f"the {h}" for h in have])
+    return f"{name[:1].upper()}{name[1:]} is not in {where}; it has {listed}."
+
+
 def _covered(message, closes: set) -> bool:
     """A day-move lookup that found no trading that day, when the close lookup already says so."""
     return message.name == "period_change" and "no trading day" in message.text and bool(closes)
@@ -208,13 +229,29 @@ def _claim_text(result, message) -> str:
 
 def _assumed(r: Reading, anchor) -> str:
     """Say what was assumed: misspellings read as assets, a named day read as a date."""
-    said = [f"'{m.text}' as {_name(m.key).lower()}" for m in r.mentions if m.how == "typo"]
+    said = [
+        f"'{m.text}' as {_as_name(m.key)}"
+        for m in r.mentions
+        if m.how == "typo" or (m.how == "name" and _squeezed(m.text, m.key))
+    ]
     if r.when is not None and r.when.named:
         when = dates_of(r, anchor)
         if when is not None:
             text = re.sub(r"^(since|from|after)\s+", "", r.when.text)
             said.append(f"'{text}' as {when[2].removeprefix('since ')}")
     return f"(Taking {', '.join(said)}.)" if said else ""
+
+
+def _squeezed(text: str, key: str) -> bool:
+    """A name written in a squeezed form ("snp500", "snp"), worth saying how it
+    was read; tickers and the usual names are not."""
+    low = text.lower()
+    return low != key and bool(re.search(r"[a-z]\d|\d[a-z]|\bsnp\b", low))
+
+
+def _as_name(key: str) -> str:
+    name = quotes.mid(_name(key))
+    return name if name[:1].islower() else f"the {name}"
 
 
 def _verdict(r: Reading, question: str, change: float | None) -> str:
@@ -236,7 +273,10 @@ def _data(r: Reading, ok: list, question: str = "", day: dt.date | None = None) 
     by_asset = {p.asset: p for p in prices}
     breakouts = _of(ok, BreakoutResult)
     yes_no = cues.yes_no(question) or not question
-    out.extend(sections.breakout(x, by_asset.get(x.asset), yes_no) for x in breakouts)
+    low = question.lower()
+    asked = "breaking out" if re.search(r"\bbr(ea|o)k", low) else "at a record"
+    asked = "when" if re.match(r"\s*(and\s+)?(when|what (day|date))\b", low) else asked
+    out.extend(sections.breakout(x, by_asset.get(x.asset), yes_no, asked) for x in breakouts)
     ratio = cues.ratio(question.lower())
     out.extend(sections.compare(x, r.horizon or "3m", ratio) for x in _of(ok, Comparison))
     periods = _of(ok, PeriodChange)
@@ -249,7 +289,12 @@ def _data(r: Reading, ok: list, question: str = "", day: dt.date | None = None) 
         out.append(sections.compare_periods(periods[-n:]))
     else:
         out.extend(
-            sections.period(x, verdict=_verdict(r, question, x.change_pct), said=r.direction)
+            sections.period(
+                x,
+                verdict=_verdict(r, question, x.change_pct),
+                said=r.direction,
+                open_end=x.so_far and (day is None or x.end > day),
+            )
             for x in periods
         )
     day_moves = {p.start for p in _of(ok, PeriodChange) if p.start == p.end}
@@ -265,7 +310,7 @@ def _data(r: Reading, ok: list, question: str = "", day: dt.date | None = None) 
         return out
     out.extend(r_.markdown for r_ in _of(ok, registry.BriefingDigest))
     for p in prices:
-        gap = w.calendar_gap(question.lower(), p.as_of, day) if day and r.primary != WHY else None
+        gap = w.calendar_gap(question.lower(), p.as_of, day) if day else None
         if gap:  # "is bitcoin up this month?" with data ending in March: say so, then the latest
             out.append(
                 f"**There is no data for {gap}{'' if gap.startswith('last') else ' yet'}:"

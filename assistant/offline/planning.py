@@ -100,6 +100,9 @@ def plan(r: q.Reading, question: str, available: list[str], done: list, anchor: 
     if r.primary == COMPARE and len(periods) == len(keys) >= 2:
         return _align(periods)  # a second round only when the periods end on different days
     first_round = needs_anchor and len(done) == len(prices) == len(keys[:2])
+    rest = _known_rest(r, done, keys)
+    if rest is not None:  # "compare copper and gold" with no copper: gold alone, said so
+        return rest
     if not periods and period_end(r) and any(isinstance(x, CloseOn) for x in done):
         return _day_moves(done)  # "at the end of January": that day's move, on its last close
     if done and not first_round:
@@ -108,6 +111,23 @@ def plan(r: q.Reading, question: str, available: list[str], done: list, anchor: 
         return []  # the answer asks which date is meant
     when = dates_of(r, anchor.date(prices))
     return _main(r, question, available, keys, when)
+
+
+def _known_rest(r: q.Reading, done: list, keys: list[str]) -> list[dict] | None:
+    """After a comparison failed on an asset the source lacks, the calls for the assets it has
+    (None when that is not the case)."""
+    from assistant.registry import ToolFailure
+
+    if r.primary != COMPARE or len(done) != 1 or not isinstance(done[0], ToolFailure):
+        return None
+    found = re.search(r"Assets found there:\s*(?P<a>[\w, ]+)", done[0].error)
+    options = done[0].options or (re.split(r",\s*", found.group("a").strip()) if found else [])
+    have = [k for k in keys if k in options]
+    if not have or len(have) == len(keys):
+        return None
+    if len(have) == 1:
+        return [call(T.PRICE, asset=have[0])]
+    return [call(T.COMPARE, assets=have)]
 
 
 def period_end(r: q.Reading) -> bool:

@@ -79,7 +79,8 @@ _UP = re.compile(
     r"climb(s|ed|ing)?|surg(e|es|ed|ing)|jump(s|ed|ing)?|higher|strong(er)?|pump(ing|ed)?|"
     r"spik(e|ed|ing)|rocket(ing|ed)?|bull(ish)?|boom(ing)?|strength(en\w*)?|firm(er|ing)?|"
     r"rebound(s|ed|ing)?|bounc(e|es|ed|ing)|recover(y|s|ed|ing)|upswing|upturn|advanc(e|es|ed|ing)|"
-    r"propp(ed|ing) up|lift(s|ed|ing)?|boost(s|ed|ing)?)\b"
+    r"propp(ed|ing) up|lift(s|ed|ing)?|boost(s|ed|ing)?|on (a|such a) (tear|roll)|"
+    r"(hot|winning) streak)\b"
 )
 _DOWN = re.compile(
     r"\b(fall(s|ing|en)?|fell|drop(s|ped|ping)?|down|crash(es|ed|ing)?|slump(s|ed|ing)?|"
