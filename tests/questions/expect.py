@@ -90,6 +90,17 @@ def day_move(a: str, day) -> Expect:
     return period(a, day, day)
 
 
+def last_day_why(a: str, day) -> Expect:
+    """A why-question about the end of a period: that period's last trading day's move first,
+    then the commentary (or a plain "nothing in the library explains it")."""
+    last = o.on_or_before(a, day)[1]
+    return (
+        day_move(a, last)
+        + Expect(tools=[("search_commentary", {})], cited=True, words=None)
+        + Expect(absent=["no trading day", "in the end of"])
+    )
+
+
 def horizon(a: str, h: str, first: bool = True) -> Expect:
     p = o.horizon(a, h)
     return Expect(
@@ -143,6 +154,14 @@ def record(a: str) -> Expect:
         return e + Expect(first=["is at a record"])
     return e + Expect(
         first=["is not", o.pct(r["below"])], absent=["is at a record", "is breaking out"]
+    )
+
+
+def record_when(a: str) -> Expect:
+    """ "When did X last set a record?": the record's date first."""
+    r = o.record(a)
+    return Expect(
+        tools=[("find_breakouts", {"asset": a})], figures=[o.px(r["close"])], first=[str(r["date"])]
     )
 
 
