@@ -8,7 +8,7 @@ import datetime as dt
 import re
 
 from assistant import registry
-from assistant.offline import cues, premise, quotes, sections
+from assistant.offline import cues, naming, premise, quotes, sections
 from assistant.offline import wording as w
 from assistant.offline.bank import (
     ADVICE,
@@ -150,7 +150,7 @@ def answer(r: Reading, question: str, results: list, anchor: Anchor) -> str:
     read = [(registry.read(m.artifact), m) for m in results]
     closes = {x.requested for x, _ in read if isinstance(x, CloseOn) and not x.exact}
     errors = [
-        _user_error(x, m.text)
+        naming.user_error(x, m.text)
         for x, m in read
         if isinstance(x, registry.ToolFailure) and not _covered(m, closes)
     ]
@@ -198,25 +198,6 @@ def answer(r: Reading, question: str, results: list, anchor: Anchor) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-_MISSING = re.compile(r"No CSV for (?P<n>.+?) in |'(?P<q>[^']+)' is not in your")
-
-
-def _user_error(x: registry.ToolFailure, text: str) -> str:
-    """An asset the source lacks, said to a user: "Ethereum is not in your CSV folder; it has
-    silver, gold, bitcoin, the S&P 500 and the US Dollar Index." (how to name files is in the
-    CLI help and the docs)."""
-    m = _MISSING.search(x.error)
-    found = re.search(r"Assets found there:\s*(?P<a>[\w, ]+)", x.error)
-    options = x.options or (re.split(r",\s*", found.group("a").strip()) if found else [])
-    if not m or not options:
-        return text
-    name = m.group("n") or m.group("q")
-    where = "your CSV folder" if "CSV" in x.error else "this data source"
-    have = [quotes.mid(_name(k)) for k in options if k]
-    listed = w.and_list([h if h[:1].islower() else f"the {h}" for h in have])
-    return f"{name[:1].upper()}{name[1:]} is not in {where}; it has {listed}."
-
-
 def _covered(message, closes: set) -> bool:
     """A day-move lookup that found no trading that day, when the close lookup already says so."""
     return message.name == "period_change" and "no trading day" in message.text and bool(closes)
@@ -230,9 +211,9 @@ def _claim_text(result, message) -> str:
 def _assumed(r: Reading, anchor) -> str:
     """Say what was assumed: misspellings read as assets, a named day read as a date."""
     said = [
-        f"'{m.text}' as {_as_name(m.key)}"
+        f"'{m.text}' as {naming.as_name(m.key)}"
         for m in r.mentions
-        if m.how == "typo" or (m.how == "name" and _squeezed(m.text, m.key))
+        if m.how == "typo" or (m.how == "name" and naming.squeezed(m.text, m.key))
     ]
     if r.when is not None and r.when.named:
         when = dates_of(r, anchor)
@@ -240,18 +221,6 @@ def _assumed(r: Reading, anchor) -> str:
             text = re.sub(r"^(since|from|after)\s+", "", r.when.text)
             said.append(f"'{text}' as {when[2].removeprefix('since ')}")
     return f"(Taking {', '.join(said)}.)" if said else ""
-
-
-def _squeezed(text: str, key: str) -> bool:
-    """A name written in a squeezed form ("snp500", "snp"), worth saying how it
-    was read; tickers and the usual names are not."""
-    low = text.lower()
-    return low != key and bool(re.search(r"[a-z]\d|\d[a-z]|\bsnp\b", low))
-
-
-def _as_name(key: str) -> str:
-    name = quotes.mid(_name(key))
-    return name if name[:1].islower() else f"the {name}"
 
 
 def _verdict(r: Reading, question: str, change: float | None) -> str:
