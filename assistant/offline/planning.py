@@ -246,7 +246,7 @@ def _why(r: q.Reading, question: str, available: list[str], keys: list[str], whe
     if T.COMMENTARY in available:
         asset = keys[0] if len(keys) == 1 else None  # a group ("the metals") searches all notes
         query = r.topic if when is not None else _why_query(r, asset)  # a day: its own words
-        calls.append(call(T.COMMENTARY, query=query, asset=asset, k=8))
+        calls.append(call(T.COMMENTARY, query=query, asset=asset, k=6))
     if when is not None and period_end(r):  # its last close first, then that day's move
         return calls + [call(T.PRICE, asset=k, on=when[0].isoformat()) for k in keys[:2]]
     if when is not None:  # "why did silver drop on 30 January?": that day's move first
