@@ -255,10 +255,10 @@ def _why(r: q.Reading, question: str, available: list[str], keys: list[str], whe
 
 
 def _why_query(r: q.Reading, asset: str | None) -> str:
-    """What to search the library with for a why-question about one asset: what drives it, and
-    the question's own subject words ("industrial demand", "rate cuts"); the wording of the
-    question itself ("how come ... has been so strong") would find passages that merely share
-    its phrasing."""
+    """What to search the library with for a why-question about one asset: the question itself
+    when it names a subject ("industrial demand", "miners short of supply"), else what drives
+    the asset; the bare wording of a move ("how come ... has been so strong") would find
+    passages that merely share its phrasing."""
     if asset is None:
         return r.topic
     from assistant.offline import quotes
@@ -267,13 +267,14 @@ def _why_query(r: q.Reading, asset: str | None) -> str:
     found = assets.lookup(asset)
     name = quotes.mid(found.name if found else asset)
     words = [w for w in quotes.ask_of([name, asset], r.topic).words if not _MOVE_WORDS.match(w)]
-    extra = f" {' '.join(words)}" if words else ""
-    return f"Why does the price of {name} rise or fall? What drives {name}?{extra}"
+    if words:  # a subject of its own ("why are silver miners short of supply?")
+        return r.topic
+    return f"Why does the price of {name} rise or fall? What drives {name}?"
 
 
 _MOVE_WORDS = re.compile(
     r"^(?:strong|weak|ris|rose|fall|fell|drop|crash|rall|surg|soar|slump|tank|plung|climb|gain|"
-    r"los|keep|kept|jump|spik|tumbl|sink|sank|slid|declin|collaps|caus|driv|behind|move|moving|happen|"
+    r"los|keep|kept|hard|sharp|fast|big|huge|steep|massive|tear|roll|streak|jump|spik|tumbl|sink|sank|slid|declin|collaps|caus|driv|behind|move|moving|happen|"
     r"going|doing|reason)"
 )
 
