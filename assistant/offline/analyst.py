@@ -148,7 +148,9 @@ def resolve_intent(history: list[BaseMessage], question: str) -> Reading:
 def _compares_back(r: Reading) -> bool:
     """A question that names no asset and asks which did better ("compare them")."""
     guess = r.guess.intent if r.guess is not None else None
-    return not r.assets and (it.COMPARE in r.kinds or (guess == it.COMPARE and not r.claim_text))
+    if r.assets or r.elliptic or r.claim_text:  # "and over 3 months?" only changes the window
+        return False
+    return it.COMPARE in r.kinds or guess == it.COMPARE
 
 
 def _settle(current: Reading, previous: Reading | None) -> Reading:

@@ -549,6 +549,11 @@ ROUND3 = [
         lambda: E.compare_p(D, X, "2025-01-01", "2025-06-30"),
     ),
     (
+        "follow-ups",
+        ["How much is silver?", "and gold?", "and over 3 months?"],
+        lambda: E.horizon(G, "3m"),
+    ),
+    (
         "records",
         ["is gold at a record high?"],
         lambda: E.record(G) + E.Expect(first=["is not at a record"]),
