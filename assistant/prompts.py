@@ -19,13 +19,13 @@ RULES = (
     "get_price with `on`. A holiday is its date (last Christmas is the latest 25 December "
     'before today). If you cannot tell which date is meant ("on election day", "after the '
     'crash"), ask instead of answering the latest close. If the data ends well before today, '
-    "say so once with its last date, in every kind of answer.",
+    'say so once with its last date, in every kind of answer ("this month" may have none).',
     "3. Answer first, in one plain sentence with units (who did better, whether it is at a "
     "record, whether the claim holds); then 2-4 supporting figures; then the why. About 120 "
     'words. Percentages with 2 decimals; say "fell 13.47%", never "fell -13.47%".',
     "4. Check the premise: if asked why something rises or falls, first say what the data "
-    'shows. "At a record" only when the last close is the record; otherwise how far below '
-    "it and since when.",
+    'shows (a lasting move: past month and year, "partly" if mixed). "At a record" '
+    "only when the last close is the record; otherwise how far below it and since when.",
     "5. For why-questions and questions about documents call search_commentary and cite each "
     "passage you use with its number in the tool result, e.g. [1] or [2], quoting only what "
     "you cite. Label notes marked background as background. Do not cite commentary published "

@@ -123,7 +123,7 @@ def test_a_false_premise_is_checked_against_the_data_first(live):
 def test_why_did_it_drop_on_a_date_reports_that_days_move_first(live):
     reply = live.ask("why did silver drop on 30 January 2026?")
     move = o.period("silver", "2026-01-30", "2026-01-30")
-    assert reply.answer.startswith(f"**On 2026-01-30 Silver fell {o.pct(move['pct'])}**")
+    assert reply.answer.startswith(f"**On 2026-01-30 silver fell {o.pct(move['pct'])}**")
 
 
 def test_nothing_relevant_in_the_library_is_said_plainly(live):
@@ -145,8 +145,10 @@ def test_forecasts_are_declined_with_what_can_be_offered(live):
 
 def test_an_asset_missing_from_the_csv_folder_is_named_with_what_is_there(live):
     reply = live.ask("How much is Tesla?")
-    assert "'Tesla' is not in your CSV folder" in reply.answer
-    assert all(k in reply.answer for k in ("bitcoin", "dxy", "gold", "silver", "sp500"))
+    assert "Tesla is not in your CSV folder; it has" in reply.answer
+    assert "Valid options" not in reply.answer
+    names = ("bitcoin", "US Dollar Index", "gold", "silver", "S&P 500")
+    assert all(k in reply.answer for k in names)
 
 
 def test_at_a_record_only_when_the_last_close_is_the_record(knowledge_base):

@@ -124,10 +124,33 @@ def _anchor(messages: list[BaseMessage]) -> Anchor:
 def resolve_intent(history: list[BaseMessage], question: str) -> Reading:
     """The question's reading, with what a follow-up leaves out filled from earlier questions."""
     previous = None
+    seen: list[str] = []  # the assets the conversation has covered, in order
     for m in history:
         if isinstance(m, HumanMessage):
             previous = _settle(it.parse(m.text), previous)
-    return _settle(it.parse(question), previous)
+            seen.extend(a for a in previous.assets if a not in seen)
+    own = it.parse(question)
+    current = _settle(own, previous)
+    if previous is not None and _compares_back(own) and len(seen) >= 2:
+        # "which was better?" after "how did silver do in 2025?" and "and gold?": those assets
+        # over the window the conversation used
+        return it.replace(
+            current,
+            kinds=(it.COMPARE,),
+            assets=tuple(seen[-4:]),
+            when=own.when or (None if own.horizon else previous.when),
+            horizon=own.horizon or previous.horizon,
+            unsure=False,
+        )
+    return current
+
+
+def _compares_back(r: Reading) -> bool:
+    """A question that names no asset and asks which did better ("compare them")."""
+    guess = r.guess.intent if r.guess is not None else None
+    if r.assets or r.elliptic or r.claim_text:  # "and over 3 months?" only changes the window
+        return False
+    return it.COMPARE in r.kinds or guess == it.COMPARE
 
 
 def _settle(current: Reading, previous: Reading | None) -> Reading:

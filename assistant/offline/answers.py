@@ -8,7 +8,7 @@ import datetime as dt
 import re
 
 from assistant import registry
-from assistant.offline import cues, quotes, sections
+from assistant.offline import cues, naming, premise, quotes, sections
 from assistant.offline import wording as w
 from assistant.offline.bank import (
     ADVICE,
@@ -119,6 +119,25 @@ def _day_words(iso: str) -> str:
     return f"the {_ORDINALS[day.day - 1]} of {day.strftime('%B')}"
 
 
+_SHORT = {"dxy": ("dollar",), "sp500": ("s&p", "stocks", "equities")}
+
+
+def _aliases(key: str) -> tuple[str, ...]:
+    """How notes name an asset: its registry name, its key, and short forms ("dollar")."""
+    return (_name(key), key, *_SHORT.get(key, ()))
+
+
+def _day_moved(ok: list, window):
+    """A dated why-question's window moved to the trading day looked up ("the end of January"
+    on a Saturday is that Friday)."""
+    if window is None:
+        return None
+    moves = [p for p in _of(ok, PeriodChange) if p.start == p.end]
+    if moves and window[0] == window[1] and moves[0].start != window[0]:
+        return moves[0].start, moves[0].start, window[2]
+    return window
+
+
 def _name(key: str) -> str:
     from tools import assets
 
@@ -131,7 +150,9 @@ def answer(r: Reading, question: str, results: list, anchor: Anchor) -> str:
     read = [(registry.read(m.artifact), m) for m in results]
     closes = {x.requested for x, _ in read if isinstance(x, CloseOn) and not x.exact}
     errors = [
-        m.text for x, m in read if isinstance(x, registry.ToolFailure) and not _covered(m, closes)
+        naming.user_error(x, m.text)
+        for x, m in read
+        if isinstance(x, registry.ToolFailure) and not _covered(m, closes)
     ]
     claims = [
         _claim_text(x, m)
@@ -152,17 +173,23 @@ def answer(r: Reading, question: str, results: list, anchor: Anchor) -> str:
             " the level, the record and the trend."
         )
     parts.extend(claims)
-    parts.extend(_data(r, ok, question))
+    parts.extend(_data(r, ok, question, anchor.as_of or anchor.today))
     heading = "**What the library says** (quoted):" if r.primary == DOCUMENT else COMMENTARY_HEADING
-    article = re.search(r"\b(article|piece|commentary|author)\b", question, re.I)
+    article = re.search(r"\b(article|piece|author)\b", question, re.I)
     window = dates_of(r, anchor.date(_of(ok, PriceLookup))) if r.primary == WHY else None
+    ask = quotes.ask_of([n for k in r.assets for n in _aliases(k)], r.topic)
+    window = _day_moved(ok, window)
     if window is not None:
         subject = next(
             (x.name for x in _of(ok, PeriodChange)), _name(r.assets[0]) if r.assets else ""
         )
-        parts.append(quotes.dated_section(ok, anchor.as_of, COMMENTARY_HEADING, window, subject))
+        parts.append(
+            quotes.dated_section(ok, anchor.as_of, COMMENTARY_HEADING, window, subject, ask)
+        )
     else:
-        parts.append(quotes.section(ok, anchor.as_of, heading, "commentary" if article else None))
+        limit = 3 if r.primary == DOCUMENT else quotes.LIMIT
+        prefer = "commentary" if article else None
+        parts.append(quotes.section(ok, anchor.as_of, heading, prefer, ask, limit))
     if errors:
         lead = "I could not answer that: " if len(parts) <= 2 and not any(parts) else ""
         parts.append(lead + " ".join(e.removeprefix("Input error: ") for e in errors))
@@ -183,7 +210,11 @@ def _claim_text(result, message) -> str:
 
 def _assumed(r: Reading, anchor) -> str:
     """Say what was assumed: misspellings read as assets, a named day read as a date."""
-    said = [f"'{m.text}' as {_name(m.key).lower()}" for m in r.mentions if m.how == "typo"]
+    said = [
+        f"'{m.text}' as {naming.as_name(m.key)}"
+        for m in r.mentions
+        if m.how == "typo" or (m.how == "name" and naming.squeezed(m.text, m.key))
+    ]
     if r.when is not None and r.when.named:
         when = dates_of(r, anchor)
         if when is not None:
@@ -203,7 +234,7 @@ def _verdict(r: Reading, question: str, change: float | None) -> str:
     return "" if right else "not"  # "how much did silver drop" when it rose
 
 
-def _data(r: Reading, ok: list, question: str = "") -> list[str]:
+def _data(r: Reading, ok: list, question: str = "", day: dt.date | None = None) -> list[str]:
     out: list[str] = []
     out.extend(sections.level(x) for x in _of(ok, LevelCross))
     out.extend(sections.lead_lag(x) for x in _of(ok, LeadLagResult))
@@ -211,7 +242,10 @@ def _data(r: Reading, ok: list, question: str = "") -> list[str]:
     by_asset = {p.asset: p for p in prices}
     breakouts = _of(ok, BreakoutResult)
     yes_no = cues.yes_no(question) or not question
-    out.extend(sections.breakout(x, by_asset.get(x.asset), yes_no) for x in breakouts)
+    low = question.lower()
+    asked = "breaking out" if re.search(r"\bbr(ea|o)k", low) else "at a record"
+    asked = "when" if re.match(r"\s*(and\s+)?(when|what (day|date))\b", low) else asked
+    out.extend(sections.breakout(x, by_asset.get(x.asset), yes_no, asked) for x in breakouts)
     ratio = cues.ratio(question.lower())
     out.extend(sections.compare(x, r.horizon or "3m", ratio) for x in _of(ok, Comparison))
     periods = _of(ok, PeriodChange)
@@ -224,11 +258,20 @@ def _data(r: Reading, ok: list, question: str = "") -> list[str]:
         out.append(sections.compare_periods(periods[-n:]))
     else:
         out.extend(
-            sections.period(x, verdict=_verdict(r, question, x.change_pct), said=r.direction)
+            sections.period(
+                x,
+                verdict=_verdict(r, question, x.change_pct),
+                said=r.direction,
+                open_end=x.so_far and (day is None or x.end > day),
+            )
             for x in periods
         )
     day_moves = {p.start for p in _of(ok, PeriodChange) if p.start == p.end}
-    out.extend(sections.close_on(x) for x in _of(ok, CloseOn) if x.requested not in day_moves)
+    out.extend(
+        sections.close_on(x)
+        for x in _of(ok, CloseOn)
+        if x.requested not in day_moves and x.date not in day_moves
+    )
     if breakouts or _of(ok, PeriodChange) or r.primary in (LEADLAG, DOCUMENT) or _of(ok, CloseOn):
         return out  # the prices fetched first only anchored the dates
     if prices and r.primary == BRIEFING and not _of(ok, registry.BriefingDigest):
@@ -236,53 +279,28 @@ def _data(r: Reading, ok: list, question: str = "") -> list[str]:
         return out
     out.extend(r_.markdown for r_ in _of(ok, registry.BriefingDigest))
     for p in prices:
+        gap = w.calendar_gap(question.lower(), p.as_of, day) if day else None
+        if gap:  # "is bitcoin up this month?" with data ending in March: say so, then the latest
+            out.append(
+                f"**There is no data for {gap}{'' if gap.startswith('last') else ' yet'}:"
+                f" {quotes.mid(p.name)}'s data ends on {p.as_of}.** The latest figures, to that"
+                " day:"
+            )
+            out.append(sections.price(p, r.horizon))
+            continue
         out.append(_price(r, p, question))
     return out
 
 
 def _price(r: Reading, p: PriceLookup, question: str = "") -> str:
     if r.primary == WHY:
-        return _premise(r, p)
+        return premise.check(r, p)
     yes_no = r.primary == CHANGE and r.direction is not None and cues.yes_no(question)
     h = r.horizon or ("1m" if yes_no else None)  # "has gold been rising?": over the past month
     verdict = _verdict(r, question, p.change_pct.get(h or ""))
     lead = sections.horizon_lead(p, h, verdict, r.direction) if h else ""
     brief = r.primary in (BREAKOUT, WHY)
     return sections.price(p, h, brief=brief, lead=lead)
-
-
-def _premise(r: Reading, p: PriceLookup) -> str:
-    """The data first: "Silver is not rising: it is down 24.10% over the past month ..."."""
-    h = r.horizon if p.change_pct.get(r.horizon or "") is not None else "1m"
-    change, ref = p.change_pct.get(h), p.change_from.get(h)
-    if change is None or ref is None:
-        return sections.price(p, None, brief=True)
-    said = {"up": "rising", "down": "falling"}.get(r.direction or "")
-    wrong = said and ((r.direction == "up") != (change > 0))
-    head = (
-        f"**{p.name} is not {said}**: it"
-        if wrong
-        else f"**{p.name}** closed at {_px(p)} on {p.as_of}; it"
-    )
-    record = sections.w.record_line(
-        p.drawdown_from_ath_pct, p.all_time_high.close, p.all_time_high.date, None, False
-    )
-    move = (
-        f"is {w.updown(change)} over {w.WINDOW[h]} (from {_px_mark(ref)} to {_px(p)} on {p.as_of})"
-    )
-    return f"{head} {move}. {record}"
-
-
-def _px(p: PriceLookup) -> str:
-    from tools import formatting as f
-
-    return f.price(p.close)
-
-
-def _px_mark(mark) -> str:
-    from tools import formatting as f
-
-    return f"{f.price(mark.close)} on {mark.date}"
 
 
 def price_table(prices: list[PriceLookup]) -> str:

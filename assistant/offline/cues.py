@@ -31,6 +31,7 @@ _PAST = re.compile(
 # Asking for a cause: "why", "how come", "what sent/drove/is weighing on ...", "reasons for".
 CAUSE = re.compile(
     r"\bwhy\b|\bhow\s+come\b|\breasons?\s+(?:for|why|behind)\b|\bexplain\w*\b|"
+    r"\b(?:any|what(?:'s|\s+is|\s+was)?\s+the)\s+reasons?\b|"
     r"\bwhat(?:'s|\s+is|\s+was|\s+has|\s+have|\s+had|\s+were|\s+are)?\s+(?:been\s+|really\s+|"
     r"actually\s+)?(?:the\s+)?(?:caus\w*|driv\w*|drove|push\w*|sen(?:d|ds|ding|t)|make|makes|"
     r"making|made|trigger\w*|behind|weigh\w*|knock\w*|spark\w*|fuel\w*|prop(?:s|ped|ping)?|"

@@ -36,6 +36,15 @@ _DOC = re.compile(
     r"reports|sources?|paper|essay|uploads?|uploaded|pdf|author|writer)\b"
 )
 _CLAIM = re.compile(r"\b(fact[- ]?check\w*|true|false|verify|accurate|correct|right|check)\b")
+# Asking whether a document is right: a check of its claims, not a quote from it.
+_CHECK_DOC = re.compile(
+    r"\b(?:fact[- ]?check\w*|verify\w*|double[- ]check\w*|check(?:s|ing)?|audit\w*|"
+    r"scrutini[sz]\w*)\b(?!\s+(?:what|whether|if)\b)|"
+    r"\b(?:claims?|figures?|numbers?|facts?|statements?|assertions?|stats?|statistics)\b.*\b(?:"
+    r"correct|accurate|right|true|wrong|false|hold\s+up|stand\s+up|check\s+out|add\s+up|"
+    r"supported|backed)\b|\b(?:how|is|are)\s+(?:\w+\s+){0,6}?(?:accurate|reliable|correct)\b"
+)
+_WHEN_RECORD = re.compile(r"^\s*(?:and\s+)?(?:when|what\s+(?:day|date)|on\s+what\s+(?:day|date))\b")
 _VS = re.compile(r"\b(vs\.?|versus)\b|\bagainst\b|\bcompared? (to|with)\b|\bor\b|\brelative to\b")
 _ASK_WHY = re.compile(
     r"^\s*(and\s+)?(why|how come|why so|why is that|what caused (it|that))\s*\??\s*$"
@@ -70,6 +79,8 @@ def _kinds(r: Reading, low: str, masked: str) -> tuple[tuple[str, ...], bool]:
     top, runner = g.intent, g.runner_up
     if _ASK_WHY.match(low):
         return (WHY,), False  # "why?" after a question: the why of that question
+    if _DOC.search(low) and _CHECK_DOC.search(low):
+        return (CLAIM,), False  # "are the figures in the gold note right?": check that document
     if _DOC.search(low) and not (top == CLAIM and g.certain) and top != BRIEFING:
         return (DOCUMENT,), False  # the question names the library: answer from it
     if top == DOCUMENT and not _DOC.search(low):
@@ -83,6 +94,8 @@ def _kinds(r: Reading, low: str, masked: str) -> tuple[tuple[str, ...], bool]:
     ):  # a level question needs a level, a forecast looks ahead, and a move over a window
         # ("down year to date") is a change unless a record is named
         top, runner = runner, top
+    if n and _WHEN_RECORD.search(low) and cues.record(low) and not cues.future(masked):
+        return (BREAKOUT,), False  # "when did silver last set a record?": the record's date
     settled = _by_cues(r, low, masked, top, runner, g.score) if n else None
     if settled:
         return settled, False
@@ -159,6 +172,8 @@ def lead_order(r: Reading, low: str, masked: str = "") -> tuple[str, str]:
     first, second = r.assets[0], r.assets[1]
     if re.search(r"\bbetween\b", low):
         return first, second  # "a lag between A and B": in the order named
+    if re.match(r"^\s*(?:if|when|whenever|once|after)\b", low):
+        return first, second  # "if gold jumps, does silver follow?": the condition leads
     link = cues.causal_link(masked or low)
     if link:
         return (second, first) if link == "follows" else (first, second)

@@ -32,7 +32,7 @@ from assistant.offline.bank import (
 )
 from assistant.registry import ToolName as T
 from tools.periods import PeriodChange
-from tools.prices import PriceLookup
+from tools.prices import CloseOn, PriceLookup
 
 MAX_ASSETS = 5
 _DATED = (PRICE, CHANGE, COMPARE, WHY, BREAKOUT, None)  # kinds whose answer depends on a date
@@ -100,12 +100,54 @@ def plan(r: q.Reading, question: str, available: list[str], done: list, anchor: 
     if r.primary == COMPARE and len(periods) == len(keys) >= 2:
         return _align(periods)  # a second round only when the periods end on different days
     first_round = needs_anchor and len(done) == len(prices) == len(keys[:2])
+    rest = _known_rest(r, done, keys)
+    if rest is not None:  # "compare copper and gold" with no copper: gold alone, said so
+        return rest
+    if not periods and period_end(r) and any(isinstance(x, CloseOn) for x in done):
+        return _day_moves(done)  # "at the end of January": that day's move, on its last close
     if done and not first_round:
         return []
     if r.when is not None and r.when.kind == "unclear" and r.primary in _DATED:
         return []  # the answer asks which date is meant
     when = dates_of(r, anchor.date(prices))
     return _main(r, question, available, keys, when)
+
+
+def _known_rest(r: q.Reading, done: list, keys: list[str]) -> list[dict] | None:
+    """After a comparison failed on an asset the source lacks, the calls for the assets it has
+    (None when that is not the case)."""
+    from assistant.registry import ToolFailure
+
+    if r.primary != COMPARE or len(done) != 1 or not isinstance(done[0], ToolFailure):
+        return None
+    found = re.search(r"Assets found there:\s*(?P<a>[\w, ]+)", done[0].error)
+    options = done[0].options or (re.split(r",\s*", found.group("a").strip()) if found else [])
+    have = [k for k in keys if k in options]
+    if not have or len(have) == len(keys):
+        return None
+    if len(have) == 1:
+        return [call(T.PRICE, asset=have[0])]
+    return [call(T.COMPARE, assets=have)]
+
+
+def period_end(r: q.Reading) -> bool:
+    """ "at the end of January 2026": the last trading day of a period, for a question about
+    that day's move (its calendar end may be a weekend or a holiday)."""
+    w = r.when
+    return (
+        r.primary in (WHY, CHANGE)
+        and w is not None
+        and w.kind == "day"
+        and w.label.startswith(("the end of", "the close of", "the last", "the final"))
+    )
+
+
+def _day_moves(done: list) -> list[dict]:
+    return [
+        call(T.PERIOD, asset=c.asset, start=c.date.isoformat(), end=c.date.isoformat())
+        for c in done
+        if isinstance(c, CloseOn)
+    ]
 
 
 def _align(periods: list[PeriodChange]) -> list[dict]:
@@ -171,6 +213,8 @@ def _price_or_change(r: q.Reading, keys: list[str], when, kind: str) -> list[dic
     if r.when.kind != "day":
         return [_period(k, when, r.when.kind) for k in keys]
     closes = [call(T.PRICE, asset=k, on=when[0].isoformat()) for k in keys]
+    if kind == CHANGE and period_end(r):
+        return closes  # the move follows on the last close found
     if kind == CHANGE:  # "how did gold do on 3 March?": the close and that day's move
         return closes + [_period(k, when) for k in keys if _may_trade(k, when[0])]
     return closes
@@ -201,10 +245,38 @@ def _why(r: q.Reading, question: str, available: list[str], keys: list[str], whe
     calls = []
     if T.COMMENTARY in available:
         asset = keys[0] if len(keys) == 1 else None  # a group ("the metals") searches all notes
-        calls.append(call(T.COMMENTARY, query=r.topic, asset=asset))
+        query = r.topic if when is not None else _why_query(r, asset)  # a day: its own words
+        calls.append(call(T.COMMENTARY, query=query, asset=asset, k=6))
+    if when is not None and period_end(r):  # its last close first, then that day's move
+        return calls + [call(T.PRICE, asset=k, on=when[0].isoformat()) for k in keys[:2]]
     if when is not None:  # "why did silver drop on 30 January?": that day's move first
         return calls + [_period(k, when, r.when.kind) for k in keys[:2]]
     return calls + [call(T.PRICE, asset=k) for k in keys[:2]]
+
+
+def _why_query(r: q.Reading, asset: str | None) -> str:
+    """What to search the library with for a why-question about one asset: the question itself
+    when it names a subject ("industrial demand", "miners short of supply"), else what drives
+    the asset; the bare wording of a move ("how come ... has been so strong") would find
+    passages that merely share its phrasing."""
+    if asset is None:
+        return r.topic
+    from assistant.offline import quotes
+    from tools import assets
+
+    found = assets.lookup(asset)
+    name = quotes.mid(found.name if found else asset)
+    words = [w for w in quotes.ask_of([name, asset], r.topic).words if not _MOVE_WORDS.match(w)]
+    if words:  # a subject of its own ("why are silver miners short of supply?")
+        return r.topic
+    return f"Why does the price of {name} rise or fall? What drives {name}?"
+
+
+_MOVE_WORDS = re.compile(
+    r"^(?:strong|weak|ris|rose|fall|fell|drop|crash|rall|surg|soar|slump|tank|plung|climb|gain|"
+    r"los|keep|kept|hard|sharp|fast|big|huge|steep|massive|tear|roll|streak|jump|spik|tumbl|sink|sank|slid|declin|collaps|caus|driv|behind|move|moving|happen|"
+    r"going|doing|reason)"
+)
 
 
 def _claim(r: q.Reading, question: str, available: list[str], keys: list[str]) -> list[dict]:
@@ -237,7 +309,9 @@ def _source_words(question: str) -> str | None:
     """The document a question names ("fact-check the silver article" -> "silver")."""
     low = question.lower()
     m = re.search(
-        r"\bthe\s+(?P<s>(?:[\w'-]+\s+){0,2}[\w'-]+)\s+(?:article|note|piece|report|document)\b", low
+        r"\bthe\s+(?P<s>(?:(?!the\b)[\w'-]+\s+){0,4}(?!the\b)[\w'-]+)\s+"
+        r"(?:article|note|piece|report|document|commentary|essay|post)s?\b",
+        low,
     )
     if m:
         return m.group("s").strip()

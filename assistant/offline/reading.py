@@ -56,9 +56,18 @@ _HORIZONS = [
     (r"\b(3m|this quarter|a quarter)\b", "3m"),
     (r"\b(1y|12 months|52 weeks)\b", "1y"),
 ]
-_FREQ = [
-    (r"\b(daily|day[- ]by[- ]day|day to day|days)\b", "daily"),
-    (r"\b(weekly|week[- ]by[- ]week|weeks)\b", "weekly"),
+_FREQ = [  # a horizon in days ("the next day") asks about daily moves, in weeks weekly ones
+    (
+        r"\b(daily|day[- ]by[- ]day|day to day|days|(next|following|same|subsequent|prior|"
+        r"previous) (trading )?(day|session)|(a|one|1) (trading )?day (later|after|before)|"
+        r"day after|(one|1)[- ]day|each day|every day|overnight|intraday)\b",
+        "daily",
+    ),
+    (
+        r"\b(weekly|week[- ]by[- ]week|weeks|(next|following|same|subsequent) week|"
+        r"(a|one|1) week (later|after)|week after)\b",
+        "weekly",
+    ),
     (r"\b(monthly|month[- ]by[- ]month)\b", "monthly"),
 ]
 _FOLLOWER_FIRST = re.compile(
@@ -70,7 +79,8 @@ _UP = re.compile(
     r"climb(s|ed|ing)?|surg(e|es|ed|ing)|jump(s|ed|ing)?|higher|strong(er)?|pump(ing|ed)?|"
     r"spik(e|ed|ing)|rocket(ing|ed)?|bull(ish)?|boom(ing)?|strength(en\w*)?|firm(er|ing)?|"
     r"rebound(s|ed|ing)?|bounc(e|es|ed|ing)|recover(y|s|ed|ing)|upswing|upturn|advanc(e|es|ed|ing)|"
-    r"propp(ed|ing) up|lift(s|ed|ing)?|boost(s|ed|ing)?)\b"
+    r"propp(ed|ing) up|lift(s|ed|ing)?|boost(s|ed|ing)?|on (a|such a) (tear|roll)|"
+    r"(hot|winning) streak)\b"
 )
 _DOWN = re.compile(
     r"\b(fall(s|ing|en)?|fell|drop(s|ped|ping)?|down|crash(es|ed|ing)?|slump(s|ed|ing)?|"

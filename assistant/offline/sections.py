@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from assistant.offline import wording as w
+from assistant.offline.quotes import mid
 from tools import formatting as f
 from tools.breakouts import BreakoutResult
 from tools.leadlag import LeadLagResult
@@ -85,7 +86,9 @@ def close_with_move(c: CloseOn, p: PeriodChange) -> str:
     )
 
 
-def period(r: PeriodChange, verdict: str = "", said: str | None = None) -> str:
+def period(
+    r: PeriodChange, verdict: str = "", said: str | None = None, open_end: bool | None = None
+) -> str:
     """ "Gold rose 27.48% in 2024: from 2,062.40 on 2023-12-29 ... to 2,629.20 on 2024-12-31."
 
     Args:
@@ -97,7 +100,7 @@ def period(r: PeriodChange, verdict: str = "", said: str | None = None) -> str:
         denied = "did not rise" if said == "up" else "did not fall"
         head = f"**{r.name} {denied} {over}: it {w.moved(r.change_pct)}**"
     elif r.start == r.end:
-        head = f"**{verdict}On {r.start} {r.name} {w.moved(r.change_pct)}**"
+        head = f"**{verdict}On {r.start} {mid(r.name)} {w.moved(r.change_pct)}**"
     else:
         head = f"**{verdict}{r.name} {w.moved(r.change_pct)} {over}**"
     if r.start == r.end:
@@ -111,7 +114,7 @@ def period(r: PeriodChange, verdict: str = "", said: str | None = None) -> str:
         else f"{f.price(r.base.close)} on {r.base.date}"
     )
     lines = [f"{head}: from {base} to {f.price(r.last.close)} on {r.last.date}."]
-    if r.so_far:
+    if r.so_far if open_end is None else open_end:
         lines.append("The period is not over in this data, so this is the move so far.")
     lines.append(
         f"Highest close in the period {f.price(r.high.close)} ({r.high.date}), lowest"
@@ -136,12 +139,13 @@ def compare_periods(rows: list[PeriodChange]) -> str:
     best, label = ranked[0], rows[0].label
     over = _over(label)
     parts = [
-        f"{p.name} {w.moved(p.change_pct)} (from {f.price(p.base.close)} on {p.base.date} to"
+        f"{mid(p.name)} {w.moved(p.change_pct)} (from {f.price(p.base.close)} on {p.base.date} to"
         f" {f.price(p.last.close)})"
         for p in rows
     ]
     ends = {p.last.date for p in rows}
-    end = f"both to {rows[0].last.date}" if len(ends) == 1 else "to each one's last close"
+    both = "both" if len(rows) == 2 else "all"
+    end = f"{both} to {rows[0].last.date}" if len(ends) == 1 else "to each one's last close"
     verdict = f"**{best.name} did better {over}**" if len(ranked) > 1 else ""
     return f"{verdict}: " + "; ".join(parts) + f", {end}."
 
@@ -191,7 +195,9 @@ def ratio_lead(r: Comparison, h: str) -> str:
     )
 
 
-def breakout(r: BreakoutResult, p: PriceLookup | None, yes_no: bool = True) -> str:
+def breakout(
+    r: BreakoutResult, p: PriceLookup | None, yes_no: bool = True, asked: str = "breaking out"
+) -> str:
     """At a record only when the last close is the record; otherwise how far below and since
     when (in trading days), with a recent breakout named as such. A yes/no question ("is it
     breaking out?") gets "Yes"/"No" first; "what is its record?" gets the record first."""
@@ -213,7 +219,13 @@ def breakout(r: BreakoutResult, p: PriceLookup | None, yes_no: bool = True) -> s
         f"{below} below its record close of {f.price(rec.close)}, set on {rec.date},"
         f" {f.count(since)} {unit} earlier"
     )
-    if not yes_no:  # "what is its record?", "how far is it from its peak?"
+    if asked == "when":  # "when did silver last set a record?": the date first
+        lines = [
+            f"**{r.name} last closed at a record on {rec.date}, at {f.price(rec.close)}**; it"
+            f" closed at {f.price(r.close)} on {r.as_of}, {below} below it, {f.count(since)}"
+            f" {unit} later."
+        ]
+    elif not yes_no:  # "what is its record?", "how far is it from its peak?"
         lines = [
             f"**{r.name}'s record close is {f.price(rec.close)}, set on {rec.date}**; it"
             f" closed at {f.price(r.close)} on {r.as_of}, {below} below it, {f.count(since)}"
@@ -226,7 +238,7 @@ def breakout(r: BreakoutResult, p: PriceLookup | None, yes_no: bool = True) -> s
         ]
     else:
         lines = [
-            f"**No: {r.name} is not breaking out.** It closed at {f.price(r.close)} on"
+            f"**No: {r.name} is not {asked}.** It closed at {f.price(r.close)} on"
             f" {r.as_of}, {where}."
         ]
     lines.append(f"A new record needs a close above {f.price(r.record_to_beat)}.")

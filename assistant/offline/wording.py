@@ -119,3 +119,33 @@ def record_line(
         f"It is {f.pct(abs(below_pct), signed=False)} below its record close of {f.price(ath)},"
         f" {when}."
     )
+
+
+_CALENDAR = (  # periods named by the calendar, relative to today (or the as-of date)
+    (r"\btoday\b|\bthis (?:morning|afternoon|session)\b", "today"),
+    (r"\bthis week\b|\bso far this week\b", "this week"),
+    (r"\blast week\b|\bthe previous week\b", "last week"),
+    (r"\bthis month\b|\bso far this month\b|\bmonth to date\b|\bmtd\b", "this month"),
+    (r"\bthis year\b|\bso far this year\b|\byear to date\b|\bytd\b", "this year"),
+)
+
+
+def calendar_gap(low: str, last: dt.date, anchor: dt.date) -> str | None:
+    """The calendar period a question names ("this month", "last week", "today") when the data,
+    ending on ``last``, has no close in it as of ``anchor``; None when it has (or none is named).
+    """
+    import re
+
+    for pattern, words_ in _CALENDAR:
+        if not re.search(pattern, low):
+            continue
+        monday = anchor - dt.timedelta(days=anchor.weekday())
+        start = {
+            "today": anchor,
+            "this week": monday,
+            "last week": monday - dt.timedelta(days=7),
+            "this month": anchor.replace(day=1),
+            "this year": anchor.replace(month=1, day=1),
+        }[words_]
+        return words_ if last < start else None
+    return None

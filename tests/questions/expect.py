@@ -8,6 +8,7 @@ and phrases that must not appear. :func:`check` lists what a reply got wrong.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from tests.questions import oracle as o
@@ -25,6 +26,7 @@ class Expect:
     no_tools: bool = False
     tool_error_ok: bool = False
     words: int | None = 140  # the answer before quotes and provenance, in words
+    cited: bool = False  # quotes with [n] markers, or a plain "nothing fits" sentence
 
     def __add__(self, other: Expect) -> Expect:
         out = Expect(**{k: list(v) if isinstance(v, list) else v for k, v in self.__dict__.items()})
@@ -32,6 +34,7 @@ class Expect:
             if isinstance(v, list):
                 getattr(out, k).extend(v)
         out.no_tools |= other.no_tools
+        out.cited |= other.cited
         out.tool_error_ok |= other.tool_error_ok
         if other.words is None:
             out.words = None
@@ -87,10 +90,34 @@ def day_move(a: str, day) -> Expect:
     return period(a, day, day)
 
 
-def horizon(a: str, h: str) -> Expect:
+def last_day_why(a: str, day) -> Expect:
+    """A why-question about the end of a period: that period's last trading day's move first,
+    then the commentary (or a plain "nothing in the library explains it")."""
+    last = o.on_or_before(a, day)[1]
+    return (
+        day_move(a, last)
+        + Expect(tools=[("search_commentary", {})], cited=True, words=None)
+        + Expect(absent=["no trading day", "in the end of"])
+    )
+
+
+def horizon(a: str, h: str, first: bool = True) -> Expect:
     p = o.horizon(a, h)
     return Expect(
-        tools=[("get_price", {"asset": a})], figures=[o.pct(p["pct"])], first=[o.pct(p["pct"])]
+        tools=[("get_price", {"asset": a})],
+        figures=[o.pct(p["pct"])],
+        first=[o.pct(p["pct"])] if first else [],
+    )
+
+
+def no_data(a: str, period: str) -> Expect:
+    """A calendar period ("this month") with no close in the data as of today: said plainly,
+    with the data's last date, and the latest figures offered."""
+    c, d = o.on_or_before(a, o.last_date(a))
+    return Expect(
+        tools=[("get_price", {"asset": a})],
+        figures=[o.px(c), str(d)],
+        first=[f"no data for {period}", str(d)],
     )
 
 
@@ -130,7 +157,19 @@ def record(a: str) -> Expect:
     )
 
 
-def why(a: str, premise: str | None = None) -> Expect:
+def record_when(a: str) -> Expect:
+    """ "When did X last set a record?": the record's date first."""
+    r = o.record(a)
+    return Expect(
+        tools=[("find_breakouts", {"asset": a})], figures=[o.px(r["close"])], first=[str(r["date"])]
+    )
+
+
+def why(a: str, premise: str | None = None, lasting: bool = False) -> Expect:
+    """A why-question: the data first, then quotes. ``lasting``: the premise is about a move
+    that lasts ("has been strong"), checked over the past year and the past month."""
+    if lasting:
+        return _lasting_why(a, premise)
     p = o.horizon(a, "1m")
     e = Expect(
         tools=[("search_commentary", {}), ("get_price", {"asset": a})], figures=[o.pct(p["pct"])]
@@ -139,7 +178,22 @@ def why(a: str, premise: str | None = None) -> Expect:
         e = e + Expect(first=["is not rising"])
     elif premise == "down" and p["pct"] > 0:
         e = e + Expect(first=["is not falling"])
-    return e + Expect(any_of=["[1]", "nothing that answers"], words=None)
+    return e + Expect(cited=True, words=None)
+
+
+def _lasting_why(a: str, premise: str | None) -> Expect:
+    moves = [o.horizon(a, h)["pct"] for h in ("1y", "1m")]
+    fits = [(m > 0) == (premise == "up") for m in moves]
+    said = {"up": "rising", "down": "falling"}[premise]
+    first = ["partly"] if any(fits) and not all(fits) else [f"has been {said}"]
+    first = first if any(fits) else [f"is not {said}"]
+    return Expect(
+        tools=[("search_commentary", {}), ("get_price", {"asset": a})],
+        figures=[o.pct(m) for m in moves],
+        first=first + [o.pct(m) for m in moves],
+        cited=True,
+        words=None,
+    )
 
 
 def lag(leader: str, follower: str, freq: str = "weekly") -> Expect:
@@ -166,7 +220,7 @@ def doc(asset: str | None = None) -> Expect:
     return Expect(
         tools=[("search_commentary", args)],
         absent_tools=["get_price", "period_change", "compare_assets", "find_breakouts"],
-        any_of=["[1]", "nothing that answers"],
+        cited=True,
         words=None,
     )
 
@@ -188,14 +242,30 @@ def advice(a: str) -> Expect:
 
 
 def unknown(name: str) -> Expect:
-    return Expect(phrases=[name.lower(), "it has"], tool_error_ok=True)
+    return Expect(phrases=[name.lower(), "it has"], absent=["valid options"], tool_error_ok=True)
 
 
 def missing(key: str) -> Expect:
+    """An asset the registry knows but the CSV folder lacks, said to a user (what it has, once;
+    the file-naming hint is for the docs)."""
     from tools import assets
 
     name = assets.get(key).name.lower()
-    return Expect(phrases=[f"no csv for {name}", "assets found there"], tool_error_ok=True)
+    return Expect(
+        phrases=[f"{name} is not in your csv folder", "it has"],
+        absent=["valid options", "name it ", "assets found there"],
+        tool_error_ok=True,
+    )
+
+
+def doc_check(title: str) -> Expect:
+    """A library document's claims checked: the claim check on that document (by its title)."""
+    return Expect(
+        tools=[("check_claims", {})],
+        absent_tools=["search_commentary", "get_price"],
+        phrases=["claim check", title.lower()],
+        words=None,
+    )
 
 
 def decline() -> Expect:
@@ -253,6 +323,9 @@ def check(reply, e: Expect) -> list[str]:
     problems += [f"figure {x!r} missing" for x in e.figures if x not in text]
     problems += [f"verdict lacks {x!r}" for x in e.first if x.lower() not in head.lower()]
     problems += [f"phrase {x!r} missing" for x in e.phrases if x not in low]
+    nothing = ("nothing that answers", "nothing in the library")
+    if e.cited and not (re.search(r"\[\d+\]", text) or any(x in low for x in nothing)):
+        problems.append("no quote and no 'nothing fits' sentence")
     if e.any_of and not any(x in low for x in e.any_of):
         problems.append(f"none of {e.any_of}")
     problems += [f"phrase {x!r} present" for x in e.absent if x in low]

@@ -7,6 +7,7 @@ it; the record is the highest close.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
@@ -31,11 +32,30 @@ DATA = Path(
 )
 
 
+_CUT: list[pd.Timestamp] = []  # an as-of date in force (see :func:`as_of`)
+
+
 @functools.cache
-def closes(asset: str) -> pd.Series:
+def _full(asset: str) -> pd.Series:
     frame = pd.read_csv(DATA / f"{FILES[asset]}.csv", parse_dates=["date"])
     s = frame.set_index("date")["close"].dropna()
     return s[s > 0].sort_index()
+
+
+def closes(asset: str) -> pd.Series:
+    """The asset's closes, up to the as-of date in force."""
+    s = _full(asset)
+    return s.loc[: _CUT[-1]] if _CUT else s
+
+
+@contextlib.contextmanager
+def as_of(day):
+    """Every figure computed as of ``day`` (the data after it unseen), as ``--as-of`` does."""
+    _CUT.append(pd.Timestamp(day))
+    try:
+        yield
+    finally:
+        _CUT.pop()
 
 
 def D(text: str) -> pd.Timestamp:

@@ -4,9 +4,10 @@ what a right answer holds (figures from :mod:`tests.questions.oracle`, never fro
 Rows are (category, turns, expectation): ``turns`` is one question or a conversation (the last
 answer is judged); the expectation is built lazily so the table imports without the data.
 Data: the real CSVs (gold, silver, bitcoin, S&P 500 and the dollar index; no copper, platinum,
-crude, ethereum, Nasdaq or 10-year yield files), no as-of date, so "today" is each series' last
-day: 2026-03-30 for gold, silver and the dollar index, 2026-03-06 for bitcoin, 2026-08-21 for
-the S&P 500.
+crude, ethereum, Nasdaq or 10-year yield files), no as-of date and today fixed at 2026-12-01: the
+latest figures are each series' last day (2026-03-30 for gold, silver and the dollar index,
+2026-03-06 for bitcoin, 2026-08-21 for the S&P 500), and a period named by the calendar ("this
+month", "today") has no data in it, which the answer must say.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ PRICE = [
     ("btc price pls", lambda: E.price(B)),
     ("where's the S&P right now", lambda: E.price(X)),
     ("dollar index level?", lambda: E.price(D)),
-    ("Price of gold today", lambda: E.price(G)),
+    ("Price of gold today", lambda: E.no_data(G, "today")),
     ("what does an ounce of silver cost", lambda: E.price(S)),
     ("current bitcoin quote", lambda: E.price(B)),
     ("gold?", lambda: E.price(G)),
@@ -126,12 +127,12 @@ PERIODS = [
 ]
 
 HORIZONS = [
-    ("Is the dollar down this month?", lambda: E.horizon(D, "1m")),
+    ("Is the dollar down this month?", lambda: E.no_data(D, "this month")),
     ("how has bitcoin done ytd", lambda: E.horizon(B, "ytd")),
     ("gold year to date?", lambda: E.horizon(G, "ytd")),
     ("silver over the past year", lambda: E.horizon(S, "1y")),
     ("How much has silver fallen over 3 months?", lambda: E.horizon(S, "3m")),
-    ("what did gold do this week", lambda: E.horizon(G, "1w")),
+    ("what did gold do this week", lambda: E.no_data(G, "this week")),
     ("S&P 500 over the last 12 months", lambda: E.horizon(X, "1y")),
     ("bitcoin's 1 year performance", lambda: E.horizon(B, "1y")),
     ("is silver up over the past month", lambda: E.horizon(S, "1m")),
@@ -163,11 +164,14 @@ TYPOS = [
     ("whats the prize of goold", lambda: E.price(G) + E.typo("goold", "gold")),
     ("bticoin ytd", lambda: E.horizon(B, "ytd") + E.typo("bticoin", "bitcoin")),
     ("did siver hit 100", lambda: E.level(S, 100) + E.typo("siver", "silver")),
-    ("dollr index level", lambda: E.price(D) + E.typo("dollr", "us dollar index")),
+    ("dollr index level", lambda: E.price(D) + E.typo("dollr", "the us dollar index")),
     ("does bitcoin follow silvr", lambda: E.lag(S, B) + E.typo("silvr", "silver")),
     ("goldd on 3 March 2025", lambda: E.close_on(G, "2025-03-03") + E.typo("goldd", "gold")),
     ("bitcoinn at a record?", lambda: E.record(B) + E.typo("bitcoinn", "bitcoin")),
-    ("how has slver done this month", lambda: E.horizon(S, "1m") + E.typo("slver", "silver")),
+    (
+        "how has slver done this month",
+        lambda: E.no_data(S, "this month") + E.typo("slver", "silver"),
+    ),
     ("sivler vs gold over 1 year", lambda: E.compare_h(S, G, "1y") + E.typo("sivler", "silver")),
     ("bitcoint price", lambda: E.price(B) + E.typo("bitcoint", "bitcoin")),
     ("golds all time high", lambda: E.record(G)),
@@ -303,7 +307,7 @@ RECORDS = [
     ("any new highs in the dollar index?", lambda: E.record(D)),
     ("is silver near its record", lambda: E.record(S)),
     ("how far is gold from its peak", lambda: E.record(G)),
-    ("when was bitcoin's top", lambda: E.record(B)),
+    ("when was bitcoin's top", lambda: E.record_when(B)),
     ("is the S&P 500 making new highs", lambda: E.record(X)),
     ("gold ATH?", lambda: E.record(G)),
     ("has silver broken out to new highs", lambda: E.record(S)),
@@ -471,6 +475,98 @@ CLAIMS = [
     ("check this: bitcoin always follows silver by a few weeks", lambda: E.claims("not supported")),
 ]
 
+
+def _quotes_about(title: str, *absent: str) -> E.Expect:
+    return E.Expect(phrases=[title.lower()], absent=list(absent))
+
+
+_BOILERPLATE = ("restates, in the project's own words", "credited here by title")
+
+# Rows written for the classes a blind test found (tests/questions/heldout3.py holds that test):
+# lasting premises, the end of a period, quotes about what was asked, calendar periods with no
+# data, next-day lead/lag, checking a named note, "which did better?" across turns, record wording.
+ROUND3 = [
+    ("premises", ["why has silver been on such a tear?"], lambda: E.why(S, "up", lasting=True)),
+    ("premises", ["why has bitcoin kept sinking?"], lambda: E.why(B, "down", lasting=True)),
+    (
+        "premises",
+        ["what's behind gold rallying so hard lately?"],
+        lambda: E.why(G, "up", lasting=True) + _quotes_about("gold and real yields"),
+    ),
+    (
+        "why (paraphrases)",
+        ["what pushed gold down at the end of January 2026?"],
+        lambda: E.last_day_why(G, "2026-01-31"),
+    ),
+    (
+        "why (paraphrases)",
+        ["any reason the S&P 500 slipped at the end of May 2025?"],
+        lambda: E.last_day_why(X, "2025-05-31"),
+    ),
+    (
+        "documents",
+        ["what do the notes say about solar panels and silver?"],
+        lambda: E.doc(S) + _quotes_about("silver's industrial demand", *_BOILERPLATE),
+    ),
+    (
+        "documents",
+        ["give me the gist of the article on silver supply"],
+        lambda: E.doc(S) + E.Expect(absent=list(_BOILERPLATE)),
+    ),
+    ("horizons", ["has silver gone up this week?"], lambda: E.no_data(S, "this week")),
+    ("horizons", ["gold move today?"], lambda: E.no_data(G, "today")),
+    ("horizons", ["bitcoin last week"], lambda: E.no_data(B, "last week")),
+    (
+        "lead/lag",
+        ["if gold jumps, does silver follow the next trading day?"],
+        lambda: E.lag(G, S, "daily"),
+    ),
+    ("lead/lag", ["does the dollar move bitcoin one day later?"], lambda: E.lag(D, B, "daily")),
+    ("lead/lag", ["does silver react to gold a week later?"], lambda: E.lag(G, S, "weekly")),
+    (
+        "claims",
+        ["is the gold and real yields note accurate?"],
+        lambda: E.doc_check("gold and real yields"),
+    ),
+    (
+        "claims",
+        ["can you verify the numbers in the dollar note?"],
+        lambda: E.doc_check("the dollar and commodities"),
+    ),
+    (
+        "claims",
+        ["how reliable is the halving note?"],
+        lambda: E.doc_check("bitcoin, liquidity and halving cycles"),
+    ),
+    (
+        "follow-ups",
+        ["How did gold do in 2024?", "and silver?", "which did better?"],
+        lambda: E.compare_p(G, S, "2024-01-01", "2024-12-31"),
+    ),
+    (
+        "follow-ups",
+        ["dollar index in the first half of 2025", "what about the S&P?", "who came out ahead?"],
+        lambda: E.compare_p(D, X, "2025-01-01", "2025-06-30"),
+    ),
+    (
+        "follow-ups",
+        ["How much is silver?", "and gold?", "and over 3 months?"],
+        lambda: E.horizon(G, "3m"),
+    ),
+    (
+        "records",
+        ["is gold at a record high?"],
+        lambda: E.record(G) + E.Expect(first=["is not at a record"]),
+    ),
+    ("records", ["when was the dollar index's last record close?"], lambda: E.record_when(D)),
+    ("typos", ["what's the snp500 at"], lambda: E.price(X) + E.typo("snp500", "the s&p 500")),
+    (
+        "unknown assets",
+        ["compare platinum with silver over the past year"],
+        lambda: E.horizon(S, "1y", first=False) + E.missing("platinum"),
+    ),
+]
+
 TABLE = (
     [("price", [q], e) for q, e in PRICE]
     + [("dates in words", [q], e) for q, e in DATES]
@@ -490,4 +586,5 @@ TABLE = (
     + [("follow-ups", turns, e) for turns, e in FOLLOW_UPS]
     + [("scope and small talk", [q], e) for q, e in OTHER]
     + [("claims", [q], e) for q, e in CLAIMS]
+    + ROUND3
 )
