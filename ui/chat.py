@@ -96,19 +96,20 @@ land = "" if past or question else f"top-{state.thread_id}"
 if question:
     key = f"{state.thread_id}-{count}"
     with live_place:
-        new_turn = live.ask(bot, question, state.thread_id, key, [t.question for t in past])
+        asked = [t.question for t in past]
+        new_turn, end = live.ask(bot, question, state.thread_id, key, asked)
         # Kept at once: a question asked while the earlier turns are redrawn stops this run.
         state.turns.append(new_turn)
         conversations.save(store, state.thread_id, new_turn)
-        turn_view.follow_ups(new_turn, key, _ask)
+        with end:  # inside the answer, lined up with its text
+            turn_view.follow_ups(new_turn, key, _ask)
     land = f"answer-{key}"
 newest = count - (INLINE_TURNS - 1 if question else INLINE_TURNS)
 for index, (place, past_turn) in enumerate(zip(places, past, strict=True)):
     key = f"{state.thread_id}-{index}"
     with place:
-        turn_view.render(past_turn, key, inline=index >= newest)
-        if index == count - 1 and not question:
-            turn_view.follow_ups(past_turn, key, _ask)
+        last = index == count - 1 and not question
+        turn_view.render(past_turn, key, inline=index >= newest, ask=_ask if last else None)
 
 banner(banner_slot)
 browser.helper(land=land, **conversations.cookie_to_write())

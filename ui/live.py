@@ -76,8 +76,9 @@ class _Activity:
         self.box.update(label=label, state=state)
 
 
-def ask(bot, question: str, thread_id: str, key: str, asked: list[str]) -> Turn:
-    """Run one turn, drawing it as the events arrive; returns the finished turn."""
+def ask(bot, question: str, thread_id: str, key: str, asked: list[str]) -> tuple[Turn, object]:
+    """Run one turn, drawing it as the events arrive; returns the finished turn and an empty
+    place at the end of its answer (for the follow-ups, drawn once the turn is kept)."""
     with st.chat_message("user", avatar=turn_view.AVATARS["user"]):
         st.markdown(safe_markdown(question))
     with st.chat_message("assistant", avatar=turn_view.AVATARS["assistant"]):
@@ -113,7 +114,8 @@ def ask(bot, question: str, thread_id: str, key: str, asked: list[str]) -> Turn:
         with answer.container():
             turn_view.answer_and_charts(turn, key, inline=True)
         turn_view.after_answer(turn, key, inline=True)
-    return turn
+        end = st.container()
+    return turn, end
 
 
 def _finish(bot, question: str, reply, seconds: float, asked: list[str]) -> Turn:

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from tools import formatting as fmt
 from tools.claims import ClaimCheck, ClaimKind, ClaimReport
 
 MAX_CHARTS = 8
@@ -74,10 +75,12 @@ def _figure(i, key, check: ClaimCheck, market, price_figure, relative_figure, co
     series = market.series(claim.subject)
     fig = price_figure(series, years=_years(check, [series]))
     if claim.level is not None:
-        _level(fig, claim.level, f"claimed level {claim.level:,.2f}")
+        _level(fig, claim.level, f"claimed level {fmt.price(claim.level)}")
     record = check.figures.get("record")
     if isinstance(record, (int, float)) and claim.record:
-        _level(fig, float(record), f"record {record:,.2f} ({check.figures.get('record_date')})")
+        # Above its line, the claimed level's label below its own: apart when the two are close.
+        text = f"record {fmt.price(record)} ({check.figures.get('record_date')})"
+        _level(fig, float(record), text, "top left")
     _mark_date(fig, check.tested_at, "tested")
     return f"{label}: {series.asset.name}", fig
 
@@ -89,12 +92,12 @@ def _years(check: ClaimCheck, series) -> float:
     return max(1.0, (end - start).days / 365.25 + 1.0)
 
 
-def _level(fig, value: float, text: str) -> None:
+def _level(fig, value: float, text: str, position: str = "bottom left") -> None:
     fig.add_hline(
         y=value,
         line={"dash": "dot", "color": "#ff7f0e", "width": 1},
         annotation_text=text,
-        annotation_position="bottom left",
+        annotation_position=position,
     )
 
 
