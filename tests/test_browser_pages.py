@@ -40,7 +40,13 @@ def briefing_page(page) -> None:
     assert page.get_by_text("Assets: Gold, Silver, Bitcoin").is_visible()
     pickers = page.get_by_test_id("stMultiSelect").filter(visible=True)
     assert not pickers.count()  # no asset picker while a watchlist is chosen
-    generate.click()
+    # An earlier briefing, listed by when it was written, its as-of and assets, opened...
+    earlier = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("Open", exact=True))
+    earlier.click()
+    option = page.get_by_role("option").filter(has_text="data as of 2026-11-27 · metals: Gold")
+    option.click()
+    page.locator(".st-key-earlier-briefing").get_by_text("An earlier note").wait_for()
+    generate.click()  # ...closes when a new briefing is generated: each briefing shows once
     page.get_by_text("Briefing ready").wait_for(timeout=120_000)
     shown = page.locator(".st-key-briefing")
     shown.locator(".main-svg").nth(10).wait_for(timeout=60_000)  # all eleven charts drawn
@@ -94,6 +100,13 @@ def briefing_in_chat(page) -> None:
 
 def test_briefing_and_knowledge_pages_and_a_briefing_in_the_chat(browser, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
+    archive = tmp_path / "home" / "briefings"
+    archive.mkdir(parents=True)
+    earlier = archive / "briefing-2026-11-30-asof-2026-11-27-metals"
+    earlier.with_suffix(".md").write_text("# Market briefing\n\nAn earlier note.\n")
+    earlier.with_suffix(".json").write_text(
+        '{"as_of": "2026-11-27", "watchlist": "metals", "assets": ["gold", "silver"]}'
+    )
     note = tmp_path / "copper-notes.md"
     note.write_text(NOTE, encoding="utf-8")
     with app_server(tmp_path / "home") as server:

@@ -96,9 +96,8 @@ class DirectLinks:
     def _page(self, path: str) -> bool:
         if not path.startswith(self.base + "/"):
             return False
-        rest = path[len(self.base) + 1 :]
-        first = rest.split("/", 1)[0]
-        return "." not in rest.rsplit("/", 1)[-1] and first not in _NOT_PAGES
+        parts = path[len(self.base) + 1 :].split("/")
+        return "." not in parts[-1] and not set(parts) & set(_NOT_PAGES)
 
     async def __call__(self, scope, receive, send):
         if scope.get("type") != "http" or scope.get("method") != "GET":
