@@ -41,7 +41,7 @@ def welcome() -> None:
             icon=":material/arrow_outward:",
             width="stretch",
         )
-    warmup.progress(common.library(), common.assistant_ready)
+    warmup.progress(common.library(), common.assistant_ready())
 
 
 def safe(text: str) -> str:

@@ -178,12 +178,14 @@ def assistant():
     )
 
 
-def assistant_ready() -> bool:
-    """The assistant can be had without waiting (an API model's is built on first use)."""
+def assistant_ready():
+    """A check (callable from any thread, e.g. a fragment's rerun) that the assistant can be had
+    without waiting (an API model's is built on first use)."""
     s = _run.settings
     if not is_offline(s.model):
-        return True
-    return not _warm_up(s.data, s.as_of, str(s.home)).is_alive()
+        return lambda: True
+    thread = _warm_up(s.data, s.as_of, str(s.home))
+    return lambda: not thread.is_alive()
 
 
 def warm_up() -> None:

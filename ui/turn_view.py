@@ -141,6 +141,10 @@ def grounding_badge(g: dict | None) -> tuple[str, str, str, str] | None:
         short = f"{n} figure{'s' if n != 1 else ''} not from tools" if n else "Sources unchecked"
         return short, ":material/report:", "orange", detail
     if g["checked"]:
+        text = g["badge"]  # "all figures from tools (12 checked); 3 quoted from documents …"
+        rest = text.split(")", 1)[1] if text.startswith("all figures from tools (") else ""
+        n = g["checked"]
+        detail = f"{n} figure{'s' if n != 1 else ''} checked against the tools' results{rest}."
         return "All figures from tools", ":material/verified:", "green", detail
     return "No figures to check", ":material/info:", "gray", detail
 
@@ -159,7 +163,7 @@ def footer(turn: Turn, key: str = "turn") -> None:
                 st.badge(fresh.badge, icon=":material/schedule:", color="orange")
         if turn.finished:
             st.caption(safe_markdown(turn.footer), width="content")
-    if badge and badge[3].lower() != badge[0].lower() + ".":
+    if badge and badge[3] != badge[0] + ".":
         with st.container(key=f"{key}-grounding-note"):
             st.caption(safe_markdown(badge[3]))
 
