@@ -27,6 +27,15 @@ Grid investment keeps copper demand high.
 """
 
 
+FITS = """() => {
+    const chart = document.querySelector('.st-key-briefing [data-testid="stPlotlyChart"]');
+    const title = chart && chart.querySelector('.gtitle');
+    if (!title) return false;
+    const box = chart.getBoundingClientRect(), t = title.getBoundingClientRect();
+    return box.width < 400 && t.left >= box.left - 1 && t.right <= box.right + 1;
+}"""
+
+
 def font_size(locator) -> float:
     return float(locator.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
 
@@ -63,6 +72,10 @@ def briefing_page(page) -> None:
     page.set_viewport_size({"width": 1360, "height": 5200})
     title.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "briefing-page.png"))
+    # On a phone the briefing's heading stays below the page title and chart titles fit.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_function(FITS, timeout=30_000)
+    assert font_size(shown.locator("h2").first) < font_size(title)
     page.set_viewport_size({"width": 1360, "height": 1000})
 
 
