@@ -13,6 +13,8 @@ import hashlib
 import math
 from typing import TYPE_CHECKING
 
+from tools import formatting as fmt
+
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
@@ -97,7 +99,7 @@ def price_figure(
                 x=[close.index[0], close.index[-1]],
                 y=[ath["close"], ath["close"]],
                 mode="lines",
-                name=f"all-time closing high {ath['close']:,.2f} ({ath['date']})",
+                name=f"all-time closing high {fmt.price(ath['close'])} ({ath['date']})",
                 line={"dash": "dash", "color": HIGH_COLOR, "width": 1},
                 hoverinfo="skip",
             )
@@ -123,7 +125,7 @@ def _range_band(fig: go.Figure, close, price: dict) -> None:
             fill="toself",
             fillcolor=BAND_COLOR,
             line={"width": 0},
-            name=f"52-week range {low:,.2f} to {high:,.2f}",
+            name=f"52-week range {fmt.price(low)} to {fmt.price(high)}",
             hoverinfo="skip",
         )
     )
@@ -145,7 +147,7 @@ def _breakout_markers(fig: go.Figure, close, episodes: list[dict]) -> None:
             name="breakout starts",
             marker={"symbol": "triangle-up", "size": 10, "color": MARK_COLOR},
             hovertext=[
-                f"broke {e['prior_record']:,.2f} set {e['prior_record_date']}" for e in shown
+                f"broke {fmt.price(e['prior_record'])} set {e['prior_record_date']}" for e in shown
             ],
         )
     )
@@ -204,8 +206,23 @@ def correlogram_figure(result: dict) -> go.Figure:
     )
 
 
-def relative_figure(series: list[PriceSeries], years: float = 1.0) -> go.Figure:
-    """Each asset's close rebased to 100 at the start of the window; with two, their ratio too."""
+def _window_start(index, window: str, years: float):
+    """Where a comparison's window starts: "ytd" at the last close of the year before (where
+    year-to-date changes start), "1m" a month back, else ``years`` back."""
+    import pandas as pd
+
+    last = index[-1]
+    if window == "ytd":
+        before = index[index <= pd.Timestamp(last.year - 1, 12, 31)]
+        return before[-1] if len(before) else index[0]
+    if window == "1m":
+        return last - pd.DateOffset(months=1)
+    return last - pd.DateOffset(days=int(365.25 * years))
+
+
+def relative_figure(series: list[PriceSeries], years: float = 1.0, window: str = "1y") -> go.Figure:
+    """Each asset's close rebased to 100 at the start of the window (``window``: "ytd", "1m",
+    else ``years`` back, see :func:`_window_start`); with two, their ratio too."""
     import pandas as pd
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
@@ -213,7 +230,7 @@ def relative_figure(series: list[PriceSeries], years: float = 1.0) -> go.Figure:
     keys = {s.asset.name: s.asset.key for s in series}
     closes = pd.concat({s.asset.name: s.close for s in series}, axis=1, sort=True).dropna()
     if len(closes):
-        closes = closes.loc[closes.index[-1] - pd.DateOffset(days=int(365.25 * years)) :]
+        closes = closes.loc[_window_start(closes.index, window, years) :]
     two = len(series) == 2
     fig = make_subplots(
         rows=2 if two else 1,
@@ -262,8 +279,26 @@ def relative_figure(series: list[PriceSeries], years: float = 1.0) -> go.Figure:
     return fig
 
 
-def charts_for(tool_results: list[dict], market: Market) -> list[tuple[str, go.Figure]]:
-    """(title, figure) pairs for a turn: one per asset priced or tested, lead/lag, comparison."""
+WINDOW_WORDS = (
+    ("ytd", ("year to date", "year-to-date", "ytd", "this year", "since january")),
+    ("1m", ("1 month", "one month", "past month", "last month", "this month")),
+)
+
+
+def stated_window(answer: str) -> str:
+    """The comparison window an answer states ("ytd", "1m"), else "1y" (the chart's default)."""
+    text = (answer or "").lower()
+    for window, words in WINDOW_WORDS:
+        if any(w in text for w in words):
+            return window
+    return "1y"
+
+
+def charts_for(
+    tool_results: list[dict], market: Market, answer: str = ""
+) -> list[tuple[str, go.Figure]]:
+    """(title, figure) pairs for a turn: one per asset priced or tested, lead/lag, comparison
+    (over the window the ``answer`` states: year to date, a month, or a year)."""
     from assistant import registry
     from tools.breakouts import BreakoutResult
     from tools.claims import ClaimReport
@@ -286,7 +321,9 @@ def charts_for(tool_results: list[dict], market: Market) -> list[tuple[str, go.F
             )
         elif isinstance(result, Comparison):
             series = [market.series(row.asset) for row in result.rows]
-            figures.append(("Relative performance", relative_figure(series)))
+            window = stated_window(answer)
+            title = {"ytd": ", year to date", "1m": ", last month"}.get(window, ", last year")
+            figures.append(("Relative performance" + title, relative_figure(series, window=window)))
         elif isinstance(result, ClaimReport):
             figures.extend(claim_charts(result, market))
     for key, parts in by_asset.items():

@@ -178,8 +178,16 @@ class Visit:
         self.context.close()
 
 
-def visit(browser, url: str, width: int = 1360, height: int = 1000, path: str = "") -> Visit:
-    """Open the app in a new browser context once its chat input is on screen."""
+def visit(
+    browser,
+    url: str,
+    width: int = 1360,
+    height: int = 1000,
+    path: str = "",
+    ready: str = CHAT_INPUT,
+) -> Visit:
+    """Open the app (``path``: a page's address) in a new browser context once the element with
+    the test id ``ready`` (the chat input by default) is on screen."""
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     found = Visit(page, context, url, [], [])
@@ -187,7 +195,7 @@ def visit(browser, url: str, width: int = 1360, height: int = 1000, path: str = 
     page.on("pageerror", lambda e: found.errors.append(str(e)))
     page.on("request", lambda r: found.requests.append(r.url))
     page.goto(url + path)
-    page.get_by_test_id(CHAT_INPUT).wait_for(timeout=60_000)
+    page.get_by_test_id(ready).first.wait_for(timeout=60_000)
     return found
 
 

@@ -88,7 +88,7 @@ def test_first_visit_shows_welcome_examples_model_data_and_the_demo_banner():
     examples = [at.button(key=f"example-{i}").label for i in range(4)]
     assert sorted(examples) == sorted(session.EXAMPLES)
     page = joined(at)
-    assert "Model: Offline analyst" in page and "synthetic demo data" in page
+    assert "Model: Offline analyst · Data: Synthetic demo prices (not real markets) to " in page
     assert "Synthetic demo data" in page  # the freshness badge
     assert "need no refresh" in page and at.button(key="refresh").disabled
     assert [i.value for i in at.info if i.value.startswith("**Demo data.**")]  # the banner

@@ -283,7 +283,7 @@ def test_a_damaged_stored_result_is_no_result():
     damaged = [{"artifact": {"kind": "breakouts", "provenance": {}}, "error": False}]
     assert answer_freshness(damaged, dt.date(2026, 12, 1)) is None
     assert results.tables(damaged[0]["artifact"]) == []
-    assert followups.suggest(damaged) == []
+    assert followups.suggest(damaged) == list(followups.GENERAL)  # nothing from the damage
 
 
 # -- streaming pace --------------------------------------------------------------------------

@@ -62,11 +62,24 @@ def test_a_first_answer_with_plain_tools_sources_freshness_and_follow_ups(browse
     sources = answer.get_by_test_id("stVerticalBlock").filter(has_text="Sources").last
     titles = sources.locator("strong").all_inner_texts()
     assert titles and len(titles) == len(set(titles)), titles  # each document once
+    for label in titles:  # the title once, not again inside the publication
+        assert label.count(label.split(" · ")[0]) == 1, label
+    origins = sources.locator(".stMarkdownBadge").all_inner_texts()
+    assert any(o in ("Market commentary", "Background note") for o in origins), origins
+    # The grounding check is readable in full: a short badge, the details on a line that wraps.
+    note = answer.locator("[class*='-grounding-note'] [data-testid='stCaptionContainer']")
+    assert "checked" in note.inner_text()
+    assert note.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
     sources.get_by_test_id("stExpander").first.click()  # the passage behind its expander
     sources.get_by_test_id("stCaptionContainer").filter(has_text="“").first.wait_for()
     follow = page.get_by_test_id("stButton").filter(has_text="Compare with gold")
     follow.wait_for()
     idle(page)
+    # The follow-ups sit inside the answer, lined up with its text.
+    text_left = box(answer.get_by_test_id("stExpander").first)["x"]  # the answer's column
+    buttons = answer.locator("[class*='-follow-'] button").filter(visible=True)
+    assert 2 <= buttons.count() <= 3
+    assert abs(box(buttons.first)["x"] - text_left) < 4
     page.set_viewport_size({"width": 1360, "height": 2700})  # the whole turn in one picture
     page.get_by_role("heading", name="Market Assistant").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "chat-answer.png"))
@@ -159,10 +172,21 @@ def test_phone_layout(browser, server):
     delete = box(row.locator("[class*='st-key-delete-'] button").filter(visible=True).first)
     middle = lambda b: b["y"] + b["height"] / 2  # noqa: E731
     assert abs(middle(title_button) - middle(delete)) < 6  # one row, not two
-    assert row.get_by_test_id("stCaptionContainer").inner_text().strip()  # the date
+    assert row.get_by_test_id("stCaptionContainer").inner_text().startswith("today ")
+    title_text = box(row.locator("[class*='st-key-open-'] button p").filter(visible=True).first)
+    assert title_text["x"] - title_button["x"] < 16  # flush left, however short the title
     page.screenshot(path=str(ARTIFACTS / "chat-phone-sidebar.png"))
     assert v.errors == [] and v.outside() == []
     v.close()
+
+
+def test_pages_open_by_their_address_without_console_errors(browser, server):
+    for path, title in (("/briefing", "Market briefing"), ("/knowledge", "Knowledge")):
+        v = visit(browser, server, path=path, ready="stHeading")
+        v.page.get_by_role("heading", name=title).first.wait_for()
+        idle(v.page)
+        assert v.errors == [] and v.outside() == [], (path, v.errors)
+        v.close()
 
 
 def test_conversations_are_private_and_a_reload_continues_one(browser, server):

@@ -27,6 +27,15 @@ Grid investment keeps copper demand high.
 """
 
 
+FITS = """() => {
+    const chart = document.querySelector('.st-key-briefing [data-testid="stPlotlyChart"]');
+    const title = chart && chart.querySelector('.gtitle');
+    if (!title) return false;
+    const box = chart.getBoundingClientRect(), t = title.getBoundingClientRect();
+    return box.width < 400 && t.left >= box.left - 1 && t.right <= box.right + 1;
+}"""
+
+
 def font_size(locator) -> float:
     return float(locator.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
 
@@ -40,7 +49,13 @@ def briefing_page(page) -> None:
     assert page.get_by_text("Assets: Gold, Silver, Bitcoin").is_visible()
     pickers = page.get_by_test_id("stMultiSelect").filter(visible=True)
     assert not pickers.count()  # no asset picker while a watchlist is chosen
-    generate.click()
+    # An earlier briefing, listed by when it was written, its as-of and assets, opened...
+    earlier = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("Open", exact=True))
+    earlier.click()
+    option = page.get_by_role("option").filter(has_text="data as of 2026-11-27 · metals: Gold")
+    option.click()
+    page.locator(".st-key-earlier-briefing").get_by_text("An earlier note").wait_for()
+    generate.click()  # ...closes when a new briefing is generated: each briefing shows once
     page.get_by_text("Briefing ready").wait_for(timeout=120_000)
     shown = page.locator(".st-key-briefing")
     shown.locator(".main-svg").nth(10).wait_for(timeout=60_000)  # all eleven charts drawn
@@ -57,6 +72,10 @@ def briefing_page(page) -> None:
     page.set_viewport_size({"width": 1360, "height": 5200})
     title.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "briefing-page.png"))
+    # On a phone the briefing's heading stays below the page title and chart titles fit.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_function(FITS, timeout=30_000)
+    assert font_size(shown.locator("h2").first) < font_size(title)
     page.set_viewport_size({"width": 1360, "height": 1000})
 
 
@@ -94,6 +113,13 @@ def briefing_in_chat(page) -> None:
 
 def test_briefing_and_knowledge_pages_and_a_briefing_in_the_chat(browser, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
+    archive = tmp_path / "home" / "briefings"
+    archive.mkdir(parents=True)
+    earlier = archive / "briefing-2026-11-30-asof-2026-11-27-metals"
+    earlier.with_suffix(".md").write_text("# Market briefing\n\nAn earlier note.\n")
+    earlier.with_suffix(".json").write_text(
+        '{"as_of": "2026-11-27", "watchlist": "metals", "assets": ["gold", "silver"]}'
+    )
     note = tmp_path / "copper-notes.md"
     note.write_text(NOTE, encoding="utf-8")
     with app_server(tmp_path / "home") as server:

@@ -10,6 +10,10 @@ escapes quoted commentary).
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
+
 import streamlit as st
 
 from assistant.app.citations import demote_headings
@@ -23,6 +27,7 @@ from assistant.failures import InputError
 from ui import common
 
 CUSTOM = "Choose assets…"
+STEM = re.compile(r"briefing-\d{4}-\d{2}-\d{2}-asof-(\d{4}-\d{2}-\d{2})")
 STATE = "briefing_page"
 
 
@@ -102,6 +107,16 @@ def run(settings: Settings, request: dict) -> None:
     st.session_state[STATE] = {"briefing": briefing, "figures": figs, "html": page, "stem": stem}
 
 
+def wrap_title(fig, width: int = 38) -> None:
+    """A long chart title on two lines, so a phone's narrow chart does not cut it off."""
+    text = fig.layout.title.text or ""
+    if len(text) <= width or "<br>" in text:
+        return
+    cut = text.rfind(" ", 0, width)
+    if cut > 0:
+        fig.update_layout(title_text=text[:cut] + "<br>" + text[cut + 1 :], margin_t=80)
+
+
 def show(entry: dict) -> None:
     """The briefing, section by section, with its charts under each section."""
     briefing, figs = entry["briefing"], entry["figures"]
@@ -114,6 +129,7 @@ def show(entry: dict) -> None:
             st.markdown(section_markdown(section, level=3))
             for i, (key, title, fig) in enumerate(figs):
                 if key == section.key:
+                    wrap_title(fig)
                     st.plotly_chart(fig, key=f"bp_chart_{i}", config={"displaylogo": False})
                     st.caption(title)
     stem = br.dated_stem(briefing)
@@ -125,16 +141,43 @@ def show(entry: dict) -> None:
     )
 
 
+def saved_label(item) -> str:
+    """'Dec 2, 03:19 · data as of 2026-08-21 · default: Gold, Silver, Bitcoin' for the list."""
+    written = dt.datetime.fromtimestamp(item.markdown.stat().st_mtime)
+    parts = [f"{written:%b} {written.day}, {written:%H:%M}"]
+    try:
+        data = json.loads(item.json.read_text(encoding="utf-8")) if item.json else {}
+    except (OSError, ValueError):
+        data = {}
+    match = STEM.match(item.stem)
+    as_of = data.get("as_of") or (match.group(1) if match else None)
+    if as_of:
+        parts.append(f"data as of {as_of}")
+    assets = ", ".join(asset_title(a) for a in data.get("assets") or [])
+    if data.get("watchlist") and assets:
+        parts.append(f"{data['watchlist']}: {assets}")
+    elif assets or data.get("watchlist"):
+        parts.append(assets or str(data["watchlist"]))
+    return " · ".join(parts)
+
+
 def browse(settings: Settings, showing: str | None) -> None:
     """Earlier briefings from the archive, newest first (not the one shown above)."""
     items = [s for s in br.saved(settings.home) if s.stem != showing]
     st.subheader("Earlier briefings", anchor=False)
     if not items:
-        st.caption("None yet: generated briefings are kept in the data directory.")
+        st.caption(
+            "None before this one: each briefing you generate is kept in the data directory "
+            "and listed here."
+            if showing
+            else "None yet: generated briefings are kept in the data directory."
+        )
         return
+    labels = {s.stem: saved_label(s) for s in items}
     stem = st.selectbox(
         "Open",
-        [s.stem for s in items],
+        list(labels),
+        format_func=labels.get,
         index=None,
         placeholder="Choose an earlier briefing…",
         key="bp_saved",
@@ -179,6 +222,7 @@ st.caption(
 )
 request = choose(settings)
 if request is not None:
+    st.session_state.pop("bp_saved", None)  # the new briefing replaces an opened earlier one
     run(settings, request)
 entry = st.session_state.get(STATE)
 if entry:

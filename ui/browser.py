@@ -27,12 +27,18 @@ CSS = """
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-top: 4.5rem; }
   h1 { font-size: 2rem !important; }
+  h2 { font-size: 1.5rem !important; }  /* a briefing's heading stays below the page title */
 }
 /* Conversations in the sidebar: one row each (title, date, delete icon), titles flush left. */
 .st-key-conversations .stHorizontalBlock { flex-wrap: nowrap; }
 .st-key-conversations [class*="st-key-open-"] { flex: 1 1 0; min-width: 0; }
+.st-key-conversations [class*="st-key-open-"] .stButton,
+.st-key-conversations [class*="st-key-open-"] button { width: 100%; }
 .st-key-conversations [class*="st-key-open-"] button {
-  width: 100%; justify-content: flex-start; padding-left: 0.5rem; }
+  justify-content: flex-start; padding-left: 0.5rem; }
+.st-key-conversations [class*="st-key-open-"] button > div,
+.st-key-conversations [class*="st-key-open-"] button [data-testid="stMarkdownContainer"] {
+  justify-content: flex-start; flex: 1 1 auto; min-width: 0; text-align: left; }
 .st-key-conversations [class*="st-key-open-"] button p {
   overflow: hidden; text-overflow: ellipsis; white-space: nowrap; text-align: left; }
 .st-key-conversations [data-testid="stCaptionContainer"] { white-space: nowrap; }
@@ -43,6 +49,8 @@ CSS = """
    their follow-up buttons go at once: a new question makes them out of date. */
 .st-key-history [data-stale="true"] { opacity: 1 !important; }
 .st-key-history [class*="-followups"] [data-stale="true"] { display: none; }
+/* The grounding line wraps rather than being cut off. */
+[class*="-grounding-note"] [data-testid="stCaptionContainer"] { white-space: normal; }
 /* The browser helper draws nothing. */
 .st-key-browser-helper { display: none; }
 </style>

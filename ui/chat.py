@@ -20,18 +20,16 @@ def _ask(question: str) -> None:
     st.session_state.pending_question = question
 
 
-def welcome(bot) -> None:
+def welcome() -> None:
     st.markdown(
         "Ask about **prices and changes**, **records and breakouts**, whether one market **follows"
         " another**, or **why** a market moves. Every figure comes from a tool run over daily"
         " prices, explanations are quoted from a commentary library with their sources, and each"
         " answer is checked for figures that did not come from a tool."
     )
-    try:
-        data = bot.source_label()
-    except Exception as exc:  # noqa: BLE001 - e.g. a CSV folder that does not exist: say so
-        data = f"not available ({exc})"
-    st.caption(safe(f"Model: {model_label(bot.model_id)} · Data: {data}"))
+    # From the settings and the data, not the assistant: this run does not wait for it to be built.
+    status = common.freshness()
+    st.caption(safe(f"Model: {model_label(common.settings().model)} · Data: {status.detail}"))
     st.markdown("**Try one of these**")
     columns = st.columns(2)
     for i, example in enumerate(EXAMPLES):
@@ -43,7 +41,7 @@ def welcome(bot) -> None:
             icon=":material/arrow_outward:",
             width="stretch",
         )
-    warmup.progress(common.library())
+    warmup.progress(common.library(), common.assistant_ready())
 
 
 def safe(text: str) -> str:
@@ -74,7 +72,6 @@ st.title(":material/monitoring: Market Assistant", anchor=False)
 common.warm_up()  # the input is on screen: start preparing what the first question needs
 banner_slot = st.empty()
 
-bot = common.assistant()
 store = common.conversation_store(str(common.settings().home))
 state = conversations.start(store)
 if notice := state.pop("notice", None):
@@ -82,7 +79,7 @@ if notice := state.pop("notice", None):
 welcome_slot = st.empty()  # the same place on every run: a question clears it at once
 if not state.turns and not question:
     with welcome_slot.container():
-        welcome(bot)
+        welcome()
 
 # Every turn keeps one place on the page. The new turn is drawn first, so its question shows
 # at once and its answer streams however long the conversation is; the earlier turns stay on
@@ -96,19 +93,20 @@ land = "" if past or question else f"top-{state.thread_id}"
 if question:
     key = f"{state.thread_id}-{count}"
     with live_place:
-        new_turn = live.ask(bot, question, state.thread_id, key, [t.question for t in past])
+        asked = [t.question for t in past]
+        new_turn, end = live.ask(common.assistant, question, state.thread_id, key, asked)
         # Kept at once: a question asked while the earlier turns are redrawn stops this run.
         state.turns.append(new_turn)
         conversations.save(store, state.thread_id, new_turn)
-        turn_view.follow_ups(new_turn, key, _ask)
+        with end:  # inside the answer, lined up with its text
+            turn_view.follow_ups(new_turn, key, _ask)
     land = f"answer-{key}"
 newest = count - (INLINE_TURNS - 1 if question else INLINE_TURNS)
 for index, (place, past_turn) in enumerate(zip(places, past, strict=True)):
     key = f"{state.thread_id}-{index}"
     with place:
-        turn_view.render(past_turn, key, inline=index >= newest)
-        if index == count - 1 and not question:
-            turn_view.follow_ups(past_turn, key, _ask)
+        last = index == count - 1 and not question
+        turn_view.render(past_turn, key, inline=index >= newest, ask=_ask if last else None)
 
 banner(banner_slot)
 browser.helper(land=land, **conversations.cookie_to_write())

@@ -115,14 +115,15 @@ def model_assistant(
 
 @st.cache_resource(show_spinner=False)
 def _warm_up(data: str, as_of: dt.date | None, home: str) -> threading.Thread:
-    """Once per offline assistant, when the app starts: build the agent graph and load plotly in
-    the background, next to the library's preparation, so the first question waits for
-    neither."""
-    bot = offline_assistant(data, as_of, home)
+    """Once per offline assistant, when the app starts: build the assistant (importing the agent
+    libraries takes seconds on a loaded machine) and its graph, and load plotly, in the
+    background, next to the library's preparation. The script run that starts it ends at once,
+    so a question asked straight away is shown straight away."""
+    from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
     def work() -> None:
         try:
-            bot.graph()
+            offline_assistant(data, as_of, home).graph()
             import plotly.graph_objects as go  # plotly loads its validators on the first figure
 
             go.Figure(go.Scatter(x=[0], y=[0])).add_hline(y=0).to_json()
@@ -130,6 +131,7 @@ def _warm_up(data: str, as_of: dt.date | None, home: str) -> threading.Thread:
             pass
 
     thread = threading.Thread(target=work, name="market-assistant-warm-up", daemon=True)
+    add_script_run_ctx(thread, get_script_run_ctx())  # the shared caches, without warnings
     thread.start()
     return thread
 
@@ -174,6 +176,16 @@ def assistant():
         str(s.home),
         (s.request, s.limits),
     )
+
+
+def assistant_ready():
+    """A check (callable from any thread, e.g. a fragment's rerun) that the assistant can be had
+    without waiting (an API model's is built on first use)."""
+    s = _run.settings
+    if not is_offline(s.model):
+        return lambda: True
+    thread = _warm_up(s.data, s.as_of, str(s.home))
+    return lambda: not thread.is_alive()
 
 
 def warm_up() -> None:

@@ -92,7 +92,7 @@ def save(store, thread_id: str, turn: Turn) -> None:
 
 # -- the sidebar ---------------------------------------------------------------------------------
 def when(stamp: str, now: dt.datetime | None = None) -> str:
-    """A conversation's last activity for the list: '14:05' today, 'Nov 28', '2025-11-28'."""
+    """A conversation's last activity for the list: 'today 14:05', 'Nov 28', '2025-11-28'."""
     try:
         then = dt.datetime.fromisoformat(stamp)
     except (TypeError, ValueError):
@@ -105,7 +105,7 @@ def when(stamp: str, now: dt.datetime | None = None) -> str:
         zone = dt.UTC
     then, now = then.astimezone(zone), (now or dt.datetime.now(dt.UTC)).astimezone(zone)
     if then.date() == now.date():
-        return then.strftime("%H:%M")
+        return then.strftime("today %H:%M")
     if then.year == now.year:
         return then.strftime("%b %d").replace(" 0", " ")
     return then.date().isoformat()

@@ -76,14 +76,18 @@ class _Activity:
         self.box.update(label=label, state=state)
 
 
-def ask(bot, question: str, thread_id: str, key: str, asked: list[str]) -> Turn:
-    """Run one turn, drawing it as the events arrive; returns the finished turn."""
+def ask(get_bot, question: str, thread_id: str, key: str, asked: list[str]) -> tuple[Turn, object]:
+    """Run one turn, drawing it as the events arrive; returns the finished turn and an empty
+    place at the end of its answer (for the follow-ups, drawn once the turn is kept).
+    ``get_bot`` gives the assistant: called once the question is on screen (the first question
+    of a fresh app may wait for the assistant's background preparation)."""
     with st.chat_message("user", avatar=turn_view.AVATARS["user"]):
         st.markdown(safe_markdown(question))
     with st.chat_message("assistant", avatar=turn_view.AVATARS["assistant"]):
         activity = _Activity(st.empty())
         activity.thinking()
         answer = st.empty()
+        bot = get_bot()
         started = time.perf_counter()
         pacer, drawn, reply = Pacer(), 0.0, None
         for event in bot.stream(question, thread_id):
@@ -113,7 +117,8 @@ def ask(bot, question: str, thread_id: str, key: str, asked: list[str]) -> Turn:
         with answer.container():
             turn_view.answer_and_charts(turn, key, inline=True)
         turn_view.after_answer(turn, key, inline=True)
-    return turn
+        end = st.container()
+    return turn, end
 
 
 def _finish(bot, question: str, reply, seconds: float, asked: list[str]) -> Turn:

@@ -8,6 +8,7 @@ that fragment alone. The newest turns show their charts inline.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import streamlit as st
@@ -28,13 +29,24 @@ def answer_markdown(turn: Turn, text: str | None = None) -> str:
 
 
 # -- tool activity ---------------------------------------------------------------------------
+_NUMBER = re.compile(r"^[-+−]?[\d.,]+(%| \S+)?$|^[-+−]?[\d.,]+ (on|to) ")
+
+
+def _numeric(table: results.Table, column: int) -> bool:
+    """Figures (right-aligned) rather than words (left-aligned) fill this column."""
+    cells = [row[column] for row in table.rows if column < len(row) and row[column]]
+    return column > 0 and bool(cells) and all(_NUMBER.match(c) for c in cells)
+
+
 def _table_markdown(table: results.Table) -> str:
     def cell(value: str) -> str:
         return safe_markdown(value).replace("|", "\\|").replace("\n", " ")
 
     lines = [
         "| " + " | ".join(cell(h) for h in table.header) + " |",
-        "| " + " | ".join(":--" if i == 0 else "--:" for i in range(len(table.header))) + " |",
+        "| "
+        + " | ".join("--:" if _numeric(table, i) else ":--" for i in range(len(table.header)))
+        + " |",
     ]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in table.rows]
     return "\n".join(lines)
@@ -107,33 +119,53 @@ def sources_list(turn: Turn, key: str) -> None:
         st.markdown(":material/menu_book: **Sources**")
         for i, c in enumerate(turn.cited):
             marks = " ".join(f":blue-badge[{n}]" for n in c.numbers)
-            mine = " :violet-badge[:material/person: Your document]" if c.mine else ""
-            st.markdown(f"{marks} **{safe_markdown(c.label())}**{mine}".strip())
+            origin = (
+                ":violet-badge[:material/person: Your document]"
+                if c.mine
+                else f":gray-badge[{c.origin}]"
+            )
+            st.markdown(f"{marks} **{safe_markdown(c.label())}** {origin}".strip())
             label = "Passage" if len(c.passages) == 1 else f"Passages ({len(c.passages)})"
             with st.expander(label, key=f"{key}-src-{i}", type="compact"):
                 for passage in c.passages:
                     st.caption(f"“{safe_markdown(quote(passage, 900))}”")
 
 
-def footer(turn: Turn) -> None:
-    """Data as of, a freshness badge when old or synthetic, grounding, model and time."""
+def grounding_badge(g: dict | None) -> tuple[str, str, str, str] | None:
+    """(short label, icon, colour, the whole check in words) for the grounding badge."""
+    if not g:
+        return None
+    detail = g["badge"][:1].upper() + g["badge"][1:] + "."
+    if not g["ok"]:
+        n = len(g.get("ungrounded") or [])
+        short = f"{n} figure{'s' if n != 1 else ''} not from tools" if n else "Sources unchecked"
+        return short, ":material/report:", "orange", detail
+    if g["checked"]:
+        text = g["badge"]  # "all figures from tools (12 checked); 3 quoted from documents …"
+        rest = text.split(")", 1)[1] if text.startswith("all figures from tools (") else ""
+        n = g["checked"]
+        detail = f"{n} figure{'s' if n != 1 else ''} checked against the tools' results{rest}."
+        return "All figures from tools", ":material/verified:", "green", detail
+    return "No figures to check", ":material/info:", "gray", detail
+
+
+def footer(turn: Turn, key: str = "turn") -> None:
+    """Data as of, a freshness badge when old or synthetic, grounding, model and time; the
+    grounding check in full on a line of its own that wraps (a badge would cut it off)."""
+    badge = grounding_badge(turn.grounding)
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-        g = turn.grounding
-        if g and not g["ok"]:
-            label = g["badge"].replace("[", "(").replace("]", ")").replace("$", "\\$")
-            st.badge(label[:1].upper() + label[1:], icon=":material/report:", color="orange")
-        elif g and g["checked"]:
-            checked = g["badge"].removeprefix("all figures from tools")
-            st.badge("All figures from tools" + checked, icon=":material/verified:", color="green")
-        elif g:
-            st.badge("No figures to check", icon=":material/info:", color="gray")
+        if badge:
+            st.badge(badge[0], icon=badge[1], color=badge[2])
         fresh = turn.freshness
         if fresh is not None:
-            st.caption(f"Data as of {fresh.as_of}", width="content")
+            st.caption(f"Data as of {fresh.as_of}", width="content", help=fresh.detail or None)
             if fresh.badge:
                 st.badge(fresh.badge, icon=":material/schedule:", color="orange")
         if turn.finished:
             st.caption(safe_markdown(turn.footer), width="content")
+    if badge and badge[3] != badge[0] + ".":
+        with st.container(key=f"{key}-grounding-note"):
+            st.caption(safe_markdown(badge[3]))
 
 
 def follow_ups(turn: Turn, key: str, ask: Callable[[str], None]) -> None:
@@ -165,10 +197,13 @@ def after_answer(turn: Turn, key: str, inline: bool) -> None:
     if turn.error:
         st.warning(safe_markdown(turn.error), icon=":material/error:")
     sources_list(turn, key)
-    footer(turn)
+    footer(turn, key)
 
 
-def render(turn: Turn, key: str, inline: bool = False) -> None:
+def render(
+    turn: Turn, key: str, inline: bool = False, ask: Callable[[str], None] | None = None
+) -> None:
+    """A finished turn; ``ask`` given (the newest turn): its follow-ups inside the answer."""
     with st.chat_message("user", avatar=AVATARS["user"]):
         st.markdown(safe_markdown(turn.question))
     with st.chat_message("assistant", avatar=AVATARS["assistant"]):
@@ -176,3 +211,5 @@ def render(turn: Turn, key: str, inline: bool = False) -> None:
             tool_activity(turn, key)
         answer_and_charts(turn, key, inline)
         after_answer(turn, key, inline)
+        if ask is not None:
+            follow_ups(turn, key, ask)

@@ -42,19 +42,20 @@ def start(home: str, host: str | None, port: int | None, _handle) -> LibraryWarm
 
 
 @st.fragment(run_every=0.5)
-def _poll(warm: LibraryWarmUp) -> None:
-    if warm.ready:
+def _poll(warm: LibraryWarmUp, others_ready) -> None:
+    if warm.ready and others_ready():
         st.rerun()  # the whole page: it draws the finished state and stops polling
+    what = "the commentary library" if not warm.ready else "the analyst"
     st.caption(
-        ":material/hourglass_top: Preparing the commentary library "
-        f"({time.monotonic() - warm.started:.0f} s)…"
+        f":material/hourglass_top: Preparing {what} ({time.monotonic() - warm.started:.0f} s)…"
     )
 
 
-def progress(warm: LibraryWarmUp) -> None:
-    """A line saying whether the commentary library is ready (polled while it is prepared)."""
-    if not warm.ready:
-        _poll(warm)
+def progress(warm: LibraryWarmUp, others_ready=lambda: True) -> None:
+    """A line saying whether the commentary library is ready (polled while it, and whatever
+    ``others_ready`` waits for, is prepared)."""
+    if not warm.ready or not others_ready():
+        _poll(warm, others_ready)
     elif warm.error:
         st.caption(
             ":orange[:material/warning:] The commentary library is not available; "

@@ -33,18 +33,32 @@ class Cited:
     url: str | None
     mine: bool  # the user's own upload
     passages: list[str] = field(default_factory=list)
+    kind: str = "commentary"  # "background": one of the app's explanatory notes
 
     def label(self) -> str:
-        """'Title · publication · 2026-01' (the publication left out when it repeats the title)."""
-        pub = self.publication
-        if pub.startswith(self.title) and pub != self.title:  # "Title (publication, month)"
-            head = pub
-        else:
-            head = self.title + (f" · {pub}" if pub and pub != self.title else "")
-        return f"{head} · {self.published or 'undated'}"
+        """'Title · publication · 2026-01'; the publication left out when it repeats the title
+        ("Title (market commentary, January 2026)") or only names the app's own notes."""
+        return " · ".join([self.title, *self._publication(), self.published or "undated"])
+
+    def _publication(self) -> list[str]:
+        pub = self.publication.strip()
+        if not pub or pub.startswith(self.title) or self.kind == "background" or self.mine:
+            return []
+        return [pub]
+
+    @property
+    def origin(self) -> str:
+        """Where the document comes from, in words: the user's own, a note or commentary."""
+        return origin_word(self.kind, self.mine)
 
     def to_dict(self) -> dict:
         return dict(vars(self))
+
+
+def origin_word(kind: str | None, mine: bool) -> str:
+    if mine:
+        return "Your document"
+    return "Background note" if kind == "background" else "Market commentary"
 
 
 def _squash(text: str) -> str:
@@ -83,6 +97,7 @@ def _cited(source: dict, numbers: list[int], passages: list[dict]) -> Cited:
         url=source.get("url") or None,
         mine=source.get("origin") == "user",
         passages=[t for t in texts if t],
+        kind=str(source.get("kind") or "commentary"),
     )
 
 

@@ -93,10 +93,48 @@ def _fact_check(results: list) -> list[Suggestion]:
     return []
 
 
+# Questions every data source answers: they fill up the suggestions of an answer that gives few
+# ideas of its own, and they show a failed question a way of asking that works.
+GENERAL = (
+    Suggestion("How much is gold?", "How much is gold?"),
+    Suggestion("Is silver breaking out?", "Is silver breaking out?"),
+    Suggestion("Does bitcoin follow gold?", "Does bitcoin follow gold with a lag?"),
+)
+
+
+def _failure_ideas(tool_results: list[dict]) -> list[Suggestion]:
+    """After an error: the question asked again with a valid choice the tool offered."""
+    ideas = []
+    for r in tool_results or []:
+        failure = typed.read(r.get("artifact"))
+        if isinstance(failure, registry.ToolFailure):
+            for option in failure.options[:2]:
+                name = asset_name(option)
+                ideas.append(Suggestion(f"How much is {name}?", f"How much is {name}?"))
+    return ideas
+
+
+def _claims_ideas(results: list) -> list[Suggestion]:
+    """After a claim check: the prices behind the claims of its first asset."""
+    for r in _of(results, registry.Kind.CLAIMS):
+        for check in r.checks:
+            key = getattr(check.claim, "subject", None)
+            if isinstance(key, str) and key and "/" not in key:
+                a = spoken(asset_name(key))
+                return [
+                    Suggestion(f"Show {a}'s records", f"Is {a} breaking out?"),
+                    Suggestion(f"How much is {a}?", f"How much is {a}?"),
+                ]
+    return []
+
+
 def suggest(tool_results: list[dict], asked: list[str] | None = None) -> list[Suggestion]:
-    """Up to three suggestions for the turn whose tool results are ``tool_results``."""
+    """Two or three suggestions for the turn whose tool results are ``tool_results``; after a
+    question a tool could not answer (an unknown market), the question asked in a way that
+    works first."""
     results = _results(tool_results)
-    ideas: list[Suggestion] = _fact_check(results)
+    ideas: list[Suggestion] = _failure_ideas(tool_results) if not results else []
+    ideas += _fact_check(results) + _claims_ideas(results)
     for r in _of(results, registry.Kind.LEADLAG)[:1]:
         ideas += _leadlag_ideas(r)
     comparisons = _of(results, registry.Kind.COMPARE)
@@ -107,12 +145,19 @@ def suggest(tool_results: list[dict], asked: list[str] | None = None) -> list[Su
                 f"Does {second} follow {first}?", f"Does {second} follow {first} with a lag?"
             )
         )
+        ideas.append(Suggestion(f"Show {first}'s records", f"Is {first} breaking out?"))
+        ideas.append(Suggestion(f"Why is {second} moving?", f"Why is {second} moving?"))
     subject = _subject(results)
     if subject is not None:
         ideas += _asset_ideas(*subject, results)
     for digest in (r for r in results if isinstance(r, registry.BriefingDigest)):
         for name in (asset_name(key) for key in digest.assets[:2]):
             ideas.append(Suggestion(f"Is {name} breaking out?", f"Is {name} breaking out?"))
+    return _unasked([*ideas, *GENERAL], asked)
+
+
+def _unasked(ideas: list[Suggestion], asked: list[str] | None) -> list[Suggestion]:
+    """The ideas not asked yet in the conversation, each once, at most three."""
     seen = {" ".join(q.lower().split()) for q in asked or []}
     out: list[Suggestion] = []
     for idea in ideas:

@@ -48,7 +48,9 @@ def answer_freshness(
         result = typed.read(r.get("artifact")) if not r.get("error") else None
         if isinstance(result, registry.BriefingDigest):
             synthetic |= result.synthetic
-            ends.append(dt.date.fromisoformat(result.as_of[:10]))
+            # Each asset's own last bar (the briefing's as-of is the latest of them).
+            lasts = _briefing_ends(r.get("artifact"))
+            ends.extend(lasts or [dt.date.fromisoformat(result.as_of[:10])])
         for p in _provenances(result):
             provs.append(p)
             if p.as_of:
@@ -58,7 +60,7 @@ def answer_freshness(
     first, last = min(ends), max(ends)
     shown = str(last) if first == last else f"{first} to {last}"
     reference = as_of if isinstance(as_of, dt.date) else _day(as_of) or today
-    age = (reference - last).days
+    age = (reference - first).days  # the oldest series counts: its figures are that old
     if synthetic or any(p.synthetic for p in provs):
         return Freshness(
             shown, "Synthetic demo data", "Generated prices for trying the app, not real markets."
@@ -72,8 +74,8 @@ def answer_freshness(
     if age > STALE_DAYS:
         return Freshness(
             shown,
-            f"Data {age} days old",
-            f"The last close is from {last}, {age} days before {reference}. "
+            f"Data {age} days old" if first == last else f"Oldest data {age} days old",
+            f"The oldest last close is from {first}, {age} days before {reference}. "
             + (
                 "Update your CSV files."
                 if any(p.source == "csv" for p in provs)
@@ -81,6 +83,18 @@ def answer_freshness(
             ),
         )
     return Freshness(shown)
+
+
+def _briefing_ends(artifact: object) -> list[dt.date]:
+    """The last-bar dates of a briefing's assets (from each asset's price lookup)."""
+    facts = artifact.get("facts") if isinstance(artifact, dict) else None
+    out = []
+    for a in (facts or {}).get("assets") or []:
+        prov = ((a or {}).get("price") or {}).get("provenance") or {}
+        day = _day(prov.get("as_of")) if isinstance(prov, dict) else None
+        if day is not None:
+            out.append(day)
+    return out
 
 
 def _day(value: object) -> dt.date | None:

@@ -70,8 +70,71 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def middleware() -> list:
-    """The middleware list for ``st.App``: :class:`SecurityHeaders` first."""
+# Paths of the server's own endpoints and files, never a page (relative to the base path).
+_NOT_PAGES = ("_stcore", "static", "media", "component", "app", "favicon")
+_BASE = (
+    b"<script>window.__streamlit=Object.assign({},window.__streamlit,"
+    b"{BACKEND_BASE_URL:%s})</script>"
+)
+
+
+class DirectLinks:
+    """ASGI middleware: a page opened by its own address (``/briefing``) finds the server at once.
+
+    Streamlit's page tries the server first under the page's path (``/briefing/_stcore/health``
+    and ``…/host-config``, two 404 errors in the console) and only then under the root, unless
+    ``window.__streamlit.BACKEND_BASE_URL`` names the server. This writes that setting into the
+    page's HTML (an inline script, which the policy allows): the server's base path, read from
+    Streamlit's ``server.baseUrlPath``. The page document is fetched uncompressed for that."""
+
+    def __init__(self, app, base_path: str = ""):
+        self.app = app
+        self.base = "/" + base_path.strip("/") if base_path.strip("/") else ""
+        origin_path = (self.base + "/").replace("\\", "").replace('"', "")
+        self.script = _BASE % f'location.origin+"{origin_path}"'.encode()
+
+    def _page(self, path: str) -> bool:
+        if not path.startswith(self.base + "/"):
+            return False
+        parts = path[len(self.base) + 1 :].split("/")
+        return "." not in parts[-1] and not set(parts) & set(_NOT_PAGES)
+
+    async def __call__(self, scope, receive, send):
+        if scope.get("type") != "http" or scope.get("method") != "GET":
+            await self.app(scope, receive, send)
+            return
+        if not self._page(scope.get("path", "")):
+            await self.app(scope, receive, send)
+            return
+        headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"accept-encoding"]
+        start: dict = {}
+        chunks: list[bytes] = []
+
+        async def rewrite(message):
+            if message["type"] == "http.response.start":
+                start.update(message)
+                return
+            if message["type"] != "http.response.body":
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = b"".join(chunks)
+            kept = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+            html = any(k.lower() == b"content-type" and b"text/html" in v for k, v in kept)
+            if html and b"<head>" in body:
+                body = body.replace(b"<head>", b"<head>" + self.script, 1)
+            kept.append((b"content-length", str(len(body)).encode()))
+            await send({**start, "headers": kept})
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app({**scope, "headers": headers}, receive, rewrite)
+
+
+def middleware(base_path: str = "") -> list:
+    """The middleware list for ``st.App``: :class:`SecurityHeaders` first, then
+    :class:`DirectLinks` for a server under ``base_path``."""
     from starlette.middleware import Middleware
 
-    return [Middleware(SecurityHeaders)]
+    return [Middleware(SecurityHeaders), Middleware(DirectLinks, base_path=base_path)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant import registry
 from assistant.app import typed
 from assistant.registry import ToolName
 
@@ -29,6 +30,7 @@ SEARCH = Verb("search", "searched", "searching")
 WRITE = Verb("write", "wrote", "writing")
 CHECK = Verb("check", "checked", "checking")
 USE = Verb("use", "used", "using")
+KNOW = Verb("find a market called", "found a market called", "finding a market called")
 
 
 def spoken(name: str) -> str:
@@ -93,6 +95,8 @@ def phrase(name: str, args: dict, artifact: dict | None = None) -> Phrase:
     named = getattr(result, "name", None)
     if name == ToolName.PRICE:
         who = spoken(named) if named else asset_name(a.get("asset"))
+        if isinstance(result, registry.ToolFailure) and result.options:  # not a known market
+            return Phrase(KNOW, f"“{who}”", who)
         what = f"close on {a['on']}" if "on" in a else "price"
         return Phrase(LOOK, f"{possessive(who)} {what}", who)
     if name == ToolName.COMPARE:
@@ -115,9 +119,20 @@ def phrase(name: str, args: dict, artifact: dict | None = None) -> Phrase:
         when = a.get("label") or " to ".join(str(a[k]) for k in ("start", "end") if k in a)
         return Phrase(LOOK, f"{possessive(who)} change over {when or 'the period'}", who)
     if name == getattr(ToolName, "CHECK_CLAIMS", None):
-        about = a.get("source") or ("the pasted text" if a.get("text") else "")
-        return Phrase(CHECK, "the claims" + (f" in {about}" if about else ""))
+        return Phrase(CHECK, "the claims " + _claims_document(a, result))
     return Phrase(USE, "the " + str(name).replace("_", " ") + " tool")
+
+
+def _claims_document(a: dict, result) -> str:
+    """The document whose claims are checked: its title once known, else what was asked for."""
+    document = getattr(result, "document", None)
+    if getattr(document, "title", None):
+        return f"in “{document.title}”"
+    if a.get("text"):
+        return "in the pasted text"
+    if a.get("source"):
+        return f"in the article matching “{a['source']}”"
+    return "in the article"
 
 
 def _breakouts(a: dict) -> Phrase:

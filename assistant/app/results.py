@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from assistant import registry
 from assistant.app import typed
+from assistant.app.citations import origin_word
 from tools import formatting as fmt
 
 HORIZON_LABELS = {"1d": "1 day", "1w": "1 week", "1m": "1 month", "3m": "3 months"}
@@ -158,8 +159,22 @@ def _comparison(r) -> list[Table]:
 
 
 def _commentary(r) -> list[Table]:
-    rows = [(p.title or "Untitled", p.source or "", p.published or "undated") for p in r.passages]
-    return [Table(("Title", "Publication", "Published"), rows, f"Passages found for “{r.query}”")]
+    """One row per document found (its passages counted), with where it comes from."""
+    found: dict[tuple, list] = {}
+    for p in r.passages:
+        key = (p.doc_id or p.title, p.title or "Untitled")
+        found.setdefault(key, []).append(p)
+    rows = [
+        (
+            title,
+            origin_word(ps[0].kind, ps[0].origin == "user"),
+            ps[0].published or "undated",
+            fmt.count(len(ps)),
+        )
+        for (_, title), ps in found.items()
+    ]
+    header = ("Title", "Origin", "Published", "Passages")
+    return [Table(header, rows, f"Documents found for “{r.query}”")]
 
 
 def _briefing(r) -> list[Table]:

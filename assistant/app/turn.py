@@ -121,15 +121,17 @@ class Turn:
                 )
             )
         report = reply.grounding
+        # A briefing quotes commentary without markers: its passages are the sources to list.
+        sources = list(reply.sources) or briefing_passages(reply.tool_results)
         # The reply carries the error as its answer when there was none; show it once.
         answer = "" if reply.error and reply.answer == reply.error else reply.answer
         return cls(
             question=question,
             answer=answer,
             tools=tools,
-            sources=list(reply.sources),
-            cited=citations.cited_sources(answer, list(reply.sources)),
-            followups=[]
+            sources=sources,
+            cited=citations.cited_sources(answer, sources),
+            followups=[]  # the model or the network failed: nothing to suggest until it is back
             if reply.error
             else followups.suggest(reply.tool_results, [*(asked or []), question]),
             freshness=answer_freshness(reply.tool_results, today or dt.date.today(), reply.as_of),
@@ -326,13 +328,27 @@ def export_name(title: str, thread_id: str) -> str:
     return f"market-assistant-{stem}-{thread_id[:8]}.md"
 
 
+def briefing_passages(tool_results: list[dict]) -> list[dict]:
+    """The commentary passages a briefing in the turn quoted (none for other turns)."""
+    from assistant import registry
+
+    out = []
+    for r in tool_results or []:
+        artifact = r.get("artifact")
+        if not r.get("error") and registry.kind_of(artifact) == registry.Kind.BRIEFING:
+            found = (artifact.get("commentary") or {}).get("passages") or []
+            out += [p for p in found if isinstance(p, dict) and p.get("text")]
+    return out
+
+
 def turn_charts(reply: Reply, market) -> list[TurnChart]:
     """The charts for a reply: one per asset or test, and a briefing's charts by section."""
     from assistant import charts, registry
 
     if reply.error:
         return []
-    out = [TurnChart(title, fig) for title, fig in charts.charts_for(reply.tool_results, market)]
+    made = charts.charts_for(reply.tool_results, market, reply.answer)
+    out = [TurnChart(title, fig) for title, fig in made]
     for r in reply.tool_results:
         if not r.get("error") and registry.kind_of(r.get("artifact")) == registry.Kind.BRIEFING:
             out += [

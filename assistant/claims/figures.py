@@ -78,8 +78,9 @@ def _figure(i, key, check: ClaimCheck, market, price_figure, relative_figure, co
         _level(fig, claim.level, f"claimed level {fmt.price(claim.level)}")
     record = check.figures.get("record")
     if isinstance(record, (int, float)) and claim.record:
-        when = check.figures.get("record_date")
-        _level(fig, float(record), f"record {fmt.price(float(record))} ({when})")
+        # Above its line, the claimed level's label below its own: apart when the two are close.
+        text = f"record {fmt.price(record)} ({check.figures.get('record_date')})"
+        _level(fig, float(record), text, "top left")
     _mark_date(fig, check.tested_at, "tested")
     return f"{label}: {series.asset.name}", fig
 
@@ -91,12 +92,12 @@ def _years(check: ClaimCheck, series) -> float:
     return max(1.0, (end - start).days / 365.25 + 1.0)
 
 
-def _level(fig, value: float, text: str) -> None:
+def _level(fig, value: float, text: str, position: str = "bottom left") -> None:
     fig.add_hline(
         y=value,
         line={"dash": "dot", "color": "#ff7f0e", "width": 1},
         annotation_text=text,
-        annotation_position="bottom left",
+        annotation_position=position,
     )
 
 
