@@ -208,9 +208,6 @@ def test_a_page_opened_by_its_address_names_the_server_root():
         assert b"BACKEND_BASE_URL" not in body, path
 
 
-@pytest.mark.xfail(
-    strict=False, reason="the offline analyst's routing of a named article is fixed elsewhere"
-)
 def test_the_fact_check_follow_up_gets_a_claim_check(market, tmp_path):
     from assistant.runtime import make_assistant
 
