@@ -120,6 +120,19 @@ def test_a_false_premise_is_checked_against_the_data_first(live):
     assert f"{o.pct(rec['below'])} below its record" in first
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["Why are silver vault inventories rising?", "why have silver ETF holdings been rising lately"],
+)
+def test_a_move_of_something_else_the_asset_names_is_not_judged_by_its_price(live, question):
+    """The premise is about inventories or holdings, not the price: the price is stated plainly
+    and neither denies nor confirms it (silver fell over the past month in this data)."""
+    assert o.horizon("silver", "1m")["pct"] < 0
+    first = live.ask(question).answer.split("\n\n")[0]
+    assert "not rising" not in first and "Partly" not in first and "has been rising" not in first
+    assert first.startswith("**Silver** closed at"), first
+
+
 def test_why_did_it_drop_on_a_date_reports_that_days_move_first(live):
     reply = live.ask("why did silver drop on 30 January 2026?")
     move = o.period("silver", "2026-01-30", "2026-01-30")

