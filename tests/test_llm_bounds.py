@@ -189,6 +189,13 @@ ORDINARY = [
 
 LOOPS = [
     " ".join(["Silver keeps rising and rising."] * 400),
+    # a small model's loop in prose, a figure counting up (Qwen2.5-Coder-1.5B on llama.cpp)
+    "Gold is not at a record. "
+    + "".join(
+        f"The price has been falling for the past {d} days, and it has not reached a new high "
+        "since the last close. The claim holds. "
+        for d in range(5, 130, 5)
+    ),
     "| Gold | 4,120.50 | +1.25% | 2026-01-23 |\n" * 40,  # the same row, figures and all
     "".join(f"{i}. Gold closed at 4,120.50 USD on 2026-01-23, a record.\n" for i in range(1, 30)),
 ]

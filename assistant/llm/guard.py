@@ -32,6 +32,7 @@ from langchain_core.callbacks import BaseCallbackHandler
 from assistant.llm.bounds import RepetitionStopped
 
 REPEATS = 4  # the same block of sentences this many times in a row is a loop
+SHAPE_REPEATS = 6  # prose sentences alike but for their figures, this many times in a row
 MIN_WORDS = 4  # shorter sentences ("Yes.") may repeat for real
 MAX_BLOCK = 4  # a loop of up to four sentences
 RUN_CHARS = 240  # a run of one repeated unit this long, with no sentence break, is a loop
@@ -42,6 +43,7 @@ _SEGMENT_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
 _ENUMERATOR = re.compile(r"^\s*(?:[-*+•>]+|\(?\d{1,4}[.)])?\s*$")  # "12." or "-" alone
 _LIST_MARK = re.compile(r"^\s*(?:[-*+•>]+|\(?\d{1,4}[.)])\s+")  # a line's "12. " or "- "
 _MARKS = re.compile(r"[*_#>|`•]+")  # Markdown emphasis, headings, quotes, table bars
+_FIGURE = re.compile(r"\d+(?:[.,:/-]\d+)*")
 
 
 def _normal(segment: str) -> str:
@@ -65,6 +67,15 @@ def _segments(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def _shape(text: str, start: int, normal: str) -> str:
+    """A prose sentence with its figures blanked ("the price has been falling for the past #
+    days"); a list item or table row keeps its figures, as rows are meant to differ by them."""
+    line = text[text.rfind("\n", 0, start) + 1 :]
+    if _LIST_MARK.match(line) or line.lstrip().startswith("|"):
+        return normal
+    return _FIGURE.sub("#", normal)
+
+
 class RepetitionGuard:
     """Feed it a reply's text as it streams; :attr:`looping` turns true when it repeats."""
 
@@ -84,19 +95,28 @@ class RepetitionGuard:
     def _check(self) -> None:
         segments = _segments(self.text)
         normal = [_normal(t) for _, t in segments]
+        shapes = [_shape(self.text, s, n) for (s, _), n in zip(segments, normal, strict=True)]
+        # The same sentences over and over; or prose sentences that differ only in a figure
+        # counting up ("... for the past 5 days ... for the past 10 days ..."), more times.
+        for compared, repeats in ((normal, REPEATS), (shapes, SHAPE_REPEATS)):
+            if self._block_repeats(segments, compared, repeats):
+                return
+        self._check_run()
+
+    def _block_repeats(self, segments: list, compared: list[str], repeats: int) -> bool:
         for size in range(1, MAX_BLOCK + 1):
-            need = size * REPEATS
-            if len(normal) < need:
+            need = size * repeats
+            if len(compared) < need:
                 break
-            tail = normal[-need:]
+            tail = compared[-need:]
             block = tail[:size]
             if sum(len(b.split()) for b in block) < MIN_WORDS * size:
                 continue
             if all(tail[i] == block[i % size] for i in range(need)):
                 self.looping = True
                 self.keep = segments[len(segments) - need + size][0]
-                return
-        self._check_run()
+                return True
+        return False
 
     def _check_run(self) -> None:
         """A unit repeated back to back with no sentence break ("gold gold gold ...")."""
