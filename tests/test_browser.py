@@ -12,8 +12,11 @@ private to their browser and a reload continuing one; no console errors and no r
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from app_browser import ARTIFACTS, CHART, ROOT, answered, app_server, ask, idle, visit
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CODE_NAMES = ("find_breakouts", "get_price", "search_commentary", "QUOTED COMMENTARY", "<<<")
@@ -27,6 +30,20 @@ def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser")
     with app_server(root / "home", script=ROOT / "serve_app.py") as running:
         yield running.url
+
+
+def open_expander(expander, deadline_s: float = 120) -> None:
+    """Open an expander and wait until it is open: on a loaded machine a click that lands while
+    the app is redrawing can be lost, so the state is checked and the click repeated."""
+    details = expander.locator("details").first
+    end = time.monotonic() + deadline_s
+    while details.get_attribute("open") is None:
+        assert time.monotonic() < end, "the expander did not open"
+        details.locator("summary").first.click()
+        try:
+            expander.locator("details[open]").first.wait_for(timeout=10_000)
+        except PlaywrightTimeout:
+            continue
 
 
 def box(locator) -> dict:
@@ -85,8 +102,9 @@ def test_a_first_answer_with_plain_tools_sources_freshness_and_follow_ups(browse
     page.screenshot(path=str(ARTIFACTS / "chat-answer.png"))
     page.set_viewport_size({"width": 1360, "height": 1000})
 
-    tools.click()  # the details draw when opened: rounded figures, raw JSON on request
-    answer.get_by_test_id("stExpander").first.locator("table").first.wait_for()
+    # The details draw when opened: rounded figures, raw JSON on request.
+    open_expander(answer.get_by_test_id("stExpander").first)
+    answer.get_by_test_id("stExpander").first.locator("table").first.wait_for(timeout=60_000)
     answer.get_by_text("Raw result (JSON)").first.click()
     answer.get_by_test_id("stJson").first.wait_for()
     shown = page.get_by_test_id("stMainBlockContainer").inner_text()
