@@ -52,6 +52,19 @@ def duration() -> float:
     return CI_SECONDS if os.environ.get("CI") == "true" else DEFAULT_SECONDS
 
 
+def run_workers(workers: list, stop, seconds: float, join_s: float) -> tuple[float, bool]:
+    """Start the workers, let them run for ``seconds``, stop them and wait up to ``join_s``
+    each: (wall seconds, whether one is still running, i.e. hung)."""
+    started = time.perf_counter()
+    for t in workers:
+        t.start()
+    stop.wait(seconds)
+    stop.set()
+    for t in workers:
+        t.join(join_s)
+    return time.perf_counter() - started, any(t.is_alive() for t in workers)
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -165,15 +178,8 @@ def test_twenty_conversations_with_refresh_and_ingestion(isolated_home, monkeypa
 
     threads = [threading.Thread(target=conversation, args=(n,)) for n in range(CONVERSATIONS)]
     threads += [threading.Thread(target=refresher), threading.Thread(target=ingester)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    stop.wait(seconds)
-    stop.set()
-    for t in threads:
-        t.join(120)
-    wall = time.perf_counter() - started
-    assert not any(t.is_alive() for t in threads), "a worker hung"
+    wall, hung = run_workers(threads, stop, seconds, 120)
+    assert not hung, "a worker hung"
     assert not errors, errors[:3]
     assert counts["refresh"] > 0 and counts["ingest"] > 0 and len(latencies) >= CONVERSATIONS * 2
 

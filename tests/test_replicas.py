@@ -19,7 +19,7 @@ import uuid
 import pytest
 import server_support
 from server_support import Replica, create_database, drop_database, replica_env, wait_until
-from test_load import ASSETS, CONVERSATIONS, duration, percentile
+from test_load import ASSETS, CONVERSATIONS, duration, percentile, run_workers
 
 pytestmark = [pytest.mark.postgres, pytest.mark.chroma, pytest.mark.slow]
 pg_server = server_support.pg_server  # fixtures
@@ -240,15 +240,8 @@ def test_twenty_conversations_spread_over_two_replicas_lose_and_mix_nothing(pair
             round_ += 1
 
     workers = [threading.Thread(target=conversation, args=(n,)) for n in range(CONVERSATIONS)]
-    started = time.perf_counter()
-    for t in workers:
-        t.start()
-    stop.wait(seconds)
-    stop.set()
-    for t in workers:
-        t.join(300)
-    wall = time.perf_counter() - started
-    assert not any(t.is_alive() for t in workers), "a conversation hung"
+    wall, hung = run_workers(workers, stop, seconds, 300)
+    assert not hung, "a conversation hung"
     assert not errors, errors[:3]
     assert len(latencies) >= CONVERSATIONS * 2
 

@@ -11,6 +11,7 @@ import re
 from assistant.offline import quotes, sections
 from assistant.offline import wording as w
 from assistant.offline.question import Reading
+from tools import assets
 from tools import formatting as f
 from tools.prices import PriceLookup
 
@@ -89,8 +90,6 @@ def own_subject(topic: str) -> bool:
     """The move is of something the asset names rather than of its price: "why are silver vault
     inventories falling?", "why are gold miners' margins rising?". The word right before the move
     (past "are", "has been") is then neither an asset nor a word for its price."""
-    from tools import assets
-
     words = re.findall(r"[a-z][a-z&']*", topic.lower())
     for i, word in enumerate(words):
         if i == 0 or not _MOVE.match(word):
